@@ -1,0 +1,56 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { Prisma, type PrismaClient } from '../generated/prisma/client';
+
+/** Who a request acts for. */
+export interface Viewer {
+  readonly id: number;
+  readonly username: string;
+  readonly apiKeyId: number;
+}
+
+const KEY_PREFIX = 'tg_';
+/** lastUsedAt is written at most this often per key, so reads do not turn into writes. */
+const LAST_USED_RESOLUTION_SECONDS = 60;
+
+/** SHA-256 of the key: high-entropy keys need no slow hash, and lookups stay an index probe. */
+export const hashApiKey = (key: string): string => createHash('sha256').update(key, 'utf8').digest('hex');
+
+/** A new random key (256 bits) and what is stored of it: its hash and a prefix to recognise it. */
+export function generateApiKey(): { key: string; hash: string; prefix: string } {
+  const key = KEY_PREFIX + randomBytes(32).toString('base64url');
+  return { key, hash: hashApiKey(key), prefix: key.slice(0, KEY_PREFIX.length + 6) };
+}
+
+/** Creates a key for `userId`; the key itself is returned once and never stored. */
+export async function createApiKey(prisma: PrismaClient, userId: number, name: string) {
+  const { key, hash, prefix } = generateApiKey();
+  const record = await prisma.apiKey.create({ data: { userId, name, hash, prefix } });
+  return { key, record };
+}
+
+/** The bearer token of an Authorization header, `undefined` when there is no header. */
+export function bearerToken(header: string | undefined): string | null | undefined {
+  if (header === undefined || header.trim() === '') return undefined;
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  return match ? match[1]! : null;
+}
+
+/**
+ * The viewer a key belongs to, or null for an unknown or revoked key. One statement: the
+ * lookup, plus a lastUsedAt write when the stored one is older than the resolution.
+ */
+export async function viewerForApiKey(prisma: PrismaClient, key: string): Promise<Viewer | null> {
+  // The lookup is by hash through a unique index: timing reveals nothing about stored keys.
+  const rows = await prisma.$queryRaw<Viewer[]>`
+    WITH found AS (
+      SELECT k.id AS "apiKeyId", u.id, u.username, k."lastUsedAt"
+      FROM "ApiKey" k JOIN "User" u ON u.id = k."userId"
+      WHERE k.hash = ${hashApiKey(key)} AND k."revokedAt" IS NULL
+    ), touched AS (
+      UPDATE "ApiKey" SET "lastUsedAt" = (now() AT TIME ZONE 'UTC')
+      WHERE id IN (SELECT "apiKeyId" FROM found)
+        AND ("lastUsedAt" IS NULL OR "lastUsedAt" < (now() AT TIME ZONE 'UTC') - ${Prisma.raw(`interval '${LAST_USED_RESOLUTION_SECONDS} seconds'`)})
+    )
+    SELECT id, username, "apiKeyId" FROM found`;
+  return rows[0] ?? null;
+}

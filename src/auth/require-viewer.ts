@@ -1,0 +1,25 @@
+import type { GraphQLFieldResolver } from 'graphql';
+import type { Context } from '../context';
+import type { Resolvers } from '../generated/graphql';
+
+/**
+ * Makes every root Query and Mutation field require a viewer before it runs, so a new root field
+ * cannot forget to authenticate. Loaders and services then scope what they read to that viewer.
+ */
+export function requireViewerOnRootFields(resolvers: Resolvers): Resolvers {
+  const guarded: Record<string, unknown> = { ...resolvers };
+  for (const rootType of ['Query', 'Mutation'] as const) {
+    const fields = resolvers[rootType] as Record<string, GraphQLFieldResolver<unknown, Context>> | undefined;
+    if (!fields) continue;
+    guarded[rootType] = Object.fromEntries(
+      Object.entries(fields).map(([name, resolve]) => [
+        name,
+        (parent: unknown, args: Record<string, unknown>, context: Context, info: Parameters<typeof resolve>[3]) => {
+          void context.viewer; // throws UNAUTHENTICATED for an anonymous request
+          return resolve(parent, args, context, info);
+        },
+      ]),
+    );
+  }
+  return guarded as Resolvers;
+}

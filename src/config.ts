@@ -1,0 +1,98 @@
+import path from 'node:path';
+
+/** The gateway's settings: read from the environment once, validated, frozen. */
+export interface Config {
+  readonly env: 'development' | 'production' | 'test';
+  readonly port: number;
+  readonly host: string;
+  /** PostgreSQL server; when absent the gateway runs on embedded PGlite in `dataDir`. */
+  readonly databaseUrl: string | undefined;
+  readonly databasePoolMax: number;
+  readonly dataDir: string;
+  /** Seed demo data into an empty embedded database on first start. */
+  readonly seedDemoData: boolean;
+  readonly shutdownGraceMs: number;
+}
+
+type Env = Record<string, string | undefined>;
+
+/** Thrown with every problem found, one per line, so an operator fixes them all at once. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Reads and validates the configuration; the only reader of `process.env` in the product. */
+export function loadConfig(env: Env = process.env): Config {
+  const problems: string[] = [];
+  const read = new Reader(env, problems);
+  const config: Config = {
+    env: read.oneOf('NODE_ENV', ['development', 'production', 'test'], 'development'),
+    port: read.integer('PORT', 4000, 0, 65535),
+    host: read.string('HOST', '0.0.0.0'),
+    databaseUrl: read.url('DATABASE_URL', ['postgres:', 'postgresql:']),
+    databasePoolMax: read.integer('DATABASE_POOL_MAX', 10, 1, 1000),
+    dataDir: path.resolve(read.string('DATA_DIR', './.data')),
+    seedDemoData: read.boolean('SEED_DEMO_DATA', true),
+    shutdownGraceMs: read.integer('SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
+  };
+  if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
+  return Object.freeze(config);
+}
+
+class Reader {
+  constructor(
+    private readonly env: Env,
+    private readonly problems: string[],
+  ) {}
+
+  private raw(name: string): string | undefined {
+    const value = this.env[name]?.trim();
+    return value === '' ? undefined : value;
+  }
+
+  string(name: string, fallback: string): string {
+    return this.raw(name) ?? fallback;
+  }
+
+  integer(name: string, fallback: number, min: number, max: number): number {
+    const value = this.raw(name);
+    if (value === undefined) return fallback;
+    const parsed = Number(value);
+    if (!/^-?\d+$/.test(value) || parsed < min || parsed > max) {
+      this.problems.push(`${name}: expected an integer from ${min} to ${max}, got '${value}'`);
+      return fallback;
+    }
+    return parsed;
+  }
+
+  boolean(name: string, fallback: boolean): boolean {
+    const value = this.raw(name)?.toLowerCase();
+    if (value === undefined) return fallback;
+    if (['1', 'true', 'yes', 'on'].includes(value)) return true;
+    if (['0', 'false', 'no', 'off'].includes(value)) return false;
+    this.problems.push(`${name}: expected true or false, got '${value}'`);
+    return fallback;
+  }
+
+  oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T): T {
+    const value = this.raw(name);
+    if (value === undefined) return fallback;
+    if ((allowed as readonly string[]).includes(value)) return value as T;
+    this.problems.push(`${name}: expected one of ${allowed.join(', ')}, got '${value}'`);
+    return fallback;
+  }
+
+  url(name: string, protocols: readonly string[]): string | undefined {
+    const value = this.raw(name);
+    if (value === undefined) return undefined;
+    try {
+      const url = new URL(value);
+      if (protocols.includes(url.protocol)) return value;
+      this.problems.push(`${name}: expected a ${protocols.join(' or ')}// URL, got protocol '${url.protocol}'`);
+    } catch {
+      // Never echo the value: a URL may carry a password.
+      this.problems.push(`${name}: expected a URL like ${protocols[0]}//user@host:5432/db`);
+    }
+    return undefined;
+  }
+}

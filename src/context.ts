@@ -1,0 +1,64 @@
+import { GraphQLError } from 'graphql';
+import type { PrismaClient } from './generated/prisma/client';
+import { bearerToken, viewerForApiKey, type Viewer } from './auth/api-keys';
+import { ErrorCode, unauthenticated } from './errors';
+import { createCircuitLoaders } from './modules/circuits/circuits.loaders';
+import { createItemLoaders } from './modules/items/items.loaders';
+import { createUserLoaders } from './modules/users/users.loaders';
+
+/** What every resolver receives: who is asking, and loaders that live for this request only. */
+export interface Context {
+  /** The authenticated viewer; reading it without credentials throws UNAUTHENTICATED. */
+  readonly viewer: Viewer;
+  readonly viewerOrNull: Viewer | null;
+  readonly prisma: PrismaClient;
+  readonly loaders: Loaders;
+}
+
+export type Loaders = ReturnType<typeof createLoaders>;
+
+/** The long-lived parts a context is built from (made once in main.ts). */
+export interface ContextDeps {
+  readonly prisma: PrismaClient;
+}
+
+/**
+ * Fresh loaders for every request: a loader that outlived its request would serve one
+ * viewer's rows to another.
+ */
+function createLoaders(prisma: PrismaClient, viewerId: () => number) {
+  return {
+    ...createUserLoaders(prisma, viewerId),
+    ...createItemLoaders(prisma, viewerId),
+    ...createCircuitLoaders(prisma, viewerId),
+  };
+}
+
+/**
+ * Builds a request's context from its Authorization header. No header: anonymous (only
+ * introspection and `__typename` work). A header with an unknown or revoked key: rejected.
+ */
+export async function createContext(deps: ContextDeps, authorization: string | undefined): Promise<Context> {
+  const token = bearerToken(authorization);
+  let viewer: Viewer | null = null;
+  if (token !== undefined) {
+    viewer = token === null ? null : await viewerForApiKey(deps.prisma, token);
+    if (!viewer) {
+      throw new GraphQLError('Invalid or revoked API key', {
+        extensions: { code: ErrorCode.UNAUTHENTICATED, http: { status: 401 } },
+      });
+    }
+  }
+  const requireViewer = (): Viewer => {
+    if (!viewer) throw unauthenticated();
+    return viewer;
+  };
+  return {
+    get viewer() {
+      return requireViewer();
+    },
+    viewerOrNull: viewer,
+    prisma: deps.prisma,
+    loaders: createLoaders(deps.prisma, () => requireViewer().id),
+  };
+}

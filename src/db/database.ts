@@ -1,0 +1,101 @@
+import path from 'node:path';
+import pg from 'pg';
+import { PrismaPg } from '@prisma/adapter-pg';
+import { PrismaPGlite } from 'pglite-prisma-adapter';
+import type { SqlDriverAdapterFactory } from '@prisma/driver-adapter-utils';
+import { PrismaClient } from '../generated/prisma/client';
+import { countingAdapter } from './statement-counter';
+import { applyMigrations, pgSession, type SqlSession } from './migrate';
+import { acquireDataDirLock } from './data-dir-lock';
+
+/** The database a gateway process talks to: a PostgreSQL server, or embedded PGlite. */
+export interface Database {
+  readonly prisma: PrismaClient;
+  readonly kind: 'postgres' | 'pglite';
+  /** Applies pending migrations; returns the names applied. */
+  migrate(): Promise<string[]>;
+  /** Resolves when the database answers a trivial query. */
+  ping(): Promise<void>;
+  /** Closes the client, the pool or the embedded database, and releases the data folder. */
+  close(): Promise<void>;
+}
+
+export interface DatabaseOptions {
+  /** PostgreSQL URL; when absent, embedded PGlite in `dataDir`. */
+  url?: string | undefined;
+  poolMax?: number;
+  dataDir?: string;
+  log?: (message: string) => void;
+}
+
+/** Opens the database the options point at. Made once per process and passed to the server. */
+export function openDatabase(options: DatabaseOptions): Promise<Database> {
+  return options.url ? openPostgres(options.url, options) : openEmbedded(options.dataDir ?? '.data', options);
+}
+
+async function openPostgres(url: string, options: DatabaseOptions): Promise<Database> {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.poolMax ?? 10,
+    connectionTimeoutMillis: 5_000,
+    idleTimeoutMillis: 30_000,
+    application_name: 'trading-trace-gateway',
+  });
+  // An idle client losing its connection must not crash the process; the pool replaces it.
+  pool.on('error', (error) => options.log?.(`PostgreSQL pool error: ${error.message}`));
+  const prisma = clientFor(new PrismaPg(pool));
+  return {
+    prisma,
+    kind: 'postgres',
+    async migrate() {
+      const client = await pool.connect();
+      try {
+        return await applyMigrations(pgSession(client), { log: options.log });
+      } finally {
+        client.release();
+      }
+    },
+    async ping() {
+      await pool.query('SELECT 1');
+    },
+    async close() {
+      await prisma.$disconnect();
+      await pool.end();
+    },
+  };
+}
+
+async function openEmbedded(dataDir: string, options: DatabaseOptions): Promise<Database> {
+  const releaseLock = acquireDataDirLock(dataDir);
+  try {
+    // PGlite is ESM-only; a dynamic import keeps the rest of the app CommonJS.
+    const { PGlite } = await import('@electric-sql/pglite');
+    const db = new PGlite(path.join(dataDir, 'pglite'));
+    await db.waitReady;
+    const prisma = clientFor(new PrismaPGlite(db));
+    const session: SqlSession = { query: (sql, params) => db.query(sql, params), exec: (sql) => db.exec(sql) };
+    return {
+      prisma,
+      kind: 'pglite',
+      migrate: () => applyMigrations(session, { log: options.log }),
+      async ping() {
+        await db.query('SELECT 1');
+      },
+      async close() {
+        try {
+          await prisma.$disconnect();
+          await db.close();
+        } finally {
+          releaseLock();
+        }
+      },
+    };
+  } catch (error) {
+    releaseLock();
+    throw error;
+  }
+}
+
+function clientFor(factory: SqlDriverAdapterFactory): PrismaClient {
+  return new PrismaClient({ adapter: countingAdapter(factory) });
+}

@@ -1,0 +1,31 @@
+import { GraphQLError } from 'graphql';
+
+/** The error codes a client can rely on, in `errors[].extensions.code`. */
+export const ErrorCode = {
+  BAD_USER_INPUT: 'BAD_USER_INPUT',
+  UNAUTHENTICATED: 'UNAUTHENTICATED',
+  FORBIDDEN: 'FORBIDDEN',
+  NOT_FOUND: 'NOT_FOUND',
+  CONFLICT: 'CONFLICT',
+  INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+function gqlError(code: ErrorCode, message: string, extensions: Record<string, unknown> = {}): GraphQLError {
+  return new GraphQLError(message, { extensions: { ...extensions, code } });
+}
+
+/** Invalid arguments; `field` names the offending input path (e.g. `input.amount`). */
+export const badUserInput = (message: string, field?: string) =>
+  gqlError(ErrorCode.BAD_USER_INPUT, message, field ? { field } : {});
+export const unauthenticated = (message = 'Authentication required: send Authorization: Bearer <api key>') =>
+  gqlError(ErrorCode.UNAUTHENTICATED, message);
+export const forbidden = (message: string) => gqlError(ErrorCode.FORBIDDEN, message);
+export const notFound = (what: string) => gqlError(ErrorCode.NOT_FOUND, `${what} not found`);
+export const conflict = (message: string) => gqlError(ErrorCode.CONFLICT, message);
+
+/** True for errors this module made (they are safe to show to clients as they are). */
+export function hasKnownCode(error: unknown): error is GraphQLError {
+  const code = (error as GraphQLError | undefined)?.extensions?.code;
+  return error instanceof GraphQLError && typeof code === 'string' && code in ErrorCode;
+}

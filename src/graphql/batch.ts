@@ -1,0 +1,52 @@
+import DataLoader from 'dataloader';
+import type { ParentPage } from '../db/pages-per-parent';
+import type { Page } from './pagination';
+
+// DataLoader's contract: one result per key, in key order. These helpers build batch functions
+// that honour it from one query's rows, so a loader can never answer with a shorter array.
+
+/** A loader of at most one row per key (`null` when the row is missing or not visible). */
+export function loaderOfOne<K, V>(
+  fetch: (keys: readonly K[]) => Promise<V[]>,
+  keyOf: (row: V) => K,
+): DataLoader<K, V | null> {
+  return new DataLoader(async (keys) => {
+    const byKey = new Map<K, V>();
+    for (const row of await fetch(keys)) byKey.set(keyOf(row), row);
+    return keys.map((key) => byKey.get(key) ?? null);
+  });
+}
+
+/** A loader of every row that belongs to a key, in the order the query returned them. */
+export function loaderOfMany<K, V>(
+  fetch: (keys: readonly K[]) => Promise<V[]>,
+  keyOf: (row: V) => K,
+): DataLoader<K, V[]> {
+  return new DataLoader(async (keys) => {
+    const byKey = new Map<K, V[]>(keys.map((key) => [key, []]));
+    for (const row of await fetch(keys)) byKey.get(keyOf(row))?.push(row);
+    return keys.map((key) => byKey.get(key) ?? []);
+  });
+}
+
+/**
+ * Loaders of one page of a child list per parent id. Fields with the same paging arguments
+ * share one loader, so all parents of a level are read in one statement.
+ */
+export function pagedLoader<Row>(
+  fetch: (parentIds: readonly number[], page: Page) => Promise<Map<number, ParentPage<Row>>>,
+): (page: Page) => DataLoader<number, ParentPage<Row>> {
+  const loaders = new Map<string, DataLoader<number, ParentPage<Row>>>();
+  return (page) => {
+    const argsKey = JSON.stringify(page);
+    let loader = loaders.get(argsKey);
+    if (!loader) {
+      loader = new DataLoader(async (parentIds) => {
+        const pages = await fetch(parentIds, page);
+        return parentIds.map((id) => pages.get(id) ?? { rows: [], keys: [], totalCount: 0 });
+      });
+      loaders.set(argsKey, loader);
+    }
+    return loader;
+  };
+}

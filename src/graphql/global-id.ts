@@ -1,0 +1,30 @@
+import { badUserInput } from '../errors';
+
+/**
+ * Global IDs are `base64url("<Type>:<databaseId>")`: opaque to clients, and enough for
+ * `Query.node` to know which loader to ask.
+ */
+export function toGlobalId(type: string, id: number): string {
+  return Buffer.from(`${type}:${id}`, 'utf8').toString('base64url');
+}
+
+export interface ParsedGlobalId {
+  type: string;
+  id: number;
+}
+
+/** Decodes a global ID, or returns null when it is not one of ours. */
+export function parseGlobalId(globalId: string): ParsedGlobalId | null {
+  const decoded = Buffer.from(globalId, 'base64url').toString('utf8');
+  const match = /^([A-Za-z]+):(\d{1,10})$/.exec(decoded);
+  if (!match) return null;
+  const id = Number(match[2]);
+  return Number.isSafeInteger(id) && id <= 2_147_483_647 ? { type: match[1]!, id } : null;
+}
+
+/** The database id inside a global ID of `type`; BAD_USER_INPUT naming `field` otherwise. */
+export function idOfType(globalId: string, type: string, field: string): number {
+  const parsed = parseGlobalId(globalId);
+  if (!parsed || parsed.type !== type) throw badUserInput(`${field}: expected the ID of a ${type}`, field);
+  return parsed.id;
+}

@@ -1,0 +1,29 @@
+import { badUserInput } from '../errors';
+
+/** Trims `value` and checks it is non-empty and at most `max` characters; names `field` if not. */
+export function requiredText(value: string, field: string, max = 200): string {
+  const text = value.trim();
+  if (text === '') throw badUserInput(`${field}: must not be empty`, field);
+  if (text.length > max) throw badUserInput(`${field}: at most ${max} characters`, field);
+  return text;
+}
+
+/** Like `requiredText`, for optional inputs: null and undefined pass through. */
+export function optionalText(value: string | null | undefined, field: string, max = 2000): string | null | undefined {
+  return value === null || value === undefined ? value : requiredText(value, field, max);
+}
+
+/** Checks a number lies in [min, max]. */
+export function numberInRange(value: number, field: string, min: number, max: number): number {
+  if (!Number.isFinite(value) || value < min || value > max) {
+    throw badUserInput(`${field}: expected a number from ${min} to ${max}, got ${value}`, field);
+  }
+  return value;
+}
+
+/** Checks a list has at most `max` entries. */
+export function listOfAtMost<T>(values: readonly T[] | null | undefined, field: string, max: number): readonly T[] {
+  const list = values ?? [];
+  if (list.length > max) throw badUserInput(`${field}: at most ${max} entries`, field);
+  return list;
+}

@@ -1,0 +1,37 @@
+import type { GraphQLFormattedError } from 'graphql';
+import { unwrapResolverError } from '@apollo/server/errors';
+import { hasKnownCode } from '../errors';
+import type { Logger } from '../log';
+
+/** Codes whose messages describe the client's own request and are safe to show as they are. */
+const CLIENT_FACING_CODES = new Set([
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'BAD_USER_INPUT',
+  'BAD_REQUEST',
+  'OPERATION_RESOLUTION_FAILURE',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED',
+]);
+
+/**
+ * Errors the gateway made on purpose (with a code from errors.ts) and request errors pass
+ * through; anything else is a bug or an outage: logged, and masked in production.
+ */
+export function createErrorFormatter(options: { production: boolean; log: Logger }) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const original = unwrapResolverError(error);
+    const code = formatted.extensions?.code;
+    if (hasKnownCode(original) || (typeof code === 'string' && CLIENT_FACING_CODES.has(code))) {
+      return formatted;
+    }
+    options.log.error({ err: original, path: formatted.path }, 'unexpected error in a GraphQL operation');
+    if (!options.production) return formatted;
+    return {
+      message: 'Internal server error',
+      locations: formatted.locations,
+      path: formatted.path,
+      extensions: { code: 'INTERNAL_SERVER_ERROR' },
+    };
+  };
+}

@@ -1,0 +1,31 @@
+import type { Resolvers } from '../../generated/graphql';
+import type { Context } from '../../context';
+import { parseGlobalId, toGlobalId } from '../../graphql/global-id';
+
+/** The loader that fetches each Node type by database id, scoped to what the viewer may see. */
+const nodeLoaders: Record<string, (context: Context, id: number) => Promise<object | null>> = {
+  User: (context, id) => context.loaders.visibleUserById.load(id),
+  Item: (context, id) => context.loaders.itemById.load(id),
+  ItemEvent: (context, id) => context.loaders.itemEventById.load(id),
+  Circuit: (context, id) => context.loaders.circuitById.load(id),
+};
+
+export const coreResolvers: Resolvers = {
+  Query: {
+    viewer: (_, __, { viewer, loaders }) =>
+      loaders.userById.load(viewer.id).then((user) => {
+        if (!user) throw new Error(`viewer ${viewer.id} has no user row`);
+        return user;
+      }),
+    node: async (_, { id }, context) => {
+      const parsed = parseGlobalId(id);
+      const load = parsed && nodeLoaders[parsed.type];
+      if (!parsed || !load) return null;
+      const row = await load(context, parsed.id);
+      return row ? ({ ...row, __typename: parsed.type } as never) : null;
+    },
+  },
+  User: {
+    id: (user) => toGlobalId('User', user.id),
+  },
+};

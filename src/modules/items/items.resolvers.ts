@@ -1,0 +1,34 @@
+import type { Resolvers } from '../../generated/graphql';
+import { toGlobalId } from '../../graphql/global-id';
+import { parentPageConnection, parsePage } from '../../graphql/pagination';
+import { itemsByIdentifier, listItems, recordItemEvent, storeItem } from './items.service';
+
+export const itemResolvers: Resolvers = {
+  Query: {
+    item: (_, { dfid }, { loaders }) => loaders.itemByDfid.load(dfid),
+    items: (_, args, { viewer, prisma }) => listItems(prisma, viewer, parsePage(args), args.filter),
+    itemsByIdentifier: (_, { key, value }, { viewer, prisma }) => itemsByIdentifier(prisma, viewer, key, value),
+  },
+  Mutation: {
+    storeItem: (_, { input }, { viewer, prisma }) => storeItem(prisma, viewer, input),
+    recordItemEvent: (_, { input }, { viewer, prisma }) => recordItemEvent(prisma, viewer, input),
+  },
+  Item: {
+    id: (item) => toGlobalId('Item', item.id),
+    owner: (item, _, { loaders }) => loaders.userById.load(item.ownerId).then((user) => user!),
+    identifiers: (item, _, { loaders }) => loaders.identifiersByItemId.load(item.id),
+    sources: (item, _, { loaders }) => loaders.sourcesByItemId.load(item.id),
+    events: async (item, args, { loaders }) => {
+      const page = parsePage(args, 2);
+      return parentPageConnection(page, await loaders.eventsByItemId(page).load(item.id));
+    },
+    circuits: async (item, args, { loaders }) => {
+      const page = parsePage(args);
+      return parentPageConnection(page, await loaders.circuitsByItemId(page).load(item.id));
+    },
+  },
+  ItemEvent: {
+    id: (event) => toGlobalId('ItemEvent', event.id),
+    item: (event, _, { loaders }) => loaders.itemById.load(event.itemId).then((item) => item!),
+  },
+};

@@ -1,0 +1,118 @@
+import type { Item, ItemEvent, Prisma, PrismaClient } from '../../generated/prisma/client';
+import type { Viewer } from '../../auth/api-keys';
+import { forbidden, notFound } from '../../errors';
+import { isUniqueViolation, withPrismaErrors } from '../../db/prisma-errors';
+import { toConnection, type Connection, type Page } from '../../graphql/pagination';
+import { listOfAtMost, numberInRange, optionalText, requiredText } from '../../graphql/validate';
+import type { ItemFilter, RecordItemEventInput, StoreItemInput } from '../../generated/graphql';
+import { visibleItems, writableItems } from './item-access';
+
+/** The viewer's items, newest first, narrowed by `filter`. */
+export function listItems(
+  prisma: PrismaClient,
+  viewer: Viewer,
+  page: Page,
+  filter: ItemFilter | null | undefined,
+): Promise<Connection<Item>> {
+  const where: Prisma.ItemWhereInput = {
+    AND: [
+      visibleItems(viewer.id),
+      filter?.dfidPrefix ? { dfid: { startsWith: filter.dfidPrefix } } : {},
+      filter?.alias ? { aliases: { has: filter.alias } } : {},
+      typeof filter?.legacyMode === 'boolean' ? { legacyMode: filter.legacyMode } : {},
+      typeof filter?.minConfidence === 'number' ? { confidenceScore: { gte: filter.minConfidence } } : {},
+    ],
+  };
+  return prisma.item
+    .findMany({
+      where: page.after ? { AND: [where, { id: { lt: Number(page.after[0]) } }] } : where,
+      orderBy: { id: 'desc' },
+      take: page.first + 1,
+    })
+    .then((rows) => toConnection(rows, page, (item) => [item.id], () => prisma.item.count({ where })));
+}
+
+/** The viewer's items carrying identifier `key` = `value` (one indexed statement). */
+export function itemsByIdentifier(prisma: PrismaClient, viewer: Viewer, key: string, value: string): Promise<Item[]> {
+  return prisma.item.findMany({
+    where: { AND: [visibleItems(viewer.id), { identifiers: { some: { key, value } } }] },
+    orderBy: { id: 'desc' },
+    take: 100,
+  });
+}
+
+const MAX_IDENTIFIERS = 50;
+const MAX_ALIASES = 50;
+
+/**
+ * Creates the item, or merges into the stored one when the viewer may write it: identifiers
+ * and aliases are added (never removed), given scalars replace the stored ones, and the
+ * source is recorded either way.
+ */
+export async function storeItem(prisma: PrismaClient, viewer: Viewer, input: StoreItemInput): Promise<Item> {
+  const dfid = requiredText(input.dfid, 'input.dfid', 200);
+  const identifiers = listOfAtMost(input.identifiers, 'input.identifiers', MAX_IDENTIFIERS).map((identifier, index) => ({
+    key: requiredText(identifier.key, `input.identifiers[${index}].key`, 100),
+    value: requiredText(identifier.value, `input.identifiers[${index}].value`, 500),
+  }));
+  const aliases = [
+    ...new Set(listOfAtMost(input.aliases, 'input.aliases', MAX_ALIASES).map((alias) => requiredText(alias, 'input.aliases', 200))),
+  ];
+  const source = { source: requiredText(input.source, 'input.source', 100), entryRef: optionalText(input.entryRef, 'input.entryRef', 500) ?? null };
+  const scalars = {
+    ...(input.fingerprint != null ? { fingerprint: requiredText(input.fingerprint, 'input.fingerprint', 500) } : {}),
+    ...(input.confidenceScore != null ? { confidenceScore: numberInRange(input.confidenceScore, 'input.confidenceScore', 0, 1) } : {}),
+    ...(input.legacyMode != null ? { legacyMode: input.legacyMode } : {}),
+  };
+
+  const existing = await prisma.item.findUnique({ where: { dfid }, select: { id: true } });
+  if (!existing) {
+    try {
+      return await prisma.item.create({
+        data: {
+          dfid,
+          ownerId: viewer.id,
+          aliases,
+          ...scalars,
+          identifiers: { createMany: { data: identifiers, skipDuplicates: true } },
+          sources: { create: { ...source, userId: viewer.id } },
+        },
+      });
+    } catch (error) {
+      // Another request created the same dfid first: merge into it like any stored item.
+      if (!isUniqueViolation(error)) throw error;
+    }
+  }
+  return withPrismaErrors('Item', async () => {
+    const writable = await prisma.item.findFirst({ where: { dfid, ...writableItems(viewer.id) }, select: { id: true } });
+    if (!writable) throw forbidden(`Item ${dfid} is not yours to change`);
+    const itemId = writable.id;
+    const [, , , item] = await prisma.$transaction([
+      // Merging in SQL keeps concurrent stores from losing each other's aliases.
+      prisma.$executeRaw`UPDATE "Item" SET aliases = ARRAY(SELECT DISTINCT unnest(aliases || ${aliases}::text[])), "updatedAt" = (now() AT TIME ZONE 'UTC') WHERE id = ${itemId}`,
+      prisma.itemIdentifier.createMany({ data: identifiers.map((identifier) => ({ ...identifier, itemId })), skipDuplicates: true }),
+      prisma.itemSource.create({ data: { ...source, itemId, userId: viewer.id } }),
+      prisma.item.update({ where: { id: itemId }, data: scalars }),
+    ]);
+    return item;
+  });
+}
+
+/** Records an event on an item the viewer may write; NOT_FOUND when they cannot see it. */
+export async function recordItemEvent(prisma: PrismaClient, viewer: Viewer, input: RecordItemEventInput): Promise<ItemEvent> {
+  const dfid = requiredText(input.dfid, 'input.dfid', 200);
+  const type = requiredText(input.type, 'input.type', 100);
+  const item = await prisma.item.findFirst({ where: { dfid, ...visibleItems(viewer.id) }, select: { id: true } });
+  if (!item) throw notFound(`Item ${dfid}`);
+  const writable = await prisma.item.count({ where: { id: item.id, ...writableItems(viewer.id) } });
+  if (!writable) throw forbidden(`You may only read item ${dfid}`);
+  return prisma.itemEvent.create({
+    data: {
+      itemId: item.id,
+      type,
+      occurredAt: input.occurredAt ?? undefined,
+      source: optionalText(input.source, 'input.source', 100) ?? null,
+      data: (input.data ?? undefined) as Prisma.InputJsonValue | undefined,
+    },
+  });
+}

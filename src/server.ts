@@ -1,0 +1,92 @@
+import http from 'node:http';
+import express from 'express';
+import { ApolloServer } from '@apollo/server';
+import { expressMiddleware } from '@as-integrations/express5';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import type { Config } from './config';
+import type { Database } from './db/database';
+import { runCounting, type StatementStats } from './db/statement-counter';
+import { createContext, type Context } from './context';
+import { resolvers } from './resolvers';
+import { typeDefs } from './graphql/schema';
+import { requireViewerOnRootFields } from './auth/require-viewer';
+import { createErrorFormatter } from './http/error-format';
+import type { Logger } from './log';
+
+/** The long-lived parts a server is built from; main.ts makes them, tests make their own. */
+export interface ServerDeps {
+  readonly config: Pick<Config, 'env'>;
+  readonly db: Database;
+  readonly log: Logger;
+}
+
+export interface GatewayServer {
+  readonly apollo: ApolloServer<Context>;
+  readonly app: express.Express;
+  readonly httpServer: http.Server;
+  /** Builds the context a request with this Authorization header gets (for executeOperation). */
+  contextFor(authorization?: string): Promise<Context>;
+  /** Starts Apollo; the caller decides whether and where to listen. */
+  start(): Promise<void>;
+  /** Stops accepting requests, lets in-flight ones finish, then stops Apollo. */
+  stop(): Promise<void>;
+}
+
+/** Builds the Apollo server and its HTTP app. It reads no environment and does not listen. */
+export function createServer(deps: ServerDeps): GatewayServer {
+  const production = deps.config.env === 'production';
+  const app = express();
+  const httpServer = http.createServer(app);
+  const apollo = new ApolloServer<Context>({
+    typeDefs,
+    resolvers: requireViewerOnRootFields(resolvers) as never,
+    introspection: !production,
+    includeStacktraceInErrorResponses: !production,
+    // Credentials travel in the Authorization header, never in cookies, so a cross-site
+    // "simple" request carries no authority: CSRF prevention would only block plain GETs.
+    csrfPrevention: false,
+    formatError: createErrorFormatter({ production, log: deps.log }),
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      production ? ApolloServerPluginLandingPageDisabled() : ApolloServerPluginLandingPageLocalDefault({ embed: true }),
+    ],
+  });
+  const contextFor = (authorization?: string) => createContext({ prisma: deps.db.prisma }, authorization);
+
+  app.disable('x-powered-by');
+  app.get('/health', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/ready', async (_req, res) => {
+    try {
+      await deps.db.ping();
+      res.json({ status: 'ready', database: deps.db.kind });
+    } catch {
+      res.status(503).json({ status: 'unavailable', database: deps.db.kind });
+    }
+  });
+
+  return {
+    apollo,
+    app,
+    httpServer,
+    contextFor,
+    async start() {
+      await apollo.start();
+      const graphql = expressMiddleware(apollo, { context: async ({ req }) => contextFor(req.headers.authorization) });
+      const countingGraphql: express.RequestHandler = (req, res, next) => {
+        // Tally this request's SQL statements (exposed as a response header for tests and tools).
+        const stats: StatementStats = { statements: 0 };
+        res.on('finish', () => deps.log.debug({ statements: stats.statements }, 'graphql request done'));
+        return runCounting(stats, () => graphql(req, res, next));
+      };
+      const routes = production ? ['/graphql'] : ['/', '/graphql'];
+      app.all(routes, express.json({ limit: '1mb' }), countingGraphql);
+    },
+    async stop() {
+      await apollo.stop();
+    },
+  };
+}
