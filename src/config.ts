@@ -12,6 +12,16 @@ export interface Config {
   /** Seed demo data into an empty embedded database on first start. */
   readonly seedDemoData: boolean;
   readonly shutdownGraceMs: number;
+  /** Redis shared by every instance for the balance cache; in-process memory when absent. */
+  readonly redisUrl: string | undefined;
+  readonly balanceCacheTtlMs: number;
+  readonly balanceCacheMaxEntries: number;
+  /** A cache call slower than this is treated as a cache outage. */
+  readonly cacheTimeoutMs: number;
+  /** A RUNNING trading session without a heartbeat for this long shows as stale. */
+  readonly sessionStaleAfterMs: number;
+  /** The paper exchange's commission on fills, as a fraction of the notional (0.001 = 0.1 %). */
+  readonly exchangeFeeRate: string;
 }
 
 type Env = Record<string, string | undefined>;
@@ -34,6 +44,12 @@ export function loadConfig(env: Env = process.env): Config {
     dataDir: path.resolve(read.string('DATA_DIR', './.data')),
     seedDemoData: read.boolean('SEED_DEMO_DATA', true),
     shutdownGraceMs: read.integer('SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
+    redisUrl: read.url('REDIS_URL', ['redis:', 'rediss:']),
+    balanceCacheTtlMs: read.integer('BALANCE_CACHE_TTL_MS', 3_000, 1, 86_400_000),
+    balanceCacheMaxEntries: read.integer('BALANCE_CACHE_MAX_ENTRIES', 10_000, 1, 10_000_000),
+    cacheTimeoutMs: read.integer('CACHE_TIMEOUT_MS', 250, 1, 60_000),
+    sessionStaleAfterMs: read.integer('SESSION_STALE_AFTER_MS', 120_000, 1_000, 86_400_000),
+    exchangeFeeRate: read.decimal('EXCHANGE_FEE_RATE', '0.001', 0, 0.1),
   };
   if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
   return Object.freeze(config);
@@ -63,6 +79,16 @@ class Reader {
       return fallback;
     }
     return parsed;
+  }
+
+  decimal(name: string, fallback: string, min: number, max: number): string {
+    const value = this.raw(name);
+    if (value === undefined) return fallback;
+    if (!/^\d+(\.\d+)?$/.test(value) || Number(value) < min || Number(value) > max) {
+      this.problems.push(`${name}: expected a decimal from ${min} to ${max}, got '${value}'`);
+      return fallback;
+    }
+    return value;
   }
 
   boolean(name: string, fallback: boolean): boolean {

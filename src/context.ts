@@ -5,6 +5,10 @@ import { ErrorCode, unauthenticated } from './errors';
 import { createCircuitLoaders } from './modules/circuits/circuits.loaders';
 import { createItemLoaders } from './modules/items/items.loaders';
 import { createUserLoaders } from './modules/users/users.loaders';
+import { createTradingLoaders } from './modules/trading/trading.loaders';
+import { createExchangeLoaders } from './modules/exchange/exchange.loaders';
+import type { BalanceSummaryCache } from './cache/balance-cache';
+import type { BalanceSummaryData } from './modules/balances/balance-summary';
 
 /** What every resolver receives: who is asking, and loaders that live for this request only. */
 export interface Context {
@@ -13,6 +17,14 @@ export interface Context {
   readonly viewerOrNull: Viewer | null;
   readonly prisma: PrismaClient;
   readonly loaders: Loaders;
+  readonly balanceCache: BalanceSummaryCache<BalanceSummaryData>;
+  readonly settings: TradingSettings;
+}
+
+/** Product rules that come from configuration. */
+export interface TradingSettings {
+  readonly sessionStaleAfterMs: number;
+  readonly exchangeFeeRate: string;
 }
 
 export type Loaders = ReturnType<typeof createLoaders>;
@@ -20,6 +32,8 @@ export type Loaders = ReturnType<typeof createLoaders>;
 /** The long-lived parts a context is built from (made once in main.ts). */
 export interface ContextDeps {
   readonly prisma: PrismaClient;
+  readonly balanceCache: BalanceSummaryCache<BalanceSummaryData>;
+  readonly settings: TradingSettings;
 }
 
 /**
@@ -31,6 +45,8 @@ function createLoaders(prisma: PrismaClient, viewerId: () => number) {
     ...createUserLoaders(prisma, viewerId),
     ...createItemLoaders(prisma, viewerId),
     ...createCircuitLoaders(prisma, viewerId),
+    ...createTradingLoaders(prisma, viewerId),
+    ...createExchangeLoaders(prisma, viewerId),
   };
 }
 
@@ -60,5 +76,7 @@ export async function createContext(deps: ContextDeps, authorization: string | u
     viewerOrNull: viewer,
     prisma: deps.prisma,
     loaders: createLoaders(deps.prisma, () => requireViewer().id),
+    balanceCache: deps.balanceCache,
+    settings: deps.settings,
   };
 }

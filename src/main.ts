@@ -3,6 +3,7 @@ import { openDatabase } from './db/database';
 import { seedDemoData } from './db/seed';
 import { createServer } from './server';
 import { createLogger } from './log';
+import { createBalanceCache } from './cache/create-balance-cache';
 
 /** Starts the gateway: the only place that reads configuration, listens and handles signals. */
 async function main(): Promise<void> {
@@ -21,13 +22,14 @@ async function main(): Promise<void> {
     if (!summary.skipped) log.info({ summary }, 'seeded demo data');
   }
 
-  const server = createServer({ config, db, log });
+  const { cache: balanceCache, store: cacheStore } = createBalanceCache(config, log);
+  const server = createServer({ config, db, balanceCache, log });
   await server.start();
   await new Promise<void>((resolve) => server.httpServer.listen(config.port, config.host, resolve));
   const address = server.httpServer.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = `http://localhost:${port}`;
-  log.info({ url: `${url}/graphql`, database: db.kind }, 'gateway ready');
+  log.info({ url: `${url}/graphql`, database: db.kind, cache: cacheStore.kind }, 'gateway ready');
   if (config.env !== 'production') {
     process.stdout.write(
       `\n  GraphQL gateway ready at ${url}/graphql (Apollo Sandbox: ${url}/)\n` +
@@ -49,6 +51,7 @@ async function main(): Promise<void> {
     try {
       await server.stop();
       await db.close();
+      await cacheStore.close();
       log.info('shutdown complete');
       process.exit(0);
     } catch (error) {

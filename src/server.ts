@@ -14,11 +14,14 @@ import { typeDefs } from './graphql/schema';
 import { requireViewerOnRootFields } from './auth/require-viewer';
 import { createErrorFormatter } from './http/error-format';
 import type { Logger } from './log';
+import type { BalanceSummaryCache } from './cache/balance-cache';
+import type { BalanceSummaryData } from './modules/balances/balance-summary';
 
 /** The long-lived parts a server is built from; main.ts makes them, tests make their own. */
 export interface ServerDeps {
-  readonly config: Pick<Config, 'env'>;
+  readonly config: Pick<Config, 'env' | 'sessionStaleAfterMs' | 'exchangeFeeRate'>;
   readonly db: Database;
+  readonly balanceCache: BalanceSummaryCache<BalanceSummaryData>;
   readonly log: Logger;
 }
 
@@ -53,7 +56,12 @@ export function createServer(deps: ServerDeps): GatewayServer {
       production ? ApolloServerPluginLandingPageDisabled() : ApolloServerPluginLandingPageLocalDefault({ embed: true }),
     ],
   });
-  const contextFor = (authorization?: string) => createContext({ prisma: deps.db.prisma }, authorization);
+  const contextDeps = {
+    prisma: deps.db.prisma,
+    balanceCache: deps.balanceCache,
+    settings: { sessionStaleAfterMs: deps.config.sessionStaleAfterMs, exchangeFeeRate: deps.config.exchangeFeeRate },
+  };
+  const contextFor = (authorization?: string) => createContext(contextDeps, authorization);
 
   app.disable('x-powered-by');
   app.get('/health', (_req, res) => {

@@ -54,6 +54,25 @@ function liveHolder(dataDir: string): number | undefined {
   return pid;
 }
 
+/**
+ * Creates `file` with `content`, failing with EEXIST if it exists, so two processes starting together cannot
+ * both win. The content goes into a private temp file that is hard-linked into place, so nobody ever reads a
+ * half-written lock (which would look stale). Without hard links (some mounted file systems), falls back to an
+ * exclusive create, where that short window exists.
+ */
+function createExclusive(file: string, content: string): void {
+  const temp = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(temp, content);
+  try {
+    fs.linkSync(temp, file);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw error;
+    fs.writeFileSync(file, content, { flag: 'wx' });
+  } finally {
+    fs.rmSync(temp, { force: true });
+  }
+}
+
 /** Throws the "in use by a running server" error if another live process holds `dataDir`; takes nothing. */
 export function assertDataDirFree(dataDir: string): void {
   const pid = liveHolder(dataDir);
@@ -70,11 +89,12 @@ export function acquireDataDirLock(dataDir: string): () => void {
   if (heldHere.has(file)) throw new Error(`The embedded database in ${path.resolve(dataDir)} is already open in this process.`);
   fs.mkdirSync(path.dirname(file), { recursive: true });
 
-  // Exclusive create ('wx') so two processes starting together cannot both win. On a stale lock: remove it and
-  // try again; if another process replaced it meanwhile, the next round sees that process as the holder.
+  // On a stale lock: remove it and try again; if another process took it meanwhile, the next round sees that
+  // process as the holder. (Two processes replacing the same stale lock at the same instant could both win; that
+  // narrow race is accepted for a local embedded database.)
   for (let attempt = 0; ; attempt++) {
     try {
-      fs.writeFileSync(file, `${process.pid}\n`, { flag: 'wx' });
+      createExclusive(file, `${process.pid}\n`);
       break;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || attempt >= 5) throw error;

@@ -34,3 +34,9 @@ export async function withPrismaErrors<T>(what: string, work: () => Promise<T>):
 /** True for a unique-constraint violation (used to turn a lost insert race into a read). */
 export const isUniqueViolation = (error: unknown): boolean =>
   error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';
+
+/**
+ * Options for interactive transactions: embedded PGlite runs one transaction at a time, so a
+ * transaction may wait its turn longer than Prisma's default 2 s.
+ */
+export const TRANSACTION_OPTIONS = { maxWait: 10_000, timeout: 20_000 } as const;

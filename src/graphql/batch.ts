@@ -33,9 +33,9 @@ export function loaderOfMany<K, V>(
  * Loaders of one page of a child list per parent id. Fields with the same paging arguments
  * share one loader, so all parents of a level are read in one statement.
  */
-export function pagedLoader<Row>(
-  fetch: (parentIds: readonly number[], page: Page) => Promise<Map<number, ParentPage<Row>>>,
-): (page: Page) => DataLoader<number, ParentPage<Row>> {
+export function pagedLoader<Row, Args extends Page = Page>(
+  fetch: (parentIds: readonly number[], page: Args) => Promise<Map<number, ParentPage<Row>>>,
+): (page: Args) => DataLoader<number, ParentPage<Row>> {
   const loaders = new Map<string, DataLoader<number, ParentPage<Row>>>();
   return (page) => {
     const argsKey = JSON.stringify(page);

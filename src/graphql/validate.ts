@@ -1,3 +1,4 @@
+import { Prisma } from '../generated/prisma/client';
 import { badUserInput } from '../errors';
 
 /** Trims `value` and checks it is non-empty and at most `max` characters; names `field` if not. */
@@ -26,4 +27,19 @@ export function listOfAtMost<T>(values: readonly T[] | null | undefined, field: 
   const list = values ?? [];
   if (list.length > max) throw badUserInput(`${field}: at most ${max} entries`, field);
   return list;
+}
+
+/**
+ * A Decimal input (already shaped by the Decimal scalar) checked against bounds; the error
+ * names the field, e.g. "input.amount: must be greater than 0".
+ */
+export function decimalInput(value: string, field: string, bounds: { min?: number; greaterThan?: number } = {}): Prisma.Decimal {
+  const decimal = new Prisma.Decimal(value);
+  if (bounds.greaterThan !== undefined && !decimal.greaterThan(bounds.greaterThan)) {
+    throw badUserInput(`${field}: must be greater than ${bounds.greaterThan}`, field);
+  }
+  if (bounds.min !== undefined && decimal.lessThan(bounds.min)) {
+    throw badUserInput(`${field}: must be at least ${bounds.min}`, field);
+  }
+  return decimal;
 }

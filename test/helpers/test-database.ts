@@ -104,3 +104,16 @@ export async function openTestDatabase(): Promise<TestDatabase> {
     },
   };
 }
+
+/**
+ * Another connection to the same database, as a second gateway instance would have: its own
+ * pool on PostgreSQL. Embedded PGlite belongs to one process, so there the instances share it;
+ * closing the second connection leaves the first one open.
+ */
+export async function secondConnection(db: TestDatabase): Promise<TestDatabase> {
+  if (db.location.url) {
+    const other = await openDatabase({ url: db.location.url, poolMax: 10 });
+    return { ...other, location: db.location };
+  }
+  return { ...db, close: async () => undefined };
+}

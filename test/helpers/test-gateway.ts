@@ -4,7 +4,12 @@ import { createApiKey } from '../../src/auth/api-keys';
 import { countStatements } from '../../src/db/statement-counter';
 import { createLogger } from '../../src/log';
 import { createServer, type GatewayServer } from '../../src/server';
-import { openTestDatabase, type TestDatabase } from './test-database';
+import { openTestDatabase, secondConnection, type TestDatabase } from './test-database';
+import { loadConfig } from '../../src/config';
+import { createBalanceCache } from '../../src/cache/create-balance-cache';
+import type { BalanceSummaryCache } from '../../src/cache/balance-cache';
+import type { CacheStore } from '../../src/cache/cache-store';
+import type { BalanceSummaryData } from '../../src/modules/balances/balance-summary';
 
 export interface GraphQLResponse<T = any> {
   status: number;
@@ -17,6 +22,8 @@ export interface TestGateway {
   readonly url: string;
   readonly server: GatewayServer;
   readonly db: TestDatabase;
+  readonly balanceCache: BalanceSummaryCache<BalanceSummaryData>;
+  readonly cacheStore: CacheStore;
   /** A fresh API key for `username` (the user is created when missing). */
   keyFor(username: string): Promise<string>;
   /** Sends an operation over HTTP (POST /graphql) as it would come from a client. */
@@ -30,9 +37,26 @@ export interface TestGateway {
 }
 
 /** A real gateway on a private copy of the seeded database, listening on a free port. */
-export async function startTestGateway(options: { env?: 'test' | 'development' | 'production' } = {}): Promise<TestGateway> {
-  const db = await openTestDatabase();
-  const server = createServer({ config: { env: options.env ?? 'test' }, db, log: createLogger({ enabled: false }) });
+export interface TestGatewayOptions {
+  env?: 'test' | 'development' | 'production';
+  /** Share the balance cache through this Redis (like production instances do). */
+  redisUrl?: string;
+  balanceCacheTtlMs?: number;
+  /** Run as a second instance on the same database as `gateway` (its own pool and cache). */
+  sameDatabaseAs?: TestGateway;
+}
+
+export async function startTestGateway(options: TestGatewayOptions = {}): Promise<TestGateway> {
+  const db = options.sameDatabaseAs ? await secondConnection(options.sameDatabaseAs.db) : await openTestDatabase();
+  const log = createLogger({ enabled: false });
+  const config = {
+    ...loadConfig({}),
+    env: options.env ?? 'test',
+    redisUrl: options.redisUrl,
+    balanceCacheTtlMs: options.balanceCacheTtlMs ?? 3_000,
+  } as const;
+  const { cache: balanceCache, store: cacheStore } = createBalanceCache(config, log);
+  const server = createServer({ config, db, balanceCache, log });
   await server.start();
   await new Promise<void>((resolve) => server.httpServer.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.httpServer.address() as AddressInfo).port}`;
@@ -70,9 +94,12 @@ export async function startTestGateway(options: { env?: 'test' | 'development' |
       });
       return { ...result, headers: new Headers(), statements };
     },
+    balanceCache,
+    cacheStore,
     async close() {
       await server.stop();
       await db.close();
+      await cacheStore.close();
     },
   };
 }

@@ -427,3 +427,8 @@ ALTER TABLE "Order" ADD CONSTRAINT "Order_positionId_fkey" FOREIGN KEY ("positio
 
 -- AddForeignKey
 ALTER TABLE "LedgerEntry" ADD CONSTRAINT "LedgerEntry_accountId_fkey" FOREIGN KEY ("accountId") REFERENCES "ExchangeAccount"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- Hand-written (Prisma's schema cannot express it without the partialIndexes preview, whose
+-- generated client would then treat (userId, sessionKey) as unique across all sessions):
+-- at most one RUNNING session per (user, sessionKey); STOPPED sessions may share a key.
+CREATE UNIQUE INDEX "TradingSession_one_running_per_key" ON "TradingSession"("userId", "sessionKey") WHERE "status" = 'RUNNING';

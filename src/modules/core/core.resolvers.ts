@@ -8,6 +8,13 @@ const nodeLoaders: Record<string, (context: Context, id: number) => Promise<obje
   Item: (context, id) => context.loaders.itemById.load(id),
   ItemEvent: (context, id) => context.loaders.itemEventById.load(id),
   Circuit: (context, id) => context.loaders.circuitById.load(id),
+  TradingSession: (context, id) => context.loaders.sessionById.load(id),
+  Trade: (context, id) => context.loaders.tradeById.load(id),
+  SessionEvent: (context, id) => context.loaders.sessionEventById.load(id),
+  ExchangeAccount: (context, id) => context.loaders.accountById.load(id),
+  Position: (context, id) => context.loaders.positionById.load(id),
+  Order: (context, id) => context.loaders.orderById.load(id),
+  LedgerEntry: (context, id) => context.loaders.ledgerEntryById.load(id),
 };
 
 export const coreResolvers: Resolvers = {

@@ -1,0 +1,22 @@
+import type { Config } from '../config';
+import type { Logger } from '../log';
+import type { BalanceSummaryData } from '../modules/balances/balance-summary';
+import { BalanceSummaryCache } from './balance-cache';
+import { createCacheStore, type CacheStore } from './cache-store';
+
+/** The balance cache as configured: Redis-backed when REDIS_URL is set, bounded memory otherwise. */
+export function createBalanceCache(
+  config: Pick<Config, 'redisUrl' | 'balanceCacheTtlMs' | 'balanceCacheMaxEntries' | 'cacheTimeoutMs'>,
+  log: Logger,
+): { cache: BalanceSummaryCache<BalanceSummaryData>; store: CacheStore } {
+  const store = createCacheStore({
+    redisUrl: config.redisUrl,
+    maxEntries: config.balanceCacheMaxEntries,
+    opTimeoutMs: config.cacheTimeoutMs,
+  });
+  const cache = new BalanceSummaryCache<BalanceSummaryData>(store, {
+    ttlMs: config.balanceCacheTtlMs,
+    log: (message, error) => (error ? log.warn({ err: error }, message) : log.info(message)),
+  });
+  return { cache, store };
+}

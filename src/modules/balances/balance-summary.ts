@@ -1,0 +1,89 @@
+import { Prisma, type PrismaClient } from '../../generated/prisma/client';
+
+/** One asset's balance; decimals as strings so the summary survives a JSON cache unchanged. */
+export interface AssetBalanceData {
+  asset: string;
+  free: string;
+  locked: string;
+  total: string;
+}
+
+export interface AccountBalanceData {
+  accountId: number;
+  assets: AssetBalanceData[];
+}
+
+/** What the cache holds for a user: plain JSON, ids instead of rows (rows are loaded per request). */
+export interface BalanceSummaryData {
+  computedAt: string;
+  assets: AssetBalanceData[];
+  accounts: AccountBalanceData[];
+  realizedPnl: string;
+  openPositions: number;
+}
+
+interface Row {
+  accountId: number;
+  asset: string | null;
+  total: string;
+  locked: string;
+  realizedPnl: string;
+  openPositions: number;
+}
+
+/**
+ * Computes a user's balances in one SQL statement: ledger sums per account and asset, the
+ * funds held by NEW LIMIT orders (quantity × price, in the symbol's quote asset), realized
+ * PnL and the number of open positions. The expensive part is the ledger scan, hence the cache.
+ */
+export async function balanceSummaryFor(prisma: PrismaClient, userId: number): Promise<BalanceSummaryData> {
+  const rows = await prisma.$queryRaw<Row[]>`
+    WITH accounts AS (
+      SELECT id FROM "ExchangeAccount" WHERE "userId" = ${userId}
+    ), ledger AS (
+      SELECT "accountId", asset, sum(amount) AS total,
+             coalesce(sum(amount) FILTER (WHERE kind = 'REALIZED_PNL'), 0) AS pnl
+      FROM "LedgerEntry" WHERE "accountId" IN (SELECT id FROM accounts)
+      GROUP BY "accountId", asset
+    ), locks AS (
+      SELECT "accountId", split_part(symbol, '-', 2) AS asset, sum(quantity * price) AS locked
+      FROM "Order"
+      WHERE "accountId" IN (SELECT id FROM accounts) AND status = 'NEW' AND type = 'LIMIT'
+      GROUP BY "accountId", split_part(symbol, '-', 2)
+    ), balances AS (
+      SELECT coalesce(l."accountId", k."accountId") AS "accountId", coalesce(l.asset, k.asset) AS asset,
+             coalesce(l.total, 0) AS total, coalesce(k.locked, 0) AS locked, coalesce(l.pnl, 0) AS pnl
+      FROM ledger l FULL JOIN locks k ON k."accountId" = l."accountId" AND k.asset = l.asset
+    )
+    SELECT a.id AS "accountId", b.asset, coalesce(b.total, 0)::text AS total, coalesce(b.locked, 0)::text AS locked,
+           coalesce(b.pnl, 0)::text AS "realizedPnl",
+           (SELECT count(*)::int FROM "Position" p WHERE p."accountId" IN (SELECT id FROM accounts) AND p.status = 'OPEN') AS "openPositions"
+    FROM accounts a LEFT JOIN balances b ON b."accountId" = a.id
+    ORDER BY a.id, b.asset`;
+
+  const accounts = new Map<number, AssetBalanceData[]>();
+  const perAsset = new Map<string, { total: Prisma.Decimal; locked: Prisma.Decimal }>();
+  let realizedPnl = new Prisma.Decimal(0);
+  for (const row of rows) {
+    const assets = accounts.get(row.accountId) ?? [];
+    accounts.set(row.accountId, assets);
+    if (row.asset === null) continue;
+    const total = new Prisma.Decimal(row.total);
+    const locked = new Prisma.Decimal(row.locked);
+    assets.push(assetBalance(row.asset, total, locked));
+    const sum = perAsset.get(row.asset) ?? { total: new Prisma.Decimal(0), locked: new Prisma.Decimal(0) };
+    perAsset.set(row.asset, { total: sum.total.plus(total), locked: sum.locked.plus(locked) });
+    realizedPnl = realizedPnl.plus(row.realizedPnl);
+  }
+  return {
+    computedAt: new Date().toISOString(),
+    assets: [...perAsset].map(([asset, sum]) => assetBalance(asset, sum.total, sum.locked)),
+    accounts: [...accounts].map(([accountId, assets]) => ({ accountId, assets })),
+    realizedPnl: realizedPnl.toFixed(),
+    openPositions: rows[0]?.openPositions ?? 0,
+  };
+}
+
+function assetBalance(asset: string, total: Prisma.Decimal, locked: Prisma.Decimal): AssetBalanceData {
+  return { asset, free: total.minus(locked).toFixed(), locked: locked.toFixed(), total: total.toFixed() };
+}

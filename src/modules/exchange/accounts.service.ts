@@ -1,0 +1,51 @@
+import type { ExchangeAccount, LedgerEntry } from '../../generated/prisma/client';
+import type { Context } from '../../context';
+import { badUserInput, conflict, notFound } from '../../errors';
+import { isUniqueViolation } from '../../db/prisma-errors';
+import { decimalInput, optionalText, requiredText } from '../../graphql/validate';
+import type { CreateExchangeAccountInput, DepositInput } from '../../generated/graphql';
+import { ASSET_PATTERN } from './ledger';
+
+type Deps = Pick<Context, 'prisma' | 'viewer' | 'balanceCache'>;
+
+/** The viewer's accounts, oldest first (a user has few: a plain list). */
+export function listAccounts({ prisma, viewer }: Deps): Promise<ExchangeAccount[]> {
+  return prisma.exchangeAccount.findMany({ where: { userId: viewer.id }, orderBy: { id: 'asc' } });
+}
+
+/** Opens an account; the balance summary lists accounts, so it is invalidated. */
+export async function createExchangeAccount({ prisma, viewer, balanceCache }: Deps, input: CreateExchangeAccountInput): Promise<ExchangeAccount> {
+  const exchange = requiredText(input.exchange, 'input.exchange', 32).toLowerCase();
+  if (!/^[a-z0-9][a-z0-9-]*$/.test(exchange)) throw badUserInput('input.exchange: letters, digits and dashes only', 'input.exchange');
+  const label = requiredText(input.label, 'input.label', 64);
+  try {
+    const account = await prisma.exchangeAccount.create({ data: { userId: viewer.id, exchange, label } });
+    await balanceCache.invalidate(viewer.id);
+    return account;
+  } catch (error) {
+    if (isUniqueViolation(error)) throw conflict(`You already have a ${exchange} account labelled ${label}`);
+    throw error;
+  }
+}
+
+/** Books a deposit; a retry with the same reference returns the first entry and books nothing. */
+export async function deposit({ prisma, viewer, balanceCache }: Deps, accountId: number, input: DepositInput): Promise<LedgerEntry> {
+  const asset = requiredText(input.asset, 'input.asset', 15);
+  if (!ASSET_PATTERN.test(asset)) throw badUserInput('input.asset: expected an asset code in capitals, e.g. USDT', 'input.asset');
+  const amount = decimalInput(input.amount, 'input.amount', { greaterThan: 0 });
+  const reference = optionalText(input.reference, 'input.reference', 100) ?? null;
+  const account = await prisma.exchangeAccount.findFirst({ where: { id: accountId, userId: viewer.id }, select: { id: true } });
+  if (!account) throw notFound('Exchange account');
+  try {
+    const entry = await prisma.ledgerEntry.create({ data: { accountId, asset, amount, kind: 'DEPOSIT', reference } });
+    await balanceCache.invalidate(viewer.id);
+    return entry;
+  } catch (error) {
+    if (!isUniqueViolation(error) || reference === null) throw error;
+    const first = await prisma.ledgerEntry.findFirstOrThrow({ where: { accountId, reference } });
+    if (first.kind !== 'DEPOSIT' || first.asset !== asset || !first.amount.equals(amount)) {
+      throw conflict(`Reference ${reference} was already used for a different entry`);
+    }
+    return first;
+  }
+}

@@ -1,0 +1,48 @@
+import type { Resolvers } from '../../generated/graphql';
+import { idOfType, toGlobalId } from '../../graphql/global-id';
+import { parentPageConnection, parsePage } from '../../graphql/pagination';
+import { createExchangeAccount, deposit, listAccounts } from './accounts.service';
+import { cancelOrder, createOrder } from './orders.service';
+import { closePosition, listPositions, setPositionProtection } from './positions.service';
+
+const positionIdOf = (input: { positionId: string }) => idOfType(input.positionId, 'Position', 'input.positionId');
+
+export const exchangeResolvers: Resolvers = {
+  Query: {
+    exchangeAccounts: (_, __, context) => listAccounts(context),
+    position: (_, { id }, { loaders }) => loaders.positionById.load(idOfType(id, 'Position', 'id')),
+    positions: (_, args, context) => listPositions(context, parsePage(args, 2), args.status),
+  },
+  Mutation: {
+    createExchangeAccount: (_, { input }, context) => createExchangeAccount(context, input),
+    deposit: (_, { input }, context) => deposit(context, idOfType(input.accountId, 'ExchangeAccount', 'input.accountId'), input),
+    createOrder: (_, { input }, context) => createOrder(context, input),
+    cancelOrder: (_, { id }, context) => cancelOrder(context, idOfType(id, 'Order', 'id')),
+    setPositionProtection: (_, { input }, context) => setPositionProtection(context, positionIdOf(input), input),
+    closePosition: (_, { input }, context) => closePosition(context, positionIdOf(input), input),
+  },
+  ExchangeAccount: {
+    id: (account) => toGlobalId('ExchangeAccount', account.id),
+    positions: async (account, args, { loaders }) => {
+      const page = { ...parsePage(args, 2), status: args.status ?? null };
+      return parentPageConnection(page, await loaders.positionsByAccountId(page).load(account.id));
+    },
+  },
+  Position: {
+    id: (position) => toGlobalId('Position', position.id),
+    account: (position, _, { loaders }) => loaders.accountById.load(position.accountId).then((account) => account!),
+    orders: async (position, args, { loaders }) => {
+      const page = parsePage(args);
+      return parentPageConnection(page, await loaders.ordersByPositionId(page).load(position.id));
+    },
+  },
+  Order: {
+    id: (order) => toGlobalId('Order', order.id),
+    account: (order, _, { loaders }) => loaders.accountById.load(order.accountId).then((account) => account!),
+    position: (order, _, { loaders }) => (order.positionId === null ? null : loaders.positionById.load(order.positionId)),
+  },
+  LedgerEntry: {
+    id: (entry) => toGlobalId('LedgerEntry', entry.id),
+    account: (entry, _, { loaders }) => loaders.accountById.load(entry.accountId).then((account) => account!),
+  },
+};

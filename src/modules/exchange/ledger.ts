@@ -1,0 +1,47 @@
+import { Prisma } from '../../generated/prisma/client';
+import { badUserInput } from '../../errors';
+
+/** Symbols on the paper exchange are `BASE-QUOTE`; money moves in the quote asset. */
+export const SYMBOL_PATTERN = /^[A-Z0-9]{2,15}-[A-Z0-9]{2,15}$/;
+export const ASSET_PATTERN = /^[A-Z0-9]{2,15}$/;
+
+export function quoteAssetOf(symbol: string): string {
+  return symbol.split('-')[1]!;
+}
+
+export function checkSymbol(symbol: string, field: string): string {
+  if (!SYMBOL_PATTERN.test(symbol)) throw badUserInput(`${field}: expected BASE-QUOTE in capitals, e.g. BTC-USDT`, field);
+  return symbol;
+}
+
+/**
+ * What an account can spend of an asset: its ledger sum minus what NEW LIMIT orders in that
+ * quote asset hold. Call it inside the transaction that holds the account's row lock.
+ */
+export async function freeBalance(tx: Prisma.TransactionClient, accountId: number, asset: string): Promise<Prisma.Decimal> {
+  const [row] = await tx.$queryRaw<Array<{ free: string }>>`
+    SELECT (
+      coalesce((SELECT sum(amount) FROM "LedgerEntry" WHERE "accountId" = ${accountId} AND asset = ${asset}), 0)
+      - coalesce((SELECT sum(quantity * price) FROM "Order"
+                  WHERE "accountId" = ${accountId} AND status = 'NEW' AND type = 'LIMIT' AND split_part(symbol, '-', 2) = ${asset}), 0)
+    )::text AS free`;
+  return new Prisma.Decimal(row!.free);
+}
+
+/** Refuses a spend the account cannot cover. */
+export async function requireFunds(tx: Prisma.TransactionClient, accountId: number, asset: string, needed: Prisma.Decimal) {
+  const free = await freeBalance(tx, accountId, asset);
+  if (free.lessThan(needed)) {
+    throw badUserInput(`Insufficient ${asset}: needs ${needed.toFixed()}, free ${free.toFixed()}`, 'input.quantity');
+  }
+}
+
+/** Locks the viewer's account row for the rest of the transaction: money moves one at a time per account. */
+export async function lockOwnAccount(tx: Prisma.TransactionClient, accountId: number, userId: number): Promise<boolean> {
+  const rows = await tx.$queryRaw<Array<{ id: number }>>`
+    SELECT id FROM "ExchangeAccount" WHERE id = ${accountId} AND "userId" = ${userId} FOR UPDATE`;
+  return rows.length === 1;
+}
+
+/** Prices and quantities are stored with 18 decimals. */
+export const money = (value: Prisma.Decimal) => value.toDecimalPlaces(18);

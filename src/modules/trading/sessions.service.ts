@@ -1,0 +1,118 @@
+import { Prisma, type PrismaClient, type SessionEvent, type SessionStatus, type TradingSession } from '../../generated/prisma/client';
+import type { Viewer } from '../../auth/api-keys';
+import { badUserInput, conflict, notFound } from '../../errors';
+import { isUniqueViolation } from '../../db/prisma-errors';
+import { afterCursor, timeAndIdKey } from '../../db/keyset';
+import { toConnection, type Connection, type Page } from '../../graphql/pagination';
+import { decimalInput, listOfAtMost, requiredText } from '../../graphql/validate';
+import type { EndTradingSessionInput, HeartbeatInput, LogSessionEventInput, StartTradingSessionInput } from '../../generated/graphql';
+
+/** The viewer's sessions, most recently started first. */
+export async function listSessions(
+  prisma: PrismaClient,
+  viewer: Viewer,
+  page: Page,
+  status: SessionStatus | null | undefined,
+): Promise<Connection<TradingSession>> {
+  const where: Prisma.TradingSessionWhereInput = { userId: viewer.id, ...(status ? { status } : {}) };
+  const rows = await prisma.tradingSession.findMany({
+    where: { AND: [where, afterCursor(page.after, 'startedAt', 'desc')] },
+    orderBy: [{ startedAt: 'desc' }, { id: 'desc' }],
+    take: page.first + 1,
+  });
+  return toConnection(rows, page, timeAndIdKey<TradingSession>('startedAt'), () => prisma.tradingSession.count({ where }));
+}
+
+const SYMBOL = /^[A-Za-z0-9._\-/]{1,32}$/;
+
+/**
+ * Starts a session, or recovers the viewer's RUNNING session with the same key: a bot that
+ * crashed and restarts carries on where it was instead of opening a second session. The partial
+ * unique index (one RUNNING session per user and key) settles concurrent starts.
+ */
+export async function startTradingSession(prisma: PrismaClient, viewer: Viewer, input: StartTradingSessionInput): Promise<TradingSession> {
+  const sessionKey = requiredText(input.sessionKey, 'input.sessionKey', 200);
+  const initialBalance = decimalInput(input.initialBalance, 'input.initialBalance', { min: 0 });
+  const symbols = [...new Set(listOfAtMost(input.symbols, 'input.symbols', 100))];
+  symbols.forEach((symbol, index) => {
+    if (!SYMBOL.test(symbol)) throw badUserInput(`input.symbols[${index}]: expected a symbol like EURUSD or BTC-USDT`, `input.symbols`);
+  });
+
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const running = await prisma.tradingSession.findFirst({ where: { userId: viewer.id, sessionKey, status: 'RUNNING' } });
+    if (running) {
+      const [recovered] = await prisma.$transaction([
+        prisma.tradingSession.update({ where: { id: running.id }, data: { recovered: true } }),
+        prisma.sessionEvent.create({
+          data: {
+            sessionId: running.id,
+            type: 'SESSION_RECOVERED',
+            data: { initialBalance: initialBalance.toFixed(), symbols, previousHeartbeatAt: running.lastHeartbeatAt?.toISOString() ?? null },
+          },
+        }),
+      ]);
+      return recovered;
+    }
+    try {
+      return await prisma.tradingSession.create({ data: { userId: viewer.id, sessionKey, initialBalance, currentBalance: initialBalance, symbols } });
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error; // another start won the race: recover its session
+    }
+  }
+  throw conflict(`Session ${sessionKey} is being started concurrently; retry`);
+}
+
+/** The viewer's session, or NOT_FOUND (another user's session reads as missing). */
+async function ownSession(prisma: PrismaClient, viewer: Viewer, sessionId: number): Promise<TradingSession> {
+  const session = await prisma.tradingSession.findFirst({ where: { id: sessionId, userId: viewer.id } });
+  if (!session) throw notFound('Trading session');
+  return session;
+}
+
+/** Records a heartbeat; only a RUNNING session takes one. */
+export async function heartbeat(prisma: PrismaClient, viewer: Viewer, sessionId: number, input: HeartbeatInput): Promise<TradingSession> {
+  const currentBalance = decimalInput(input.currentBalance, 'input.currentBalance', { min: 0 });
+  const { count } = await prisma.tradingSession.updateMany({
+    where: { id: sessionId, userId: viewer.id, status: 'RUNNING' },
+    data: { lastHeartbeatAt: new Date(), currentBalance },
+  });
+  const session = await ownSession(prisma, viewer, sessionId);
+  if (count === 0) throw conflict('The session has ended; it takes no more heartbeats');
+  return session;
+}
+
+/**
+ * Ends a RUNNING session. Its totals are recounted from its trades in the same statement, so
+ * they match the trades whatever was logged concurrently.
+ */
+export async function endTradingSession(prisma: PrismaClient, viewer: Viewer, sessionId: number, input: EndTradingSessionInput): Promise<TradingSession> {
+  const finalBalance = input.finalBalance == null ? null : decimalInput(input.finalBalance, 'input.finalBalance', { min: 0 }).toFixed();
+  const rows = await prisma.$queryRaw<TradingSession[]>`
+    UPDATE "TradingSession" s SET
+      status = 'STOPPED',
+      "endedAt" = (now() AT TIME ZONE 'UTC'),
+      "endReason" = CAST(${input.reason} AS "SessionEndReason"),
+      "totalTrades" = totals.trades,
+      "totalPnl" = totals.pnl,
+      "finalBalance" = coalesce(CAST(${finalBalance} AS numeric), s."currentBalance", s."initialBalance" + totals.pnl)
+    FROM (SELECT count(*)::int AS trades, coalesce(sum(pnl), 0) AS pnl FROM "Trade" WHERE "sessionId" = ${sessionId}) totals
+    WHERE s.id = ${sessionId} AND s."userId" = ${viewer.id} AND s.status = 'RUNNING'
+    RETURNING s.*`;
+  if (rows[0]) return rows[0];
+  await ownSession(prisma, viewer, sessionId);
+  throw conflict('The session has already ended');
+}
+
+/** Stores a typed event with JSON data on one of the viewer's sessions. */
+export async function logSessionEvent(prisma: PrismaClient, viewer: Viewer, sessionId: number, input: LogSessionEventInput): Promise<SessionEvent> {
+  const type = requiredText(input.type, 'input.type', 100);
+  await ownSession(prisma, viewer, sessionId);
+  return prisma.sessionEvent.create({
+    data: {
+      sessionId,
+      type,
+      occurredAt: input.occurredAt ?? undefined,
+      data: (input.data ?? undefined) as Prisma.InputJsonValue | undefined,
+    },
+  });
+}

@@ -1,0 +1,90 @@
+import type { Prisma, PrismaClient, Trade } from '../../generated/prisma/client';
+import type { Viewer } from '../../auth/api-keys';
+import { conflict, notFound } from '../../errors';
+import { afterCursor, timeAndIdKey } from '../../db/keyset';
+import { idOfType } from '../../graphql/global-id';
+import { toConnection, type Connection, type Page } from '../../graphql/pagination';
+import { decimalInput, optionalText, requiredText } from '../../graphql/validate';
+import type { LogTradeInput, TradeFilter } from '../../generated/graphql';
+
+/** The viewer's trades, newest first, narrowed by `filter`. */
+export async function listTrades(
+  prisma: PrismaClient,
+  viewer: Viewer,
+  page: Page,
+  filter: TradeFilter | null | undefined,
+): Promise<Connection<Trade>> {
+  const where: Prisma.TradeWhereInput = {
+    userId: viewer.id,
+    ...(filter?.sessionId ? { sessionId: idOfType(filter.sessionId, 'TradingSession', 'filter.sessionId') } : {}),
+    ...(typeof filter?.isPaper === 'boolean' ? { isPaper: filter.isPaper } : {}),
+    ...(filter?.symbol ? { symbol: filter.symbol } : {}),
+    ...(filter?.from || filter?.to
+      ? { executedAt: { ...(filter.from ? { gte: filter.from } : {}), ...(filter.to ? { lt: filter.to } : {}) } }
+      : {}),
+  };
+  const rows = await prisma.trade.findMany({
+    where: { AND: [where, afterCursor(page.after, 'executedAt', 'desc')] },
+    orderBy: [{ executedAt: 'desc' }, { id: 'desc' }],
+    take: page.first + 1,
+  });
+  return toConnection(rows, page, timeAndIdKey<Trade>('executedAt'), () => prisma.trade.count({ where }));
+}
+
+const optionalDecimal = (value: string | null | undefined, field: string) =>
+  value == null ? null : decimalInput(value, field).toFixed();
+
+/**
+ * Logs a trade in one statement that inserts it (unless (session, tradeId) exists) and adds it
+ * to the session's totals, so 20 identical retries arriving at once store one trade and count
+ * it once. A retry gets the stored trade back, even after the session has ended.
+ */
+export async function logTrade(prisma: PrismaClient, viewer: Viewer, input: LogTradeInput): Promise<Trade> {
+  const sessionId = idOfType(input.sessionId, 'TradingSession', 'input.sessionId');
+  const tradeId = requiredText(input.tradeId, 'input.tradeId', 100);
+  const values = {
+    symbol: requiredText(input.symbol, 'input.symbol', 32),
+    direction: requiredText(input.direction, 'input.direction', 20),
+    volume: decimalInput(input.volume, 'input.volume', { greaterThan: 0 }).toFixed(),
+    entryPrice: optionalDecimal(input.entryPrice, 'input.entryPrice'),
+    exitPrice: optionalDecimal(input.exitPrice, 'input.exitPrice'),
+    pnl: optionalDecimal(input.pnl, 'input.pnl'),
+    pnlPips: optionalDecimal(input.pnlPips, 'input.pnlPips'),
+    commission: optionalDecimal(input.commission, 'input.commission'),
+    comment: optionalText(input.comment, 'input.comment', 1000) ?? null,
+    executedAt: input.executedAt ? input.executedAt.toISOString() : null,
+    positionId: input.positionId ? idOfType(input.positionId, 'Position', 'input.positionId') : null,
+  };
+  if (values.positionId !== null) {
+    const owned = await prisma.position.count({ where: { id: values.positionId, account: { userId: viewer.id } } });
+    if (!owned) throw notFound('Position');
+  }
+
+  const inserted = await prisma.$queryRaw<Trade[]>`
+    WITH session AS (
+      SELECT id, "userId" FROM "TradingSession" WHERE id = ${sessionId} AND "userId" = ${viewer.id} AND status = 'RUNNING'
+    ), inserted AS (
+      INSERT INTO "Trade" ("sessionId", "userId", "tradeId", "executedAt", symbol, direction, intensity, action, volume,
+                           "entryPrice", "exitPrice", pnl, "pnlPips", commission, "hmmState", "isPaper", comment, "positionId")
+      SELECT s.id, s."userId", ${tradeId}, coalesce(CAST(${values.executedAt} AS timestamp(3)), (now() AT TIME ZONE 'UTC')),
+             ${values.symbol}, ${values.direction}, CAST(${input.intensity ?? null} AS double precision), CAST(${input.action} AS "TradeAction"),
+             CAST(${values.volume} AS numeric), CAST(${values.entryPrice} AS numeric), CAST(${values.exitPrice} AS numeric),
+             CAST(${values.pnl} AS numeric), CAST(${values.pnlPips} AS numeric), CAST(${values.commission} AS numeric),
+             CAST(${input.hmmState ?? null} AS int), ${input.isPaper ?? false}, ${values.comment}, CAST(${values.positionId} AS int)
+      FROM session s
+      ON CONFLICT ("sessionId", "tradeId") DO NOTHING
+      RETURNING *
+    ), totals AS (
+      UPDATE "TradingSession" t
+      SET "totalTrades" = t."totalTrades" + 1, "totalPnl" = t."totalPnl" + coalesce((SELECT pnl FROM inserted), 0)
+      WHERE t.id IN (SELECT "sessionId" FROM inserted)
+    )
+    SELECT * FROM inserted`;
+  if (inserted[0]) return inserted[0];
+
+  const stored = await prisma.trade.findFirst({ where: { sessionId, tradeId, userId: viewer.id } });
+  if (stored) return stored;
+  const session = await prisma.tradingSession.findFirst({ where: { id: sessionId, userId: viewer.id }, select: { id: true } });
+  if (!session) throw notFound('Trading session');
+  throw conflict('The session has ended; it takes no more trades');
+}
