@@ -53,6 +53,7 @@ export class BalanceSummaryCache<T> {
   private readonly pendingInvalidations = new Set<number>();
   private unavailableUntil = 0;
   private healthy = true;
+  private retryTimer: NodeJS.Timeout | null = null;
   private readonly now: () => number;
   /** Tokens outlive entries by far, so an old token cannot come back while its entries live. */
   private readonly tokenTtlMs: number;
@@ -165,6 +166,16 @@ export class BalanceSummaryCache<T> {
   private storeFailed(error: unknown): void {
     if (this.healthy) this.options.log?.('balance cache store failed; computing balances from the database', error);
     this.healthy = false;
-    this.unavailableUntil = this.now() + (this.options.retryAfterMs ?? 1_000);
+    const retryAfterMs = this.options.retryAfterMs ?? 1_000;
+    this.unavailableUntil = this.now() + retryAfterMs;
+    // Replay missed invalidations as soon as the store is back, not at this instance's next
+    // request: other instances may read in the meantime.
+    if (!this.retryTimer) {
+      this.retryTimer = setTimeout(() => {
+        this.retryTimer = null;
+        void this.storeUsable();
+      }, retryAfterMs);
+      this.retryTimer.unref();
+    }
   }
 }

@@ -8,12 +8,14 @@ import { createCacheStore, type CacheStore } from './cache-store';
 export function createBalanceCache(
   config: Pick<Config, 'redisUrl' | 'balanceCacheTtlMs' | 'balanceCacheMaxEntries' | 'cacheTimeoutMs'>,
   log: Logger,
+  /** Lets tests interpose on the real store (to hold a write back and force a race). */
+  wrap: (store: CacheStore) => CacheStore = (store) => store,
 ): { cache: BalanceSummaryCache<BalanceSummaryData>; store: CacheStore } {
-  const store = createCacheStore({
+  const store = wrap(createCacheStore({
     redisUrl: config.redisUrl,
     maxEntries: config.balanceCacheMaxEntries,
     opTimeoutMs: config.cacheTimeoutMs,
-  });
+  }));
   const cache = new BalanceSummaryCache<BalanceSummaryData>(store, {
     ttlMs: config.balanceCacheTtlMs,
     log: (message, error) => (error ? log.warn({ err: error }, message) : log.info(message)),

@@ -44,6 +44,9 @@ export interface TestGatewayOptions {
   balanceCacheTtlMs?: number;
   /** Run as a second instance on the same database as `gateway` (its own pool and cache). */
   sameDatabaseAs?: TestGateway;
+  balanceCacheMaxEntries?: number;
+  /** Interposes on the real cache store, e.g. to hold a write back and force a race. */
+  wrapCacheStore?: (store: CacheStore) => CacheStore;
 }
 
 export async function startTestGateway(options: TestGatewayOptions = {}): Promise<TestGateway> {
@@ -54,8 +57,9 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
     env: options.env ?? 'test',
     redisUrl: options.redisUrl,
     balanceCacheTtlMs: options.balanceCacheTtlMs ?? 3_000,
+    balanceCacheMaxEntries: options.balanceCacheMaxEntries ?? 10_000,
   } as const;
-  const { cache: balanceCache, store: cacheStore } = createBalanceCache(config, log);
+  const { cache: balanceCache, store: cacheStore } = createBalanceCache(config, log, options.wrapCacheStore);
   const server = createServer({ config, db, balanceCache, log });
   await server.start();
   await new Promise<void>((resolve) => server.httpServer.listen(0, '127.0.0.1', resolve));

@@ -1,0 +1,224 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import net from 'node:net';
+import { createClient } from '@keyv/redis';
+import { Prisma } from '../src/generated/prisma/client';
+import type { CacheStore } from '../src/cache/cache-store';
+import { startTestGateway, type TestGateway } from './helpers/test-gateway';
+
+// The balance cache shared through Redis by several gateway instances. These tests need Redis:
+// CI sets REDIS_URL; without it they are reported as skipped.
+const redisUrl = process.env.REDIS_URL;
+const describeWithRedis = redisUrl ? describe : describe.skip;
+
+const BALANCES = `{ balances { fromCache assets { asset total } } }`;
+const DEPOSIT = `mutation($id: ID!, $amount: Decimal!) { deposit(input: { accountId: $id, asset: "USDT", amount: $amount }) { id } }`;
+
+const usdtTotal = (response: any) =>
+  response.data.balances.assets.find((asset: { asset: string }) => asset.asset === 'USDT')?.total ?? '0';
+
+async function ledgerTotal(gw: TestGateway, userId: number): Promise<string> {
+  const sum = await gw.db.prisma.ledgerEntry.aggregate({ where: { asset: 'USDT', account: { userId } }, _sum: { amount: true } });
+  return (sum._sum.amount ?? new Prisma.Decimal(0)).toFixed();
+}
+
+/** A user with one funded account, so tests on a shared Redis never see each other's keys. */
+async function freshTrader(gw: TestGateway, name: string) {
+  const username = `${name}-${process.pid}-${Date.now().toString(36)}`;
+  const key = await gw.keyFor(username);
+  const account = await gw.execute(`mutation { createExchangeAccount(input: { exchange: "paper", label: "main" }) { id } }`, {}, key);
+  const accountId = account.data.createExchangeAccount.id as string;
+  await gw.execute(DEPOSIT, { id: accountId, amount: '1000' }, key);
+  const user = await gw.db.prisma.user.findUniqueOrThrow({ where: { username } });
+  return { key, accountId, userId: user.id };
+}
+
+describeWithRedis('balance cache shared through Redis by two instances', () => {
+  let one: TestGateway;
+  let two: TestGateway;
+
+  beforeAll(async () => {
+    one = await startTestGateway({ redisUrl, balanceCacheTtlMs: 60_000 });
+    two = await startTestGateway({ redisUrl, balanceCacheTtlMs: 60_000, sameDatabaseAs: one });
+  });
+  afterAll(async () => {
+    await two?.close();
+    await one?.close();
+  });
+
+  test('a mutation through one instance is seen by the next read through the other', async () => {
+    const trader = await freshTrader(one, 'two-instances');
+    const warm = await two.execute(BALANCES, {}, trader.key);
+    expect(warm.data.balances.fromCache).toBe(false);
+    expect((await two.execute(BALANCES, {}, trader.key)).data.balances.fromCache).toBe(true);
+    // Instance one served nothing yet, but the summary instance two cached is shared.
+    expect((await one.execute(BALANCES, {}, trader.key)).data.balances.fromCache).toBe(true);
+
+    await one.execute(DEPOSIT, { id: trader.accountId, amount: '250' }, trader.key);
+    const after = await two.execute(BALANCES, {}, trader.key);
+    expect(after.data.balances.fromCache).toBe(false);
+    expect(usdtTotal(after)).toBe('1250');
+    expect(usdtTotal(after)).toBe(await ledgerTotal(one, trader.userId));
+
+    const metrics = await one.execute(`{ balanceCacheMetrics { store size } }`, {}, trader.key);
+    expect(metrics.data.balanceCacheMetrics.store).toBe('redis');
+    expect(metrics.data.balanceCacheMetrics.size).toBeGreaterThan(0);
+  });
+
+  test('every mutation kind that moves money invalidates across instances', async () => {
+    const trader = await freshTrader(one, 'mutations');
+    const expectFresh = async (label: string) => {
+      const read = await two.execute(BALANCES, {}, trader.key);
+      expect({ label, total: usdtTotal(read) }).toEqual({ label, total: await ledgerTotal(two, trader.userId) });
+      expect((await two.execute(BALANCES, {}, trader.key)).data.balances.fromCache).toBe(true);
+    };
+    await expectFresh('start');
+    const order = await one.execute(
+      `mutation($id: ID!) { createOrder(input: { accountId: $id, symbol: "ETH-USDT", side: BUY, type: MARKET, quantity: "0.1", price: "3000" }) { position { id } } }`,
+      { id: trader.accountId },
+      trader.key,
+    );
+    expect(order.errors).toBeUndefined();
+    await expectFresh('after a market order');
+    await one.execute(
+      `mutation($id: ID!) { closePosition(input: { positionId: $id, exitPrice: "3100" }) { status } }`,
+      { id: order.data.createOrder.position.id },
+      trader.key,
+    );
+    await expectFresh('after closing the position');
+  });
+});
+
+/** A private redis-server on a spare port: outage tests never touch the shared one. */
+class PrivateRedis {
+  private process: ChildProcess | null = null;
+  constructor(readonly port: number) {}
+
+  get url() {
+    return `redis://127.0.0.1:${this.port}`;
+  }
+
+  static async start(): Promise<PrivateRedis> {
+    const port = await new Promise<number>((resolve) => {
+      const probe = net.createServer().listen(0, '127.0.0.1', () => {
+        const { port } = probe.address() as net.AddressInfo;
+        probe.close(() => resolve(port));
+      });
+    });
+    const redis = new PrivateRedis(port);
+    await redis.up();
+    return redis;
+  }
+
+  async up(): Promise<void> {
+    this.process = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+    for (let attempt = 0; attempt < 50; attempt++) {
+      if (await this.command(['PING']).then(() => true, () => false)) return;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    throw new Error('private redis-server did not start');
+  }
+
+  async down(): Promise<void> {
+    const exited = new Promise((resolve) => this.process?.once('exit', resolve));
+    this.process?.kill('SIGKILL');
+    await exited;
+    this.process = null;
+  }
+
+  async command(args: string[]): Promise<unknown> {
+    const client = createClient({ url: this.url, socket: { reconnectStrategy: false, connectTimeout: 500 } });
+    client.on('error', () => undefined);
+    await client.connect();
+    try {
+      return await client.sendCommand(args);
+    } finally {
+      await client.close().catch(() => undefined);
+    }
+  }
+}
+
+describeWithRedis('Redis outages', () => {
+  let redis: PrivateRedis;
+  let gw: TestGateway;
+
+  beforeAll(async () => {
+    redis = await PrivateRedis.start();
+    gw = await startTestGateway({ redisUrl: redis.url, balanceCacheTtlMs: 60_000 });
+  });
+  afterAll(async () => {
+    await gw?.close();
+    await redis?.down().catch(() => undefined);
+  });
+
+  test('with Redis unreachable, balances come from the database and mutations succeed', async () => {
+    const trader = await freshTrader(gw, 'outage');
+    await gw.execute(BALANCES, {}, trader.key);
+    expect((await gw.execute(BALANCES, {}, trader.key)).data.balances.fromCache).toBe(true);
+
+    await redis.down();
+    const during = await gw.execute(BALANCES, {}, trader.key);
+    expect(during.errors).toBeUndefined();
+    expect(during.data.balances.fromCache).toBe(false);
+    const deposit = await gw.execute(DEPOSIT, { id: trader.accountId, amount: '5' }, trader.key);
+    expect(deposit.errors).toBeUndefined();
+    expect(usdtTotal(await gw.execute(BALANCES, {}, trader.key))).toBe('1005');
+
+    await redis.up();
+    await new Promise((resolve) => setTimeout(resolve, 1_500)); // past the store's retry pause
+    const back = await gw.execute(BALANCES, {}, trader.key);
+    expect(back.errors).toBeUndefined();
+    expect(usdtTotal(back)).toBe('1005');
+    expect((await gw.execute(BALANCES, {}, trader.key)).data.balances.fromCache).toBe(true);
+  });
+
+});
+
+describeWithRedis('a partition between the gateways and Redis', () => {
+  // Redis stays up and keeps its data; the gateways cannot reach it (every call fails, as on a
+  // network partition), so the invalidation of a mutation made meanwhile is lost in Redis.
+  let partitioned = false;
+  const partitionable = (store: CacheStore): CacheStore => {
+    const reachable = <T>(call: () => Promise<T>) => (partitioned ? Promise.reject(new Error('partitioned')) : call());
+    return {
+      kind: store.kind,
+      getMany: (keys) => reachable(() => store.getMany(keys)),
+      set: (key, value, ttl) => reachable(() => store.set(key, value, ttl)),
+      count: (prefix) => reachable(() => store.count(prefix)),
+      close: () => store.close(),
+    };
+  };
+  let one: TestGateway;
+  let two: TestGateway;
+
+  beforeAll(async () => {
+    one = await startTestGateway({ redisUrl, balanceCacheTtlMs: 60_000, wrapCacheStore: partitionable });
+    two = await startTestGateway({ redisUrl, balanceCacheTtlMs: 60_000, wrapCacheStore: partitionable, sameDatabaseAs: one });
+  });
+  afterAll(async () => {
+    await two?.close();
+    await one?.close();
+  });
+
+  test('nothing cached before the partition is served after it, on any instance', async () => {
+    const trader = await freshTrader(one, 'partition');
+    await two.execute(BALANCES, {}, trader.key);
+    expect((await two.execute(BALANCES, {}, trader.key)).data.balances.fromCache).toBe(true);
+
+    partitioned = true;
+    const deposit = await one.execute(DEPOSIT, { id: trader.accountId, amount: '7' }, trader.key);
+    expect(deposit.errors).toBeUndefined();
+    const during = await one.execute(BALANCES, {}, trader.key);
+    expect(during.errors).toBeUndefined();
+    expect(during.data.balances.fromCache).toBe(false);
+    expect(usdtTotal(during)).toBe('1007');
+    partitioned = false;
+
+    // Instance two saw no failure; instance one replays what it missed within its retry pause.
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    for (const gateway of [two, one, two]) {
+      const read = await gateway.execute(BALANCES, {}, trader.key);
+      expect(read.errors).toBeUndefined();
+      expect(usdtTotal(read)).toBe('1007');
+    }
+  });
+});
