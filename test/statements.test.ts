@@ -1,0 +1,121 @@
+import { startTestGateway, type TestGateway } from './helpers/test-gateway';
+
+// No N+1, anywhere: an operation runs one SQL statement per level of relations (plus the API key
+// lookup), whatever the page sizes. Each case is run at first: 2 and first: 20 against the demo
+// data, where every list has more than 2 rows, so a per-row query would show as a difference.
+
+interface Case {
+  relation: string;
+  query: string;
+  /** Expected statements: 1 (API key) + one per list or relation level. */
+  statements: number;
+}
+
+const cases: Case[] = [
+  // Traceability
+  { relation: 'Item.identifiers', query: `items(first: $n) { edges { node { identifiers { key value } } } }`, statements: 3 },
+  { relation: 'Item.sources', query: `items(first: $n) { edges { node { sources { source } } } }`, statements: 3 },
+  { relation: 'Item.owner', query: `items(first: $n) { edges { node { owner { username } } } }`, statements: 3 },
+  { relation: 'Item.events', query: `items(first: $n) { edges { node { events(first: $n) { totalCount edges { node { type } } } } } }`, statements: 3 },
+  { relation: 'Item.circuits', query: `items(first: $n) { edges { node { circuits(first: $n) { edges { node { name } } } } } }`, statements: 3 },
+  { relation: 'ItemEvent.item', query: `items(first: $n) { edges { node { events(first: $n) { edges { node { item { dfid } } } } } } }`, statements: 4 },
+  { relation: 'Circuit.owner', query: `circuits(first: $n) { edges { node { owner { username } } } }`, statements: 3 },
+  { relation: 'Circuit.viewerRole', query: `circuits(first: $n) { edges { node { viewerRole } } }`, statements: 3 },
+  { relation: 'Circuit.members', query: `circuits(first: $n) { edges { node { members(first: $n) { totalCount edges { node { role } } } } } }`, statements: 3 },
+  { relation: 'CircuitMember.user', query: `circuits(first: $n) { edges { node { members(first: $n) { edges { node { user { username } } } } } } }`, statements: 4 },
+  { relation: 'Circuit.items', query: `circuits(first: $n) { edges { node { items(first: $n) { totalCount edges { node { dfid } } } } } }`, statements: 3 },
+  // Trading
+  { relation: 'TradingSession.trades', query: `tradingSessions(first: $n) { edges { node { trades(first: $n) { totalCount edges { node { tradeId } } } } } }`, statements: 3 },
+  { relation: 'TradingSession.events', query: `tradingSessions(first: $n) { edges { node { events(first: $n) { edges { node { type } } } } } }`, statements: 3 },
+  { relation: 'Trade.session', query: `trades(first: $n) { edges { node { session { sessionKey } } } }`, statements: 3 },
+  { relation: 'Trade.position', query: `trades(first: $n, filter: { isPaper: true }) { edges { node { position { symbol } } } }`, statements: 3 },
+  { relation: 'SessionEvent.session', query: `tradingSessions(first: $n) { edges { node { events(first: $n) { edges { node { session { id } } } } } } }`, statements: 4 },
+  { relation: 'ExchangeAccount.positions', query: `exchangeAccounts { positions(first: $n) { totalCount edges { node { symbol } } } }`, statements: 3 },
+  { relation: 'Position.account', query: `positions(first: $n) { edges { node { account { label } } } }`, statements: 3 },
+  { relation: 'Position.orders', query: `positions(first: $n) { edges { node { orders(first: $n) { totalCount edges { node { type } } } } } }`, statements: 3 },
+  { relation: 'Order.position', query: `positions(first: $n) { edges { node { orders(first: $n) { edges { node { position { symbol } } } } } } }`, statements: 4 },
+  { relation: 'Order.account', query: `positions(first: $n) { edges { node { orders(first: $n) { edges { node { account { label } } } } } } }`, statements: 4 },
+];
+
+/** Three deep operations: the figures quoted in the README and the closing note. */
+const nested: Case[] = [
+  {
+    relation: 'items → identifiers, events → item, circuits → members → user, items',
+    query: `items(first: $n) { edges { node { dfid identifiers { key } events(first: $n) { edges { node { type item { dfid } } } }
+      circuits(first: $n) { edges { node { name members(first: $n) { edges { node { role user { username } } } } items(first: $n) { edges { node { dfid } } } } } } } } }`,
+    // key, items, identifiers, events, circuits, event.item, members, circuit.items, member.user.
+    // (Selecting circuit.owner too would let member.user hit the users it already loaded: fewer
+    // statements on small pages, which is fine, but not the fixed figure this test asserts.)
+    statements: 9,
+  },
+  {
+    relation: 'tradingSessions → trades → position → orders, account; session events',
+    query: `tradingSessions(first: $n) { edges { node { sessionKey events(first: $n) { edges { node { type } } }
+      trades(first: $n) { edges { node { tradeId position { symbol account { label } orders(first: $n) { edges { node { type status } } } } } } } } } }`,
+    // key, sessions, events, trades, trade.position, position.account, position.orders
+    statements: 7,
+  },
+  {
+    relation: 'circuits → members → user, items → identifiers, events',
+    query: `circuits(first: $n) { edges { node { name members(first: $n) { edges { node { user { username } } } }
+      items(first: $n) { edges { node { dfid identifiers { key } events(first: $n) { edges { node { type } } } } } } } } }`,
+    // key, circuits, members, items, member.user, item.identifiers, item.events
+    statements: 7,
+  },
+];
+
+let gw: TestGateway;
+let key: string;
+
+beforeAll(async () => {
+  gw = await startTestGateway();
+  key = await gw.keyFor('demo');
+});
+afterAll(() => gw.close());
+
+async function statementsAt(selection: string, n: number): Promise<number> {
+  const result = await gw.execute(`query Q($n: Int) { ${selection} }`, { n }, key);
+  expect(result.errors).toBeUndefined();
+  return result.statements;
+}
+
+describe.each([...cases, ...nested])('$relation', ({ query, statements }) => {
+  test(`runs ${statements} statements at first: 2 and at first: 20`, async () => {
+    const small = await statementsAt(query, 2);
+    const large = await statementsAt(query, 20);
+    expect({ small, large }).toEqual({ small: statements, large: statements });
+  });
+});
+
+test('a list whose page holds more rows really returns them (the counts above are not of empty pages)', async () => {
+  const result = await gw.execute(
+    `{ items(first: 20) { edges { node { events(first: 20) { edges { cursor } } } } } circuits(first: 20) { edges { node { items(first: 20) { edges { cursor } } } } } }`,
+    {},
+    key,
+  );
+  const events = result.data.items.edges.flatMap((edge: any) => edge.node.events.edges);
+  const circuitItems = result.data.circuits.edges.flatMap((edge: any) => edge.node.items.edges);
+  expect(result.data.items.edges).toHaveLength(20);
+  expect(events.length).toBeGreaterThan(60);
+  expect(circuitItems.length).toBeGreaterThan(40);
+});
+
+test('every relation named in DESIGN.md has a case', () => {
+  const contract = [
+    'Item.identifiers', 'Item.events', 'Item.circuits', 'Circuit.members', 'Circuit.items', 'Circuit.owner',
+    'TradingSession.trades', 'TradingSession.events', 'Trade.session', 'Trade.position', 'ExchangeAccount.positions',
+    'Position.orders', 'Position.account', 'Order.position',
+  ];
+  const covered = new Set(cases.map((entry) => entry.relation));
+  expect(contract.filter((relation) => !covered.has(relation))).toEqual([]);
+});
+
+test('a balance summary read runs one statement on a miss and none on a hit', async () => {
+  await gw.execute(`mutation { invalidateBalanceCache }`, {}, key);
+  const query = `{ balances { fromCache accounts { account { label } assets { asset total } } } }`;
+  const miss = await gw.execute(query, {}, key);
+  const hit = await gw.execute(query, {}, key);
+  expect([miss.data.balances.fromCache, hit.data.balances.fromCache]).toEqual([false, true]);
+  // key + summary + AccountBalance.account on a miss; key + AccountBalance.account on a hit.
+  expect([miss.statements, hit.statements]).toEqual([3, 2]);
+});
