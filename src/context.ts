@@ -51,6 +51,29 @@ function createLoaders(prisma: PrismaClient, viewerId: () => number) {
 }
 
 /**
+ * A request's context. `viewer` is a getter on the prototype: Apollo copies the context object
+ * (own properties) onto an object with the same prototype, so it survives the copy and is only
+ * evaluated when a resolver asks for it.
+ */
+class RequestContext implements Context {
+  readonly loaders: Loaders;
+
+  constructor(
+    readonly viewerOrNull: Viewer | null,
+    readonly prisma: PrismaClient,
+    readonly balanceCache: BalanceSummaryCache<BalanceSummaryData>,
+    readonly settings: TradingSettings,
+  ) {
+    this.loaders = createLoaders(prisma, () => this.viewer.id);
+  }
+
+  get viewer(): Viewer {
+    if (!this.viewerOrNull) throw unauthenticated();
+    return this.viewerOrNull;
+  }
+}
+
+/**
  * Builds a request's context from its Authorization header. No header: anonymous (only
  * introspection and `__typename` work). A header with an unknown or revoked key: rejected.
  */
@@ -65,18 +88,5 @@ export async function createContext(deps: ContextDeps, authorization: string | u
       });
     }
   }
-  const requireViewer = (): Viewer => {
-    if (!viewer) throw unauthenticated();
-    return viewer;
-  };
-  return {
-    get viewer() {
-      return requireViewer();
-    },
-    viewerOrNull: viewer,
-    prisma: deps.prisma,
-    loaders: createLoaders(deps.prisma, () => requireViewer().id),
-    balanceCache: deps.balanceCache,
-    settings: deps.settings,
-  };
+  return new RequestContext(viewer, deps.prisma, deps.balanceCache, deps.settings);
 }
