@@ -29,15 +29,22 @@ export function loaderOfMany<K, V>(
   });
 }
 
+/** Loaders of one page of a child list per parent, one loader per distinct paging arguments. */
+export interface PagedLoader<Row, Args extends Page = Page> {
+  (page: Args): DataLoader<number, ParentPage<Row>>;
+  /** Forgets every page read so far (after a write, so later reads see it). */
+  clearAll(): void;
+}
+
 /**
  * Loaders of one page of a child list per parent id. Fields with the same paging arguments
  * share one loader, so all parents of a level are read in one statement.
  */
 export function pagedLoader<Row, Args extends Page = Page>(
   fetch: (parentIds: readonly number[], page: Args) => Promise<Map<number, ParentPage<Row>>>,
-): (page: Args) => DataLoader<number, ParentPage<Row>> {
+): PagedLoader<Row, Args> {
   const loaders = new Map<string, DataLoader<number, ParentPage<Row>>>();
-  return (page) => {
+  const loaderFor = (page: Args) => {
     const argsKey = JSON.stringify(page);
     let loader = loaders.get(argsKey);
     if (!loader) {
@@ -49,4 +56,18 @@ export function pagedLoader<Row, Args extends Page = Page>(
     }
     return loader;
   };
+  return Object.assign(loaderFor, { clearAll: () => loaders.clear() });
+}
+
+/**
+ * Empties every cache of a request's loaders. A mutation calls it after its write: the fields
+ * of its result (and of the mutations after it in the same operation) must read the data as it
+ * is now, not as an earlier field of the operation loaded it.
+ */
+export function clearLoaders(loaders: object): void {
+  for (const loader of Object.values(loaders)) {
+    if (loader instanceof DataLoader || (typeof loader === 'function' && typeof loader.clearAll === 'function')) {
+      loader.clearAll();
+    }
+  }
 }

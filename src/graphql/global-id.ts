@@ -13,13 +13,18 @@ export interface ParsedGlobalId {
   id: number;
 }
 
-/** Decodes a global ID, or returns null when it is not one of ours. */
+/**
+ * Decodes a global ID, or returns null when it is not one of ours. Only the exact string
+ * `toGlobalId` makes is accepted (Node's base64 decoder skips stray characters, and "007" is 7),
+ * so each object has one ID and anything else is garbage.
+ */
 export function parseGlobalId(globalId: string): ParsedGlobalId | null {
   const decoded = Buffer.from(globalId, 'base64url').toString('utf8');
   const match = /^([A-Za-z]+):(\d{1,10})$/.exec(decoded);
   if (!match) return null;
   const id = Number(match[2]);
-  return Number.isSafeInteger(id) && id <= 2_147_483_647 ? { type: match[1]!, id } : null;
+  if (!Number.isSafeInteger(id) || id > 2_147_483_647) return null;
+  return toGlobalId(match[1]!, id) === globalId ? { type: match[1]!, id } : null;
 }
 
 /** The database id inside a global ID of `type`; BAD_USER_INPUT naming `field` otherwise. */

@@ -39,19 +39,57 @@ export interface Connection<T> {
 
 const CURSOR_PREFIX = 'c1:';
 
+/**
+ * What one part of a sort key is: a row id (a PostgreSQL `int`), or an instant (a `timestamp(3)`,
+ * carried as the ISO string `Date#toISOString` makes).
+ */
+export type CursorPart = 'int' | 'timestamp';
+
+/** A list's cursor shape: the types of its sort-key parts, in ORDER BY order. */
+export type CursorShape = readonly CursorPart[];
+
+/** The two shapes lists use: by id, or by an instant then id. */
+export const BY_ID: CursorShape = ['int'];
+export const BY_TIME_AND_ID: CursorShape = ['timestamp', 'int'];
+
+const MAX_INT = 2_147_483_647;
+/** `Date#toISOString` for years 0001 to 9999, the range every PostgreSQL timestamp cast accepts. */
+const ISO_INSTANT = /^(?!0000)\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
+/** A shape given by its length (1: by id, 2: by an instant then id), or the shape itself. */
+function shapeOf(shape: number | CursorShape): CursorShape {
+  if (typeof shape !== 'number') return shape;
+  if (shape === 1) return BY_ID;
+  if (shape === 2) return BY_TIME_AND_ID;
+  throw new Error(`no cursor shape of length ${shape}; pass the parts' types`);
+}
+
+const validPart: Record<CursorPart, (part: unknown) => boolean> = {
+  int: (part) => Number.isSafeInteger(part) && (part as number) >= 0 && (part as number) <= MAX_INT,
+  // Only the exact form this module writes, so the database never sees a string it cannot cast.
+  timestamp: (part) => {
+    if (typeof part !== 'string' || !ISO_INSTANT.test(part)) return false;
+    const date = new Date(part);
+    return !Number.isNaN(date.getTime()) && date.toISOString() === part;
+  },
+};
+
 export function encodeCursor(key: CursorKey): string {
   return Buffer.from(CURSOR_PREFIX + JSON.stringify(key), 'utf8').toString('base64url');
 }
 
-export function decodeCursor(cursor: string, keyLength: number): CursorKey {
+/**
+ * The sort key inside `cursor`, checked against the list's shape: every part must have its
+ * type and range, so a forged or foreign cursor is BAD_USER_INPUT, never a database error.
+ */
+export function decodeCursor(cursor: string, shape: number | CursorShape): CursorKey {
+  const parts = shapeOf(shape);
   const text = Buffer.from(cursor, 'base64url').toString('utf8');
   try {
     if (text.startsWith(CURSOR_PREFIX)) {
       const key: unknown = JSON.parse(text.slice(CURSOR_PREFIX.length));
       const valid =
-        Array.isArray(key) &&
-        key.length === keyLength &&
-        key.every((part) => typeof part === 'string' || Number.isSafeInteger(part));
+        Array.isArray(key) && key.length === parts.length && key.every((part, index) => validPart[parts[index]!](part));
       if (valid) return key as CursorKey;
     }
   } catch {
@@ -60,13 +98,16 @@ export function decodeCursor(cursor: string, keyLength: number): CursorKey {
   throw badUserInput('after: not a cursor of this list', 'after');
 }
 
-/** Validates `first` and `after`; `keyLength` is how many sort-key parts this list's cursors hold. */
-export function parsePage(args: PageArgs, keyLength = 1): Page {
+/**
+ * Validates `first` and `after`; `shape` is the list's cursor shape (or its length: 1 for lists
+ * by id, 2 for lists by an instant then id).
+ */
+export function parsePage(args: PageArgs, shape: number | CursorShape = BY_ID): Page {
   const first = args.first ?? DEFAULT_PAGE_SIZE;
   if (!Number.isInteger(first) || first < 0 || first > MAX_PAGE_SIZE) {
     throw badUserInput(`first: expected an integer from 0 to ${MAX_PAGE_SIZE}, got ${first}`, 'first');
   }
-  return { first, after: args.after ? decodeCursor(args.after, keyLength) : null };
+  return { first, after: args.after ? decodeCursor(args.after, shape) : null };
 }
 
 /**

@@ -29,8 +29,18 @@ export const DecimalScalar = new GraphQLScalarType({
   },
 });
 
+/**
+ * graphql-scalars' DateTime with the contract's output: an ISO-8601 string in UTC. Its own
+ * `serialize` returns a Date, which only becomes that string if the transport happens to
+ * JSON-encode it (executeOperation, and anything else in process, would see the object).
+ */
+export const DateTimeScalar = new GraphQLScalarType({
+  ...DateTimeResolver.toConfig(),
+  serialize: (value) => (DateTimeResolver.serialize(value) as Date).toISOString(),
+});
+
 export const scalarResolvers = {
-  DateTime: DateTimeResolver,
+  DateTime: DateTimeScalar,
   JSON: JSONResolver,
   Decimal: DecimalScalar,
 };

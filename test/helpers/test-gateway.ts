@@ -62,6 +62,8 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
   const { cache: balanceCache, store: cacheStore } = createBalanceCache(config, log, options.wrapCacheStore);
   const server = createServer({ config, db, balanceCache, log });
   await server.start();
+  // Longer than fetch's idle keep-alive, so a reused connection is never closed under a request.
+  server.httpServer.keepAliveTimeout = 60_000;
   await new Promise<void>((resolve) => server.httpServer.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.httpServer.address() as AddressInfo).port}`;
 

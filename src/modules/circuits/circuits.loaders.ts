@@ -24,7 +24,11 @@ export function createCircuitLoaders(prisma: PrismaClient, viewerId: () => numbe
           select: Prisma.sql`ci.*`,
           from: Prisma.sql`"CircuitMember" ci`,
           parent: 'ci."circuitId"',
-          sortKey: [{ sql: 'ci.id', type: 'int' }],
+          // In the order they joined.
+          sortKey: [
+            { sql: 'ci."joinedAt"', type: 'timestamp' },
+            { sql: 'ci.id', type: 'int' },
+          ],
           direction: 'asc',
           where: viewerIsMember(),
         },
@@ -39,7 +43,11 @@ export function createCircuitLoaders(prisma: PrismaClient, viewerId: () => numbe
           select: Prisma.sql`i.*`,
           from: Prisma.sql`"CircuitItem" ci JOIN "Item" i ON i.id = ci."itemId"`,
           parent: 'ci."circuitId"',
-          sortKey: [{ sql: 'ci.id', type: 'int' }],
+          // Most recently pushed first.
+          sortKey: [
+            { sql: 'ci."pushedAt"', type: 'timestamp' },
+            { sql: 'ci.id', type: 'int' },
+          ],
           direction: 'desc',
           where: viewerIsMember(),
         },

@@ -1,6 +1,7 @@
 import type { Resolvers } from '../../generated/graphql';
+import { clearLoaders } from '../../graphql/batch';
 import { idOfType, toGlobalId } from '../../graphql/global-id';
-import { parentPageConnection, parsePage } from '../../graphql/pagination';
+import { BY_TIME_AND_ID, parentPageConnection, parsePage } from '../../graphql/pagination';
 import { addCircuitMember, createCircuit, listCircuits, pushItemToCircuit } from './circuits.service';
 
 export const circuitResolvers: Resolvers = {
@@ -9,11 +10,21 @@ export const circuitResolvers: Resolvers = {
     circuits: (_, args, { viewer, prisma }) => listCircuits(prisma, viewer, parsePage(args)),
   },
   Mutation: {
-    createCircuit: (_, { input }, { viewer, prisma }) => createCircuit(prisma, viewer, input),
-    addCircuitMember: (_, { input }, { viewer, prisma }) =>
-      addCircuitMember(prisma, viewer, idOfType(input.circuitId, 'Circuit', 'input.circuitId'), input),
-    pushItemToCircuit: (_, { input }, { viewer, prisma }) =>
-      pushItemToCircuit(prisma, viewer, idOfType(input.circuitId, 'Circuit', 'input.circuitId'), input),
+    createCircuit: async (_, { input }, { viewer, prisma, loaders }) => {
+      const circuit = await createCircuit(prisma, viewer, input);
+      clearLoaders(loaders);
+      return circuit;
+    },
+    addCircuitMember: async (_, { input }, { viewer, prisma, loaders }) => {
+      const member = await addCircuitMember(prisma, viewer, idOfType(input.circuitId, 'Circuit', 'input.circuitId'), input);
+      clearLoaders(loaders);
+      return member;
+    },
+    pushItemToCircuit: async (_, { input }, { viewer, prisma, loaders }) => {
+      const circuit = await pushItemToCircuit(prisma, viewer, idOfType(input.circuitId, 'Circuit', 'input.circuitId'), input);
+      clearLoaders(loaders);
+      return circuit;
+    },
   },
   Circuit: {
     id: (circuit) => toGlobalId('Circuit', circuit.id),
@@ -21,11 +32,11 @@ export const circuitResolvers: Resolvers = {
     viewerRole: (circuit, _, { loaders }) =>
       loaders.viewerMembershipByCircuitId.load(circuit.id).then((membership) => membership!.role),
     members: async (circuit, args, { loaders }) => {
-      const page = parsePage(args);
+      const page = parsePage(args, BY_TIME_AND_ID);
       return parentPageConnection(page, await loaders.membersByCircuitId(page).load(circuit.id));
     },
     items: async (circuit, args, { loaders }) => {
-      const page = parsePage(args);
+      const page = parsePage(args, BY_TIME_AND_ID);
       return parentPageConnection(page, await loaders.itemsByCircuitId(page).load(circuit.id));
     },
   },

@@ -26,7 +26,8 @@ export const coreResolvers: Resolvers = {
       }),
     node: async (_, { id }, context) => {
       const parsed = parseGlobalId(id);
-      const load = parsed && nodeLoaders[parsed.type];
+      // Own keys only: a type named after an Object.prototype member ("constructor") is no Node.
+      const load = parsed && Object.hasOwn(nodeLoaders, parsed.type) ? nodeLoaders[parsed.type] : undefined;
       if (!parsed || !load) return null;
       const row = await load(context, parsed.id);
       return row ? ({ ...row, __typename: parsed.type } as never) : null;

@@ -50,7 +50,7 @@ export function createItemLoaders(prisma: PrismaClient, viewerId: () => number) 
         page,
       ),
     ),
-    /** The viewer's circuits an item was pushed to (never other users' circuits). */
+    /** The viewer's circuits an item was pushed to (never other users' circuits), most recently pushed first. */
     circuitsByItemId: pagedLoader((itemIds, page) =>
       pagesPerParent<Circuit>(
         prisma,
@@ -58,7 +58,10 @@ export function createItemLoaders(prisma: PrismaClient, viewerId: () => number) 
           select: Prisma.sql`c.*`,
           from: Prisma.sql`"CircuitItem" ci JOIN "Circuit" c ON c.id = ci."circuitId"`,
           parent: 'ci."itemId"',
-          sortKey: [{ sql: 'ci.id', type: 'int' }],
+          sortKey: [
+            { sql: 'ci."pushedAt"', type: 'timestamp' },
+            { sql: 'ci.id', type: 'int' },
+          ],
           direction: 'desc',
           where: Prisma.sql`EXISTS (SELECT 1 FROM "CircuitMember" m WHERE m."circuitId" = c.id AND m."userId" = ${viewerId()})`,
         },

@@ -1,6 +1,7 @@
 import type { Resolvers } from '../../generated/graphql';
+import { clearLoaders } from '../../graphql/batch';
 import { toGlobalId } from '../../graphql/global-id';
-import { parentPageConnection, parsePage } from '../../graphql/pagination';
+import { BY_TIME_AND_ID, parentPageConnection, parsePage } from '../../graphql/pagination';
 import { itemsByIdentifier, listItems, recordItemEvent, storeItem } from './items.service';
 
 export const itemResolvers: Resolvers = {
@@ -10,8 +11,16 @@ export const itemResolvers: Resolvers = {
     itemsByIdentifier: (_, { key, value }, { viewer, prisma }) => itemsByIdentifier(prisma, viewer, key, value),
   },
   Mutation: {
-    storeItem: (_, { input }, { viewer, prisma }) => storeItem(prisma, viewer, input),
-    recordItemEvent: (_, { input }, { viewer, prisma }) => recordItemEvent(prisma, viewer, input),
+    storeItem: async (_, { input }, { viewer, prisma, loaders }) => {
+      const item = await storeItem(prisma, viewer, input);
+      clearLoaders(loaders);
+      return item;
+    },
+    recordItemEvent: async (_, { input }, { viewer, prisma, loaders }) => {
+      const event = await recordItemEvent(prisma, viewer, input);
+      clearLoaders(loaders);
+      return event;
+    },
   },
   Item: {
     id: (item) => toGlobalId('Item', item.id),
@@ -19,11 +28,11 @@ export const itemResolvers: Resolvers = {
     identifiers: (item, _, { loaders }) => loaders.identifiersByItemId.load(item.id),
     sources: (item, _, { loaders }) => loaders.sourcesByItemId.load(item.id),
     events: async (item, args, { loaders }) => {
-      const page = parsePage(args, 2);
+      const page = parsePage(args, BY_TIME_AND_ID);
       return parentPageConnection(page, await loaders.eventsByItemId(page).load(item.id));
     },
     circuits: async (item, args, { loaders }) => {
-      const page = parsePage(args);
+      const page = parsePage(args, BY_TIME_AND_ID);
       return parentPageConnection(page, await loaders.circuitsByItemId(page).load(item.id));
     },
   },

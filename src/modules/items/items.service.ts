@@ -17,7 +17,7 @@ export function listItems(
   const where: Prisma.ItemWhereInput = {
     AND: [
       visibleItems(viewer.id),
-      filter?.dfidPrefix ? { dfid: { startsWith: filter.dfidPrefix } } : {},
+      filter?.dfidPrefix ? { dfid: { startsWith: likeLiteral(filter.dfidPrefix) } } : {},
       filter?.alias ? { aliases: { has: filter.alias } } : {},
       typeof filter?.legacyMode === 'boolean' ? { legacyMode: filter.legacyMode } : {},
       typeof filter?.minConfidence === 'number' ? { confidenceScore: { gte: filter.minConfidence } } : {},
@@ -31,6 +31,12 @@ export function listItems(
     })
     .then((rows) => toConnection(rows, page, (item) => [item.id], () => prisma.item.count({ where })));
 }
+
+/**
+ * `text` for a Prisma `startsWith`, which becomes a LIKE pattern without escaping: `_`, `%` and
+ * the escape character itself must match only themselves.
+ */
+const likeLiteral = (text: string): string => text.replace(/[\\%_]/g, (char) => `\\${char}`);
 
 /** The viewer's items carrying identifier `key` = `value` (one indexed statement). */
 export function itemsByIdentifier(prisma: PrismaClient, viewer: Viewer, key: string, value: string): Promise<Item[]> {
@@ -88,8 +94,12 @@ export async function storeItem(prisma: PrismaClient, viewer: Viewer, input: Sto
     if (!writable) throw forbidden(`Item ${dfid} is not yours to change`);
     const itemId = writable.id;
     const [, , , item] = await prisma.$transaction([
-      // Merging in SQL keeps concurrent stores from losing each other's aliases.
-      prisma.$executeRaw`UPDATE "Item" SET aliases = ARRAY(SELECT DISTINCT unnest(aliases || ${aliases}::text[])), "updatedAt" = (now() AT TIME ZONE 'UTC') WHERE id = ${itemId}`,
+      // Merging in SQL keeps concurrent stores from losing each other's aliases; the stored
+      // aliases keep their order and new ones follow in the order given.
+      prisma.$executeRaw`UPDATE "Item" SET aliases = ARRAY(
+          SELECT alias FROM unnest(aliases || ${aliases}::text[]) WITH ORDINALITY AS merged(alias, position)
+          GROUP BY alias ORDER BY min(position)
+        ), "updatedAt" = (now() AT TIME ZONE 'UTC') WHERE id = ${itemId}`,
       prisma.itemIdentifier.createMany({ data: identifiers.map((identifier) => ({ ...identifier, itemId })), skipDuplicates: true }),
       prisma.itemSource.create({ data: { ...source, itemId, userId: viewer.id } }),
       prisma.item.update({ where: { id: itemId }, data: scalars }),
