@@ -8,7 +8,12 @@ import { openDatabase, type Database } from '../src/db/database';
 export async function openConfiguredDatabase(): Promise<Database> {
   const config = loadConfig();
   const db = await openDatabase({ url: config.databaseUrl, poolMax: 2, dataDir: config.dataDir });
-  await db.migrate();
+  try {
+    await db.migrate();
+  } catch (error) {
+    await db.close().catch(() => {}); // release the data folder; the migration error is the one to report
+    throw error;
+  }
   return db;
 }
 

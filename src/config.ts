@@ -12,6 +12,8 @@ export interface Config {
   /** Seed demo data into an empty embedded database on first start. */
   readonly seedDemoData: boolean;
   readonly shutdownGraceMs: number;
+  /** pino level of the JSON log on stdout. */
+  readonly logLevel: LogLevel;
   /** Redis shared by every instance for the balance cache; in-process memory when absent. */
   readonly redisUrl: string | undefined;
   readonly balanceCacheTtlMs: number;
@@ -25,6 +27,9 @@ export interface Config {
 }
 
 type Env = Record<string, string | undefined>;
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
 
 /** Thrown with every problem found, one per line, so an operator fixes them all at once. */
 export class ConfigError extends Error {
@@ -44,6 +49,7 @@ export function loadConfig(env: Env = process.env): Config {
     dataDir: path.resolve(read.string('DATA_DIR', './.data')),
     seedDemoData: read.boolean('SEED_DEMO_DATA', true),
     shutdownGraceMs: read.integer('SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
+    logLevel: read.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
     redisUrl: read.url('REDIS_URL', ['redis:', 'rediss:']),
     balanceCacheTtlMs: read.integer('BALANCE_CACHE_TTL_MS', 3_000, 1, 86_400_000),
     balanceCacheMaxEntries: read.integer('BALANCE_CACHE_MAX_ENTRIES', 10_000, 1, 10_000_000),
@@ -108,16 +114,23 @@ class Reader {
     return fallback;
   }
 
+  /** A URL with one of `protocols` (e.g. `postgres:`). Messages never echo the value: it may hold a password. */
   url(name: string, protocols: readonly string[]): string | undefined {
     const value = this.raw(name);
     if (value === undefined) return undefined;
+    const expected = `${name}: expected a ${protocols.map((protocol) => `${protocol}//`).join(' or ')} URL`;
+    let url: URL | undefined;
     try {
-      const url = new URL(value);
-      if (protocols.includes(url.protocol)) return value;
-      this.problems.push(`${name}: expected a ${protocols.join(' or ')}// URL, got protocol '${url.protocol}'`);
+      url = new URL(value);
     } catch {
-      // Never echo the value: a URL may carry a password.
-      this.problems.push(`${name}: expected a URL like ${protocols[0]}//user@host:5432/db`);
+      // not a URL at all
+    }
+    // Name the scheme only when it is one (followed by '//'): in 'user:secret@host' it would be a user name.
+    if (url && value.slice(url.protocol.length).startsWith('//')) {
+      if (protocols.includes(url.protocol)) return value;
+      this.problems.push(`${expected}, got a ${url.protocol}// URL`);
+    } else {
+      this.problems.push(`${expected} (the value is not shown: it may hold a password)`);
     }
     return undefined;
   }

@@ -84,7 +84,10 @@ export async function createContext(deps: ContextDeps, authorization: string | u
     viewer = token === null ? null : await viewerForApiKey(deps.prisma, token);
     if (!viewer) {
       throw new GraphQLError('Invalid or revoked API key', {
-        extensions: { code: ErrorCode.UNAUTHENTICATED, http: { status: 401 } },
+        extensions: {
+          code: ErrorCode.UNAUTHENTICATED,
+          http: { status: 401, headers: new Map([['www-authenticate', 'Bearer error="invalid_token"']]) },
+        },
       });
     }
   }

@@ -1,73 +1,159 @@
-import { loadConfig, ConfigError } from './config';
-import { openDatabase } from './db/database';
+import type http from 'node:http';
+import { loadConfig, ConfigError, type Config } from './config';
+import { openDatabase, type Database } from './db/database';
 import { seedDemoData } from './db/seed';
 import { createServer } from './server';
-import { createLogger } from './log';
+import { createLogger, type Logger } from './log';
 import { createBalanceCache } from './cache/create-balance-cache';
 
-/** Starts the gateway: the only place that reads configuration, listens and handles signals. */
-async function main(): Promise<void> {
-  const config = loadConfig();
-  const log = createLogger({ level: process.env.LOG_LEVEL });
-  const db = await openDatabase({
-    url: config.databaseUrl,
-    poolMax: config.databasePoolMax,
-    dataDir: config.dataDir,
-    log: (message) => log.info(message),
-  });
-  const applied = await db.migrate();
-  if (applied.length) log.info({ applied }, 'applied migrations');
-  if (db.kind === 'pglite' && config.seedDemoData) {
-    const summary = await seedDemoData(db.prisma, { log: (message) => log.info(message) });
-    if (!summary.skipped) log.info({ summary }, 'seeded demo data');
+/** A start-up failure an operator can fix from its message alone (printed without a stack). */
+class StartupError extends Error {
+  override name = 'StartupError';
+}
+
+/** What `main` opened, closed newest first; a step that fails is logged and the others still run. */
+class Resources {
+  private readonly closers: { name: string; close: () => Promise<void> }[] = [];
+
+  constructor(private readonly log: Logger) {}
+
+  add(name: string, close: () => Promise<void>): void {
+    this.closers.unshift({ name, close });
   }
 
-  const { cache: balanceCache, store: cacheStore } = createBalanceCache(config, log);
-  const server = createServer({ config, db, balanceCache, log });
-  await server.start();
-  await new Promise<void>((resolve) => server.httpServer.listen(config.port, config.host, resolve));
-  const address = server.httpServer.address();
-  const port = typeof address === 'object' && address ? address.port : config.port;
-  const url = `http://localhost:${port}`;
-  log.info({ url: `${url}/graphql`, database: db.kind, cache: cacheStore.kind }, 'gateway ready');
-  if (config.env !== 'production') {
+  /** Closes everything (once); false when a step failed. */
+  async closeAll(): Promise<boolean> {
+    let ok = true;
+    for (const { name, close } of this.closers.splice(0)) {
+      try {
+        await close();
+      } catch (error) {
+        ok = false;
+        this.log.error({ err: error }, `closing the ${name} failed`);
+      }
+    }
+    return ok;
+  }
+}
+
+/**
+ * Starts the gateway: the only place that reads configuration, listens and handles signals.
+ * Resolves with the exit code once a SIGTERM or SIGINT has shut it down: stop accepting
+ * requests, let in-flight ones finish, close the cache and the database (which releases the
+ * embedded data folder). A signal during start-up takes effect after the current step (a
+ * migration or the seed is not cut in half). A second signal, or a shutdown that outlasts
+ * SHUTDOWN_GRACE_MS, exits 1 at once.
+ */
+async function main(): Promise<number> {
+  const config = loadConfig();
+  const log = createLogger({ level: config.logLevel });
+  const resources = new Resources(log);
+
+  let started = false;
+  let signalled = false;
+  let finish!: (exitCode: number) => void;
+  const finished = new Promise<number>((resolve) => (finish = resolve));
+  const shutdown = () => {
+    // Not unref'd: if a close step hangs, this ends the process with a message, not silently.
+    setTimeout(() => {
+      log.error('shutdown grace period elapsed; exiting');
+      process.exit(1);
+    }, config.shutdownGraceMs);
+    void resources.closeAll().then((ok) => {
+      log.info(ok ? 'shutdown complete' : 'shutdown finished with errors');
+      finish(ok ? 0 : 1);
+    });
+  };
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (signalled) {
+      log.error({ signal }, 'second signal: exiting without waiting');
+      process.exit(1);
+    }
+    signalled = true;
+    log.info({ signal }, started ? 'shutting down: draining in-flight requests' : 'shutting down after the current start-up step');
+    // Synchronously: unless server.ts passes `stopOnTerminationSignals: false`, Apollo has its own
+    // SIGTERM/SIGINT handler (registered after this one), and a second apolloServer.stop() call
+    // never resolves, so ours must be the first.
+    if (started) shutdown();
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+
+  let db: Database;
+  let url = '';
+  try {
+    db = await openDatabase({
+      url: config.databaseUrl,
+      poolMax: config.databasePoolMax,
+      dataDir: config.dataDir,
+      log: (message) => log.info(message),
+    });
+    resources.add('database', () => db.close());
+    if (!signalled) {
+      const applied = await db.migrate();
+      if (applied.length) log.info({ applied }, 'applied migrations');
+    }
+    if (!signalled && db.kind === 'pglite' && config.seedDemoData) {
+      const summary = await seedDemoData(db.prisma, { log: (message) => log.info(message) });
+      if (!summary.skipped) log.info({ summary }, 'seeded demo data');
+    }
+    if (!signalled) {
+      const { cache: balanceCache, store: cacheStore } = createBalanceCache(config, log);
+      resources.add('cache', () => cacheStore.close());
+      const server = createServer({ config, db, balanceCache, log });
+      await server.start();
+      resources.add('server', () => server.stop());
+      url = await listen(server.httpServer, config);
+      log.info({ url: `${url}/graphql`, database: db.kind, cache: cacheStore.kind }, 'gateway ready');
+    }
+  } catch (error) {
+    await resources.closeAll();
+    throw error;
+  }
+
+  started = true;
+  if (signalled) shutdown();
+  else if (config.env !== 'production') {
     process.stdout.write(
       `\n  GraphQL gateway ready at ${url}/graphql (Apollo Sandbox: ${url}/)\n` +
         `  Database: ${db.kind === 'pglite' ? `embedded PGlite in ${config.dataDir}` : 'PostgreSQL'}\n` +
         `  Get an API key: npm run apikey -- demo   (then send Authorization: Bearer <key>)\n\n`,
     );
   }
-
-  let stopping = false;
-  const shutdown = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    log.info({ signal }, 'shutting down: draining in-flight requests');
-    const timer = setTimeout(() => {
-      log.error('shutdown grace period elapsed; exiting');
-      process.exit(1);
-    }, config.shutdownGraceMs);
-    timer.unref();
-    try {
-      await server.stop();
-      await db.close();
-      await cacheStore.close();
-      log.info('shutdown complete');
-      process.exit(0);
-    } catch (error) {
-      log.error({ err: error }, 'shutdown failed');
-      process.exit(1);
-    }
-  };
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
-  process.on('SIGINT', () => void shutdown('SIGINT'));
+  return finished;
 }
 
-main().catch((error: unknown) => {
-  if (error instanceof ConfigError || (error instanceof Error && /in use by a running server/.test(error.message))) {
-    process.stderr.write(`${error.message}\n`);
-  } else {
-    process.stderr.write(`Failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-  }
-  process.exit(1);
-});
+/** Listens on the configured port and host; resolves with the base URL, rejects readably when it cannot. */
+function listen(server: http.Server, config: Pick<Config, 'port' | 'host'>): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const onError = (error: NodeJS.ErrnoException) => {
+      const where = `port ${config.port} on ${config.host}`;
+      if (error.code === 'EADDRINUSE') reject(new StartupError(`Cannot listen: ${where} is already in use. Stop the other process or set PORT.`));
+      else if (error.code === 'EACCES') reject(new StartupError(`Cannot listen: no permission to use ${where}. Set PORT above 1023.`));
+      else if (error.code === 'EADDRNOTAVAIL') reject(new StartupError(`Cannot listen: ${config.host} is not an address of this machine. Check HOST.`));
+      else reject(error);
+    };
+    server.once('error', onError);
+    server.listen(config.port, config.host, () => {
+      server.off('error', onError);
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : config.port;
+      const host = ['0.0.0.0', '::', ''].includes(config.host) ? 'localhost' : config.host.includes(':') ? `[${config.host}]` : config.host;
+      resolve(`http://${host}:${port}`);
+    });
+  });
+}
+
+// Explicit exit codes: embedded PGlite leaves process.exitCode set to 99 while it is open.
+main().then(
+  (exitCode) => process.exit(exitCode),
+  (error: unknown) => {
+    const operatorError =
+      error instanceof ConfigError ||
+      error instanceof StartupError ||
+      (error instanceof Error && /in use by a running server/.test(error.message));
+    if (operatorError) process.stderr.write(`${error.message}\n`);
+    else process.stderr.write(`Failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(1);
+  },
+);

@@ -13,6 +13,7 @@ import { resolvers } from './resolvers';
 import { typeDefs } from './graphql/schema';
 import { requireViewerOnRootFields } from './auth/require-viewer';
 import { createErrorFormatter } from './http/error-format';
+import { createHttpErrorHandler } from './http/http-errors';
 import type { Logger } from './log';
 import type { BalanceSummaryCache } from './cache/balance-cache';
 import type { BalanceSummaryData } from './modules/balances/balance-summary';
@@ -50,6 +51,8 @@ export function createServer(deps: ServerDeps): GatewayServer {
     // Credentials travel in the Authorization header, never in cookies, so a cross-site
     // "simple" request carries no authority: CSRF prevention would only block plain GETs.
     csrfPrevention: false,
+    // main.ts owns signal handling (drain, close the pool, exit); two handlers would race.
+    stopOnTerminationSignals: false,
     formatError: createErrorFormatter({ production, log: deps.log }),
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
@@ -92,6 +95,7 @@ export function createServer(deps: ServerDeps): GatewayServer {
       };
       const routes = production ? ['/graphql'] : ['/', '/graphql'];
       app.all(routes, express.json({ limit: '1mb' }), countingGraphql);
+      app.use(createHttpErrorHandler({ log: deps.log }));
     },
     async stop() {
       await apollo.stop();

@@ -9,6 +9,8 @@ export interface Viewer {
 }
 
 const KEY_PREFIX = 'tg_';
+/** What generateApiKey makes: the prefix and 32 random bytes in base64url (43 characters). */
+const KEY_FORMAT = /^tg_[A-Za-z0-9_-]{43}$/;
 /** lastUsedAt is written at most this often per key, so reads do not turn into writes. */
 const LAST_USED_RESOLUTION_SECONDS = 60;
 
@@ -40,6 +42,8 @@ export function bearerToken(header: string | undefined): string | null | undefin
  * lookup, plus a lastUsedAt write when the stored one is older than the resolution.
  */
 export async function viewerForApiKey(prisma: PrismaClient, key: string): Promise<Viewer | null> {
+  // A token that cannot be a key costs no statement: junk in the header is no load on the database.
+  if (!KEY_FORMAT.test(key)) return null;
   // The lookup is by hash through a unique index: timing reveals nothing about stored keys.
   const rows = await prisma.$queryRaw<Viewer[]>`
     WITH found AS (
