@@ -22,6 +22,19 @@ export interface Config {
   readonly cacheTimeoutMs: number;
   /** A RUNNING trading session without a heartbeat for this long shows as stale. */
   readonly sessionStaleAfterMs: number;
+  readonly limits: {
+    readonly maxDepth: number;
+    readonly maxAliases: number;
+    readonly maxRootFields: number;
+    readonly maxCost: number;
+    readonly maxQueryLength: number;
+    readonly maxBodyBytes: number;
+    readonly maxBatchSize: number;
+    readonly rateLimitPoints: number;
+    readonly rateLimitWindowMs: number;
+  };
+  /** Browser origins allowed to call the API (CORS); `*` allows any. */
+  readonly corsOrigins: readonly string[];
   /** The paper exchange's commission on fills, as a fraction of the notional (0.001 = 0.1 %). */
   readonly exchangeFeeRate: string;
 }
@@ -40,8 +53,9 @@ export class ConfigError extends Error {
 export function loadConfig(env: Env = process.env): Config {
   const problems: string[] = [];
   const read = new Reader(env, problems);
+  const nodeEnv = read.oneOf('NODE_ENV', ['development', 'production', 'test'], 'development');
   const config: Config = {
-    env: read.oneOf('NODE_ENV', ['development', 'production', 'test'], 'development'),
+    env: nodeEnv,
     port: read.integer('PORT', 4000, 0, 65535),
     host: read.string('HOST', '0.0.0.0'),
     databaseUrl: read.url('DATABASE_URL', ['postgres:', 'postgresql:']),
@@ -56,6 +70,18 @@ export function loadConfig(env: Env = process.env): Config {
     cacheTimeoutMs: read.integer('CACHE_TIMEOUT_MS', 250, 1, 60_000),
     sessionStaleAfterMs: read.integer('SESSION_STALE_AFTER_MS', 120_000, 1_000, 86_400_000),
     exchangeFeeRate: read.decimal('EXCHANGE_FEE_RATE', '0.001', 0, 0.1),
+    limits: Object.freeze({
+      maxDepth: read.integer('MAX_QUERY_DEPTH', 15, 1, 100),
+      maxAliases: read.integer('MAX_ALIASES', 30, 0, 1000),
+      maxRootFields: read.integer('MAX_ROOT_FIELDS', 20, 1, 1000),
+      maxCost: read.integer('MAX_QUERY_COST', 100_000, 1, 100_000_000),
+      maxQueryLength: read.integer('MAX_QUERY_LENGTH', 20_000, 100, 10_000_000),
+      maxBodyBytes: read.integer('MAX_BODY_BYTES', 102_400, 1_024, 100_000_000),
+      maxBatchSize: read.integer('MAX_BATCH_SIZE', 10, 0, 1000),
+      rateLimitPoints: read.integer('RATE_LIMIT_POINTS', 600, 1, 10_000_000),
+      rateLimitWindowMs: read.integer('RATE_LIMIT_WINDOW_MS', 60_000, 1_000, 86_400_000),
+    }),
+    corsOrigins: read.list('CORS_ORIGINS', nodeEnv === 'production' ? [] : ['*']),
   };
   if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
   return Object.freeze(config);
@@ -95,6 +121,18 @@ class Reader {
       return fallback;
     }
     return value;
+  }
+
+  list(name: string, fallback: string[]): string[] {
+    const value = this.raw(name);
+    if (value === undefined) return fallback;
+    const items = value.split(',').map((item) => item.trim()).filter(Boolean);
+    for (const item of items) {
+      if (item !== '*' && !/^https?:\/\/[^/\s]+$/.test(item)) {
+        this.problems.push(`${name}: expected origins like https://app.example.com (comma-separated) or *, got '${item}'`);
+      }
+    }
+    return items;
   }
 
   boolean(name: string, fallback: boolean): boolean {

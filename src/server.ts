@@ -14,13 +14,19 @@ import { typeDefs } from './graphql/schema';
 import { requireViewerOnRootFields } from './auth/require-viewer';
 import { createErrorFormatter } from './http/error-format';
 import { createHttpErrorHandler } from './http/http-errors';
+import helmet from 'helmet';
+import cors from 'cors';
+import { costLimitPlugin, queryShapeRules } from './http/query-limits';
+import { requestLimits } from './http/request-limits';
+import { graphqlResponseStatusPlugin } from './http/graphql-response-status';
+import { createRateLimiter } from './http/rate-limit';
 import type { Logger } from './log';
 import type { BalanceSummaryCache } from './cache/balance-cache';
 import type { BalanceSummaryData } from './modules/balances/balance-summary';
 
 /** The long-lived parts a server is built from; main.ts makes them, tests make their own. */
 export interface ServerDeps {
-  readonly config: Pick<Config, 'env' | 'sessionStaleAfterMs' | 'exchangeFeeRate'>;
+  readonly config: Pick<Config, 'env' | 'sessionStaleAfterMs' | 'exchangeFeeRate' | 'limits' | 'corsOrigins' | 'redisUrl'>;
   readonly db: Database;
   readonly balanceCache: BalanceSummaryCache<BalanceSummaryData>;
   readonly log: Logger;
@@ -41,13 +47,24 @@ export interface GatewayServer {
 /** Builds the Apollo server and its HTTP app. It reads no environment and does not listen. */
 export function createServer(deps: ServerDeps): GatewayServer {
   const production = deps.config.env === 'production';
+  const { limits } = deps.config;
   const app = express();
+  const rateLimiter = createRateLimiter({
+    points: limits.rateLimitPoints,
+    windowMs: limits.rateLimitWindowMs,
+    redisUrl: deps.config.redisUrl,
+    log: deps.log,
+  });
   const httpServer = http.createServer(app);
   const apollo = new ApolloServer<Context>({
     typeDefs,
     resolvers: requireViewerOnRootFields(resolvers) as never,
     introspection: !production,
     includeStacktraceInErrorResponses: !production,
+    // In production, "Did you mean …?" suggestions would reveal the schema that introspection hides.
+    hideSchemaDetailsFromClientErrors: production,
+    validationRules: queryShapeRules(limits),
+    allowBatchedHttpRequests: limits.maxBatchSize > 0,
     // Credentials travel in the Authorization header, never in cookies, so a cross-site
     // "simple" request carries no authority: CSRF prevention would only block plain GETs.
     csrfPrevention: false,
@@ -55,6 +72,8 @@ export function createServer(deps: ServerDeps): GatewayServer {
     stopOnTerminationSignals: false,
     formatError: createErrorFormatter({ production, log: deps.log }),
     plugins: [
+      costLimitPlugin(limits.maxCost),
+      graphqlResponseStatusPlugin(),
       ApolloServerPluginDrainHttpServer({ httpServer }),
       production ? ApolloServerPluginLandingPageDisabled() : ApolloServerPluginLandingPageLocalDefault({ embed: true }),
     ],
@@ -67,6 +86,16 @@ export function createServer(deps: ServerDeps): GatewayServer {
   const contextFor = (authorization?: string) => createContext(contextDeps, authorization);
 
   app.disable('x-powered-by');
+  // Security headers; the development landing page (Apollo Sandbox) sets its own CSP.
+  app.use(helmet({ contentSecurityPolicy: production, crossOriginEmbedderPolicy: false }));
+  app.use(
+    cors({
+      origin: deps.config.corsOrigins.includes('*') ? true : [...deps.config.corsOrigins],
+      allowedHeaders: ['content-type', 'authorization', 'apollo-require-preflight', 'x-apollo-operation-name'],
+      exposedHeaders: ['retry-after', 'ratelimit-limit', 'ratelimit-remaining'],
+      maxAge: 600,
+    }),
+  );
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
   });
@@ -94,11 +123,18 @@ export function createServer(deps: ServerDeps): GatewayServer {
         return runCounting(stats, () => graphql(req, res, next));
       };
       const routes = production ? ['/graphql'] : ['/', '/graphql'];
-      app.all(routes, express.json({ limit: '1mb' }), countingGraphql);
+      app.all(
+        routes,
+        express.json({ limit: limits.maxBodyBytes }),
+        requestLimits(limits),
+        rateLimiter.middleware,
+        countingGraphql,
+      );
       app.use(createHttpErrorHandler({ log: deps.log }));
     },
     async stop() {
       await apollo.stop();
+      await rateLimiter.close();
     },
   };
 }

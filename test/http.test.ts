@@ -12,14 +12,14 @@ interface Body {
 async function request(url: string, init: RequestInit = {}) {
   const response = await fetch(url, init);
   const text = await response.text();
-  const json = response.headers.get('content-type')?.startsWith('application/json') ? (JSON.parse(text) as Body) : undefined;
+  const json = /^application\/(graphql-response\+)?json/.test(response.headers.get('content-type') ?? '') ? (JSON.parse(text) as Body) : undefined;
   return { status: response.status, headers: response.headers, text, json };
 }
 
-const post = (gw: TestGateway, body: string | object, key?: string, contentType = 'application/json') =>
+const post = (gw: TestGateway, body: string | object, key?: string, contentType = 'application/json', accept = 'application/json') =>
   request(`${gw.url}/graphql`, {
     method: 'POST',
-    headers: { 'content-type': contentType, ...(key ? { authorization: `Bearer ${key}` } : {}) },
+    headers: { 'content-type': contentType, accept, ...(key ? { authorization: `Bearer ${key}` } : {}) },
     body: typeof body === 'string' ? body : JSON.stringify(body),
   });
 
@@ -121,12 +121,16 @@ describe('development', () => {
     expect(r.json!.errors![0]!.extensions).toEqual({ code: 'BAD_REQUEST' });
   });
 
-  test('GraphQL syntax and validation errors are 400 with their own codes', async () => {
-    const parse = await post(gw, { query: '{ viewer { username }' }, key);
+  test('GraphQL syntax and validation errors keep their own codes: 400 for graphql-response+json, 200 for application/json', async () => {
+    const parse = await post(gw, { query: '{ viewer { username }' }, key, 'application/json', 'application/graphql-response+json');
     expect(parse.status).toBe(400);
+    expect(parse.headers.get('content-type')).toMatch(/^application\/graphql-response\+json/);
     expect(parse.json!.errors![0]!.extensions!.code).toBe('GRAPHQL_PARSE_FAILED');
+    const legacyParse = await post(gw, { query: '{ viewer { username }' }, key);
+    expect(legacyParse.status).toBe(200);
+    expect(legacyParse.json!.errors![0]!.extensions!.code).toBe('GRAPHQL_PARSE_FAILED');
 
-    const validation = await post(gw, { query: '{ viewer { noSuchField } }' }, key);
+    const validation = await post(gw, { query: '{ viewer { noSuchField } }' }, key, 'application/json', 'application/graphql-response+json');
     expect(validation.status).toBe(400);
     expect(validation.json!.errors![0]!.extensions!.code).toBe('GRAPHQL_VALIDATION_FAILED');
     expect(validation.json!.errors![0]!.message).toMatch(/noSuchField/);
@@ -203,7 +207,7 @@ describe('production', () => {
 
   test('introspection is refused, even with a valid key', async () => {
     for (const query of ['{ __schema { queryType { name } } }', '{ __type(name: "Item") { name } }']) {
-      const r = await post(gw, { query }, key);
+      const r = await post(gw, { query }, key, 'application/json', 'application/graphql-response+json');
       expect(r.status).toBe(400);
       expect(r.json!.data).toBeUndefined();
       expect(r.json!.errors![0]!.extensions!.code).toBe('GRAPHQL_VALIDATION_FAILED');
@@ -244,12 +248,12 @@ describe('production', () => {
   });
 
   test('client mistakes keep their codes: bad variables, validation', async () => {
-    const variables = await post(gw, { query: 'query($n: Int) { items(first: $n) { totalCount } }', variables: { n: 'many' } }, key);
+    const variables = await post(gw, { query: 'query($n: Int) { items(first: $n) { totalCount } }', variables: { n: 'many' } }, key, 'application/json', 'application/graphql-response+json');
     expect(variables.status).toBe(400);
     expect(variables.json!.errors![0]!.extensions).toEqual({ code: 'BAD_USER_INPUT' });
 
     const validation = await post(gw, { query: '{ viewer { noSuchField } }' }, key);
-    expect(validation.status).toBe(400);
+    expect(validation.status).toBe(200); // application/json: request errors are 200 (GraphQL over HTTP)
     expect(validation.json!.errors![0]!.extensions).toEqual({ code: 'GRAPHQL_VALIDATION_FAILED' });
   });
 
