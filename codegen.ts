@@ -24,6 +24,7 @@ const config: CodegenConfig = {
         },
         mappers: {
           User: '../graphql/models#UserModel',
+          ApiKey: '../graphql/models#ApiKeyModel',
           Item: '../graphql/models#ItemModel',
           ItemIdentifier: '../graphql/models#ItemIdentifierModel',
           ItemSource: '../graphql/models#ItemSourceModel',

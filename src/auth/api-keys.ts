@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { Prisma, type PrismaClient } from '../generated/prisma/client';
 
 /** Who a request acts for. */
@@ -44,17 +44,36 @@ export function bearerToken(header: string | undefined): string | null | undefin
 export async function viewerForApiKey(prisma: PrismaClient, key: string): Promise<Viewer | null> {
   // A token that cannot be a key costs no statement: junk in the header is no load on the database.
   if (!KEY_FORMAT.test(key)) return null;
-  // The lookup is by hash through a unique index: timing reveals nothing about stored keys.
-  const rows = await prisma.$queryRaw<Viewer[]>`
+  // Looked up by the SHA-256 of the key: the index probe's timing can only tell an attacker
+  // about hashes of their own guesses, never about a stored key.
+  const hash = hashApiKey(key);
+  const rows = await prisma.$queryRaw<Array<Viewer & { hash: string }>>`
     WITH found AS (
-      SELECT k.id AS "apiKeyId", u.id, u.username, k."lastUsedAt"
+      SELECT k.id AS "apiKeyId", u.id, u.username, k."lastUsedAt", k.hash
       FROM "ApiKey" k JOIN "User" u ON u.id = k."userId"
-      WHERE k.hash = ${hashApiKey(key)} AND k."revokedAt" IS NULL
+      WHERE k.hash = ${hash} AND k."revokedAt" IS NULL
     ), touched AS (
       UPDATE "ApiKey" SET "lastUsedAt" = (now() AT TIME ZONE 'UTC')
       WHERE id IN (SELECT "apiKeyId" FROM found)
         AND ("lastUsedAt" IS NULL OR "lastUsedAt" < (now() AT TIME ZONE 'UTC') - ${Prisma.raw(`interval '${LAST_USED_RESOLUTION_SECONDS} seconds'`)})
     )
-    SELECT id, username, "apiKeyId" FROM found`;
-  return rows[0] ?? null;
+    SELECT id, username, "apiKeyId", hash FROM found`;
+  const row = rows[0];
+  // The one comparison of secret-derived values in our own code is constant-time.
+  if (!row || !timingSafeEqual(Buffer.from(row.hash, 'hex'), Buffer.from(hash, 'hex'))) return null;
+  return { id: row.id, username: row.username, apiKeyId: row.apiKeyId };
+}
+
+/** The viewer's keys, newest first (never the key itself: it is only shown when created). */
+export function apiKeysOf(prisma: PrismaClient, userId: number) {
+  return prisma.apiKey.findMany({ where: { userId }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] });
+}
+
+/**
+ * Revokes one of the viewer's keys. Keys are checked against the database on every request,
+ * so the next request with it fails on every instance. Revoking twice is harmless.
+ */
+export async function revokeApiKey(prisma: PrismaClient, userId: number, apiKeyId: number) {
+  await prisma.apiKey.updateMany({ where: { id: apiKeyId, userId, revokedAt: null }, data: { revokedAt: new Date() } });
+  return prisma.apiKey.findFirst({ where: { id: apiKeyId, userId } });
 }

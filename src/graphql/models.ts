@@ -7,6 +7,7 @@ import type {
   ItemSource,
   Prisma,
   User,
+  ApiKey,
   TradingSession,
   Trade,
   SessionEvent,
@@ -25,6 +26,7 @@ export type DateTimeOutput = Date | string;
 export type DecimalOutput = Prisma.Decimal | string | number;
 
 export type UserModel = User;
+export type ApiKeyModel = ApiKey;
 export type ItemModel = Item;
 export type ItemIdentifierModel = ItemIdentifier;
 export type ItemSourceModel = ItemSource;

@@ -1,10 +1,11 @@
 import type { Resolvers } from '../../generated/graphql';
 import type { Context } from '../../context';
-import { parseGlobalId, toGlobalId } from '../../graphql/global-id';
+import { parseGlobalId } from '../../graphql/global-id';
 
 /** The loader that fetches each Node type by database id, scoped to what the viewer may see. */
 const nodeLoaders: Record<string, (context: Context, id: number) => Promise<object | null>> = {
   User: (context, id) => context.loaders.visibleUserById.load(id),
+  ApiKey: (context, id) => context.loaders.apiKeyById.load(id),
   Item: (context, id) => context.loaders.itemById.load(id),
   ItemEvent: (context, id) => context.loaders.itemEventById.load(id),
   Circuit: (context, id) => context.loaders.circuitById.load(id),
@@ -32,8 +33,5 @@ export const coreResolvers: Resolvers = {
       const row = await load(context, parsed.id);
       return row ? ({ ...row, __typename: parsed.type } as never) : null;
     },
-  },
-  User: {
-    id: (user) => toGlobalId('User', user.id),
   },
 };

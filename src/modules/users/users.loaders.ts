@@ -8,6 +8,11 @@ export function createUserLoaders(prisma: PrismaClient, viewerId: () => number) 
       (ids: readonly number[]) => prisma.user.findMany({ where: { id: { in: [...ids] } } }),
       (user) => user.id,
     ),
+    /** The viewer's own API keys. */
+    apiKeyById: loaderOfOne(
+      (ids: readonly number[]) => prisma.apiKey.findMany({ where: { id: { in: [...ids] }, userId: viewerId() } }),
+      (apiKey) => apiKey.id,
+    ),
     /** Users the viewer may look up directly: themselves and whoever shares a circuit with them. */
     visibleUserById: loaderOfOne(
       (ids: readonly number[]) =>

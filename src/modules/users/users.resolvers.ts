@@ -1,0 +1,28 @@
+import type { Resolvers } from '../../generated/graphql';
+import { apiKeysOf, createApiKey, revokeApiKey } from '../../auth/api-keys';
+import { notFound } from '../../errors';
+import { idOfType, toGlobalId } from '../../graphql/global-id';
+import { requiredText } from '../../graphql/validate';
+
+export const userResolvers: Resolvers = {
+  Query: {
+    apiKeys: (_, __, { viewer, prisma }) => apiKeysOf(prisma, viewer.id),
+  },
+  Mutation: {
+    createApiKey: async (_, { input }, { viewer, prisma }) => {
+      const { key, record } = await createApiKey(prisma, viewer.id, requiredText(input.name, 'input.name', 100));
+      return { key, apiKey: record };
+    },
+    revokeApiKey: async (_, { id }, { viewer, prisma }) => {
+      const revoked = await revokeApiKey(prisma, viewer.id, idOfType(id, 'ApiKey', 'id'));
+      if (!revoked) throw notFound('API key');
+      return revoked;
+    },
+  },
+  User: {
+    id: (user) => toGlobalId('User', user.id),
+  },
+  ApiKey: {
+    id: (apiKey) => toGlobalId('ApiKey', apiKey.id),
+  },
+};
