@@ -2,15 +2,15 @@ import { GraphQLError, GraphQLScalarType, Kind } from 'graphql';
 import { DateTimeResolver, JSONResolver } from 'graphql-scalars';
 import { Prisma } from '../generated/prisma/client';
 
-const DECIMAL_PATTERN = /^-?\d{1,18}(\.\d{1,18})?$/;
-
+/**
+ * Decimal inputs are taken as text here and checked where they are used (`decimalInput`), so a
+ * malformed amount is BAD_USER_INPUT naming its field (`input.amount`), whether it came as a
+ * variable or inline. Numbers are accepted and kept as their text: clients should send strings.
+ */
 function parseDecimal(value: unknown): string {
-  if (typeof value !== 'string' || !DECIMAL_PATTERN.test(value.trim())) {
-    throw new GraphQLError(
-      `Decimal: expected a string like "123.45" (at most 18 digits before and after the point), got ${JSON.stringify(value)}`,
-    );
-  }
-  return value.trim();
+  if (typeof value === 'string') return value.trim();
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+  throw new GraphQLError(`Decimal: expected a string like "123.45", got ${JSON.stringify(value)}`);
 }
 
 /** Exact decimals as strings: never a float on the wire, in either direction. */
@@ -24,8 +24,8 @@ export const DecimalScalar = new GraphQLScalarType({
   },
   parseValue: parseDecimal,
   parseLiteral(ast) {
-    if (ast.kind !== Kind.STRING) throw new GraphQLError('Decimal: expected a string literal like "123.45"', { nodes: ast });
-    return parseDecimal(ast.value);
+    if (ast.kind === Kind.STRING || ast.kind === Kind.INT || ast.kind === Kind.FLOAT) return ast.value.trim();
+    throw new GraphQLError('Decimal: expected a string literal like "123.45"', { nodes: ast });
   },
 });
 

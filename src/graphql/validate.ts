@@ -29,11 +29,17 @@ export function listOfAtMost<T>(values: readonly T[] | null | undefined, field: 
   return list;
 }
 
+/** What the database stores exactly: DECIMAL(36, 18). */
+const DECIMAL_PATTERN = /^-?\d{1,18}(\.\d{1,18})?$/;
+
 /**
  * A Decimal input (already shaped by the Decimal scalar) checked against bounds; the error
  * names the field, e.g. "input.amount: must be greater than 0".
  */
 export function decimalInput(value: string, field: string, bounds: { min?: number; greaterThan?: number } = {}): Prisma.Decimal {
+  if (!DECIMAL_PATTERN.test(value)) {
+    throw badUserInput(`${field}: expected a decimal like "123.45" with at most 18 digits before and after the point, got ${JSON.stringify(value.slice(0, 50))}`, field);
+  }
   const decimal = new Prisma.Decimal(value);
   if (bounds.greaterThan !== undefined && !decimal.greaterThan(bounds.greaterThan)) {
     throw badUserInput(`${field}: must be greater than ${bounds.greaterThan}`, field);

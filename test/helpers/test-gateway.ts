@@ -5,7 +5,7 @@ import { countStatements } from '../../src/db/statement-counter';
 import { createLogger } from '../../src/log';
 import { createServer, type GatewayServer } from '../../src/server';
 import { openTestDatabase, secondConnection, type TestDatabase } from './test-database';
-import { loadConfig } from '../../src/config';
+import { loadConfig, type Config } from '../../src/config';
 import { createBalanceCache } from '../../src/cache/create-balance-cache';
 import type { BalanceSummaryCache } from '../../src/cache/balance-cache';
 import type { CacheStore } from '../../src/cache/cache-store';
@@ -45,19 +45,30 @@ export interface TestGatewayOptions {
   /** Run as a second instance on the same database as `gateway` (its own pool and cache). */
   sameDatabaseAs?: TestGateway;
   balanceCacheMaxEntries?: number;
+  /** Overrides of the request limits (e.g. a tiny rate limit). */
+  limits?: Partial<Config['limits']>;
+  corsOrigins?: string[];
+  /** Receives the gateway's log lines (silent otherwise). */
+  logLines?: string[];
   /** Interposes on the real cache store, e.g. to hold a write back and force a race. */
   wrapCacheStore?: (store: CacheStore) => CacheStore;
 }
 
 export async function startTestGateway(options: TestGatewayOptions = {}): Promise<TestGateway> {
   const db = options.sameDatabaseAs ? await secondConnection(options.sameDatabaseAs.db) : await openTestDatabase();
-  const log = createLogger({ enabled: false });
+  const logLines = options.logLines;
+  const log = logLines
+    ? createLogger({ level: 'debug', destination: { write: (line: string) => void logLines.push(line) } })
+    : createLogger({ enabled: false });
+  const defaults = loadConfig({});
   const config = {
-    ...loadConfig({}),
+    ...defaults,
     env: options.env ?? 'test',
     redisUrl: options.redisUrl,
     balanceCacheTtlMs: options.balanceCacheTtlMs ?? 3_000,
     balanceCacheMaxEntries: options.balanceCacheMaxEntries ?? 10_000,
+    limits: { ...defaults.limits, ...options.limits },
+    corsOrigins: options.corsOrigins ?? defaults.corsOrigins,
   } as const;
   const { cache: balanceCache, store: cacheStore } = createBalanceCache(config, log, options.wrapCacheStore);
   const server = createServer({ config, db, balanceCache, log });

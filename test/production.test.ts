@@ -1,0 +1,80 @@
+import { startTestGateway, type TestGateway } from './helpers/test-gateway';
+
+// NODE_ENV=production: what a gateway exposed to real browsers must (not) show.
+
+const post = (gw: TestGateway, query: string, headers: Record<string, string> = {}) =>
+  fetch(`${gw.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query }) });
+
+describe('production', () => {
+  let gw: TestGateway;
+  let key: string;
+  const logLines: string[] = [];
+  beforeAll(async () => {
+    gw = await startTestGateway({ env: 'production', corsOrigins: ['https://app.example.com'], logLines });
+    key = await gw.keyFor('prod-user');
+  });
+  afterAll(() => gw.close());
+
+  test('no field suggestions: a typo does not reveal the schema', async () => {
+    const body: any = await (await post(gw, '{ viewer { usernam } }', { authorization: `Bearer ${key}` })).json();
+    expect(body.errors[0].extensions.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    expect(body.errors[0].message).not.toMatch(/Did you mean/);
+  });
+
+  test('security headers are set', async () => {
+    const response = await post(gw, '{ __typename }');
+    expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(response.headers.get('strict-transport-security')).toMatch(/max-age=/);
+    expect(response.headers.get('content-security-policy')).toMatch(/default-src 'self'/);
+    expect(response.headers.get('x-frame-options')).toBe('SAMEORIGIN');
+    expect(response.headers.get('x-powered-by')).toBeNull();
+  });
+
+  test('CORS allows only the configured origins', async () => {
+    const preflight = (origin: string) =>
+      fetch(`${gw.url}/graphql`, {
+        method: 'OPTIONS',
+        headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type' },
+      });
+    const allowed = await preflight('https://app.example.com');
+    expect(allowed.headers.get('access-control-allow-origin')).toBe('https://app.example.com');
+    expect(allowed.headers.get('access-control-allow-headers')).toMatch(/authorization/);
+    const denied = await preflight('https://evil.example.com');
+    expect(denied.headers.get('access-control-allow-origin')).toBeNull();
+  });
+
+  test('no secret reaches the logs, even when a request fails unexpectedly', async () => {
+    await gw.db.prisma.$executeRawUnsafe('ALTER TABLE "Item" RENAME TO "Item_hidden"');
+    try {
+      const response = await post(gw, '{ items(first: 1) { totalCount } }', { authorization: `Bearer ${key}` });
+      const body: any = await response.json();
+      expect(body.errors[0]).toEqual({ message: 'Internal server error', locations: expect.any(Array), path: ['items'], extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+    } finally {
+      await gw.db.prisma.$executeRawUnsafe('ALTER TABLE "Item_hidden" RENAME TO "Item"');
+    }
+    await post(gw, '{ viewer { username } }', { authorization: `Bearer ${key}x` });
+    expect(logLines.join('\n')).toMatch(/unexpected error/);
+    expect(logLines.join('\n')).not.toContain(key.slice(3));
+  });
+});
+
+describe('development', () => {
+  let gw: TestGateway;
+  beforeAll(async () => {
+    gw = await startTestGateway({ env: 'development' });
+  });
+  afterAll(() => gw.close());
+
+  test('field suggestions help while developing', async () => {
+    const body: any = await (await post(gw, '{ viewer { usernam } }', { authorization: `Bearer ${await gw.keyFor('dev-user')}` })).json();
+    expect(body.errors[0].message).toMatch(/Did you mean "username"/);
+  });
+
+  test('any origin may call the API from a browser', async () => {
+    const response = await fetch(`${gw.url}/graphql`, {
+      method: 'OPTIONS',
+      headers: { origin: 'http://localhost:5173', 'access-control-request-method': 'POST' },
+    });
+    expect(response.headers.get('access-control-allow-origin')).toBe('http://localhost:5173');
+  });
+});
