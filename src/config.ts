@@ -33,6 +33,8 @@ export interface Config {
     readonly rateLimitPoints: number;
     readonly rateLimitWindowMs: number;
   };
+  /** Benchmark only: loaders query once per key (no batching), to measure what DataLoader saves. */
+  readonly benchNaiveLoaders: boolean;
   /** Browser origins allowed to call the API (CORS); `*` allows any. */
   readonly corsOrigins: readonly string[];
   /** The paper exchange's commission on fills, as a fraction of the notional (0.001 = 0.1 %). */
@@ -81,6 +83,7 @@ export function loadConfig(env: Env = process.env): Config {
       rateLimitPoints: read.integer('RATE_LIMIT_POINTS', 600, 1, 10_000_000),
       rateLimitWindowMs: read.integer('RATE_LIMIT_WINDOW_MS', 60_000, 1_000, 86_400_000),
     }),
+    benchNaiveLoaders: read.boolean('BENCH_NAIVE_LOADERS', false),
     corsOrigins: read.list('CORS_ORIGINS', nodeEnv === 'production' ? [] : ['*']),
   };
   if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);

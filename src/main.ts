@@ -5,6 +5,7 @@ import { seedDemoData } from './db/seed';
 import { createServer } from './server';
 import { createLogger, type Logger } from './log';
 import { createBalanceCache } from './cache/create-balance-cache';
+import { configureLoaders } from './graphql/batch';
 
 /** A start-up failure an operator can fix from its message alone (printed without a stack). */
 class StartupError extends Error {
@@ -47,6 +48,10 @@ class Resources {
 async function main(): Promise<number> {
   const config = loadConfig();
   const log = createLogger({ level: config.logLevel });
+  if (config.benchNaiveLoaders) {
+    configureLoaders({ batch: false });
+    log.warn('BENCH_NAIVE_LOADERS: loaders do not batch (benchmark mode; never in production)');
+  }
   const resources = new Resources(log);
 
   let started = false;

@@ -5,12 +5,33 @@ import type { Page } from './pagination';
 // DataLoader's contract: one result per key, in key order. These helpers build batch functions
 // that honour it from one query's rows, so a loader can never answer with a shorter array.
 
+/**
+ * Process-wide loader behaviour, set once at startup. `batch: false` turns every loader into a
+ * query per key (no batching, no caching): the benchmark's "naive" mode, what a resolver layer
+ * without DataLoader does. `onBatch` observes batch sizes (metrics).
+ */
+const settings: { batch: boolean; onBatch: (size: number) => void } = { batch: true, onBatch: () => undefined };
+
+export function configureLoaders(options: Partial<typeof settings>): void {
+  Object.assign(settings, options);
+}
+
+function newLoader<K, V>(batchFn: (keys: readonly K[]) => Promise<V[]>): DataLoader<K, V> {
+  return new DataLoader<K, V>(
+    (keys) => {
+      settings.onBatch(keys.length);
+      return batchFn(keys);
+    },
+    { batch: settings.batch, cache: settings.batch },
+  );
+}
+
 /** A loader of at most one row per key (`null` when the row is missing or not visible). */
 export function loaderOfOne<K, V>(
   fetch: (keys: readonly K[]) => Promise<V[]>,
   keyOf: (row: V) => K,
 ): DataLoader<K, V | null> {
-  return new DataLoader(async (keys) => {
+  return newLoader(async (keys: readonly K[]) => {
     const byKey = new Map<K, V>();
     for (const row of await fetch(keys)) byKey.set(keyOf(row), row);
     return keys.map((key) => byKey.get(key) ?? null);
@@ -22,7 +43,7 @@ export function loaderOfMany<K, V>(
   fetch: (keys: readonly K[]) => Promise<V[]>,
   keyOf: (row: V) => K,
 ): DataLoader<K, V[]> {
-  return new DataLoader(async (keys) => {
+  return newLoader(async (keys: readonly K[]) => {
     const byKey = new Map<K, V[]>(keys.map((key) => [key, []]));
     for (const row of await fetch(keys)) byKey.get(keyOf(row))?.push(row);
     return keys.map((key) => byKey.get(key) ?? []);
@@ -48,7 +69,7 @@ export function pagedLoader<Row, Args extends Page = Page>(
     const argsKey = JSON.stringify(page);
     let loader = loaders.get(argsKey);
     if (!loader) {
-      loader = new DataLoader(async (parentIds) => {
+      loader = newLoader(async (parentIds: readonly number[]) => {
         const pages = await fetch(parentIds, page);
         return parentIds.map((id) => pages.get(id) ?? { rows: [], keys: [], totalCount: 0 });
       });
