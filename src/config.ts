@@ -33,6 +33,8 @@ export interface Config {
     readonly rateLimitPoints: number;
     readonly rateLimitWindowMs: number;
   };
+  /** A GraphQL request slower than this is logged as a warning. */
+  readonly slowOperationMs: number;
   /** Benchmark only: loaders query once per key (no batching), to measure what DataLoader saves. */
   readonly benchNaiveLoaders: boolean;
   /** Browser origins allowed to call the API (CORS); `*` allows any. */
@@ -83,6 +85,7 @@ export function loadConfig(env: Env = process.env): Config {
       rateLimitPoints: read.integer('RATE_LIMIT_POINTS', 600, 1, 10_000_000),
       rateLimitWindowMs: read.integer('RATE_LIMIT_WINDOW_MS', 60_000, 1_000, 86_400_000),
     }),
+    slowOperationMs: read.integer('SLOW_OPERATION_MS', 1_000, 1, 3_600_000),
     benchNaiveLoaders: read.boolean('BENCH_NAIVE_LOADERS', false),
     corsOrigins: read.list('CORS_ORIGINS', nodeEnv === 'production' ? [] : ['*']),
   };

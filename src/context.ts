@@ -9,6 +9,7 @@ import { createTradingLoaders } from './modules/trading/trading.loaders';
 import { createExchangeLoaders } from './modules/exchange/exchange.loaders';
 import type { BalanceSummaryCache } from './cache/balance-cache';
 import type { BalanceSummaryData } from './modules/balances/balance-summary';
+import type { RequestInfo } from './observability/request-observer';
 
 /** What every resolver receives: who is asking, and loaders that live for this request only. */
 export interface Context {
@@ -19,6 +20,8 @@ export interface Context {
   readonly loaders: Loaders;
   readonly balanceCache: BalanceSummaryCache<BalanceSummaryData>;
   readonly settings: TradingSettings;
+  /** The HTTP request's id and statement tally (absent for in-process executeOperation). */
+  readonly requestInfo?: RequestInfo;
 }
 
 /** Product rules that come from configuration. */
@@ -63,6 +66,7 @@ class RequestContext implements Context {
     readonly prisma: PrismaClient,
     readonly balanceCache: BalanceSummaryCache<BalanceSummaryData>,
     readonly settings: TradingSettings,
+    readonly requestInfo?: RequestInfo,
   ) {
     this.loaders = createLoaders(prisma, () => this.viewer.id);
   }
@@ -77,7 +81,7 @@ class RequestContext implements Context {
  * Builds a request's context from its Authorization header. No header: anonymous (only
  * introspection and `__typename` work). A header with an unknown or revoked key: rejected.
  */
-export async function createContext(deps: ContextDeps, authorization: string | undefined): Promise<Context> {
+export async function createContext(deps: ContextDeps, authorization: string | undefined, requestInfo?: RequestInfo): Promise<Context> {
   const token = bearerToken(authorization);
   let viewer: Viewer | null = null;
   if (token !== undefined) {
@@ -91,5 +95,5 @@ export async function createContext(deps: ContextDeps, authorization: string | u
       });
     }
   }
-  return new RequestContext(viewer, deps.prisma, deps.balanceCache, deps.settings);
+  return new RequestContext(viewer, deps.prisma, deps.balanceCache, deps.settings, requestInfo);
 }

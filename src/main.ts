@@ -6,6 +6,7 @@ import { createServer } from './server';
 import { createLogger, type Logger } from './log';
 import { createBalanceCache } from './cache/create-balance-cache';
 import { configureLoaders } from './graphql/batch';
+import { createMetrics } from './observability/metrics';
 
 /** A start-up failure an operator can fix from its message alone (printed without a stack). */
 class StartupError extends Error {
@@ -48,6 +49,8 @@ class Resources {
 async function main(): Promise<number> {
   const config = loadConfig();
   const log = createLogger({ level: config.logLevel });
+  const metrics = createMetrics();
+  configureLoaders({ onBatch: (size) => metrics.observeLoaderBatch(size) });
   if (config.benchNaiveLoaders) {
     configureLoaders({ batch: false });
     log.warn('BENCH_NAIVE_LOADERS: loaders do not batch (benchmark mode; never in production)');
@@ -103,9 +106,10 @@ async function main(): Promise<number> {
       if (!summary.skipped) log.info({ summary }, 'seeded demo data');
     }
     if (!signalled) {
-      const { cache: balanceCache, store: cacheStore } = createBalanceCache(config, log);
+      const { cache: balanceCache, store: cacheStore } = createBalanceCache(config, log, undefined, (event) => metrics.cacheEvent(event));
       resources.add('cache', () => cacheStore.close());
-      const server = createServer({ config, db, balanceCache, log });
+      metrics.watchPool(() => db.poolStats());
+      const server = createServer({ config, db, balanceCache, cacheStore, log, metrics });
       await server.start();
       resources.add('server', () => server.stop());
       url = await listen(server.httpServer, config);

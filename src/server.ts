@@ -7,7 +7,6 @@ import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import type { Config } from './config';
 import type { Database } from './db/database';
-import { runCounting, type StatementStats } from './db/statement-counter';
 import { createContext, type Context } from './context';
 import { resolvers } from './resolvers';
 import { typeDefs } from './graphql/schema';
@@ -19,6 +18,10 @@ import cors from 'cors';
 import { costLimitPlugin, queryShapeRules } from './http/query-limits';
 import { requestLimits } from './http/request-limits';
 import { graphqlResponseStatusPlugin } from './http/graphql-response-status';
+import { countRequestStatements, operationInfoPlugin, requestObserver, type RequestInfo } from './observability/request-observer';
+import type { GatewayMetrics } from './observability/metrics';
+import type { CacheStore } from './cache/cache-store';
+import { persistedQueryCache } from './cache/persisted-queries';
 import { createRateLimiter } from './http/rate-limit';
 import type { Logger } from './log';
 import type { BalanceSummaryCache } from './cache/balance-cache';
@@ -26,10 +29,14 @@ import type { BalanceSummaryData } from './modules/balances/balance-summary';
 
 /** The long-lived parts a server is built from; main.ts makes them, tests make their own. */
 export interface ServerDeps {
-  readonly config: Pick<Config, 'env' | 'sessionStaleAfterMs' | 'exchangeFeeRate' | 'limits' | 'corsOrigins' | 'redisUrl'>;
+  readonly config: Pick<Config, 'env' | 'sessionStaleAfterMs' | 'exchangeFeeRate' | 'limits' | 'corsOrigins' | 'redisUrl' | 'slowOperationMs'>;
   readonly db: Database;
   readonly balanceCache: BalanceSummaryCache<BalanceSummaryData>;
+  /** Where automatic persisted queries are kept (the same store as the balance cache). */
+  readonly cacheStore: CacheStore;
   readonly log: Logger;
+  /** Served at /metrics when given. */
+  readonly metrics?: GatewayMetrics;
 }
 
 export interface GatewayServer {
@@ -37,7 +44,7 @@ export interface GatewayServer {
   readonly app: express.Express;
   readonly httpServer: http.Server;
   /** Builds the context a request with this Authorization header gets (for executeOperation). */
-  contextFor(authorization?: string): Promise<Context>;
+  contextFor(authorization?: string, requestInfo?: RequestInfo): Promise<Context>;
   /** Starts Apollo; the caller decides whether and where to listen. */
   start(): Promise<void>;
   /** Stops accepting requests, lets in-flight ones finish, then stops Apollo. */
@@ -65,6 +72,8 @@ export function createServer(deps: ServerDeps): GatewayServer {
     hideSchemaDetailsFromClientErrors: production,
     validationRules: queryShapeRules(limits),
     allowBatchedHttpRequests: limits.maxBatchSize > 0,
+    // Automatic persisted queries, shared by every instance when the cache store is Redis.
+    persistedQueries: { cache: persistedQueryCache(deps.cacheStore) },
     // Credentials travel in the Authorization header, never in cookies, so a cross-site
     // "simple" request carries no authority: CSRF prevention would only block plain GETs.
     csrfPrevention: false,
@@ -74,6 +83,7 @@ export function createServer(deps: ServerDeps): GatewayServer {
     plugins: [
       costLimitPlugin(limits.maxCost),
       graphqlResponseStatusPlugin(),
+      operationInfoPlugin((context) => (context as Context).requestInfo),
       ApolloServerPluginDrainHttpServer({ httpServer }),
       production ? ApolloServerPluginLandingPageDisabled() : ApolloServerPluginLandingPageLocalDefault({ embed: true }),
     ],
@@ -83,7 +93,7 @@ export function createServer(deps: ServerDeps): GatewayServer {
     balanceCache: deps.balanceCache,
     settings: { sessionStaleAfterMs: deps.config.sessionStaleAfterMs, exchangeFeeRate: deps.config.exchangeFeeRate },
   };
-  const contextFor = (authorization?: string) => createContext(contextDeps, authorization);
+  const contextFor = (authorization?: string, requestInfo?: RequestInfo) => createContext(contextDeps, authorization, requestInfo);
 
   app.disable('x-powered-by');
   // Security headers; the development landing page (Apollo Sandbox) sets its own CSP.
@@ -99,6 +109,13 @@ export function createServer(deps: ServerDeps): GatewayServer {
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
   });
+  if (deps.metrics) {
+    const { registry } = deps.metrics;
+    app.get('/metrics', async (_req, res) => {
+      res.setHeader('content-type', registry.contentType);
+      res.send(await registry.metrics());
+    });
+  }
   app.get('/ready', async (_req, res) => {
     try {
       await deps.db.ping();
@@ -115,20 +132,18 @@ export function createServer(deps: ServerDeps): GatewayServer {
     contextFor,
     async start() {
       await apollo.start();
-      const graphql = expressMiddleware(apollo, { context: async ({ req }) => contextFor(req.headers.authorization) });
-      const countingGraphql: express.RequestHandler = (req, res, next) => {
-        // Tally this request's SQL statements (exposed as a response header for tests and tools).
-        const stats: StatementStats = { statements: 0 };
-        res.on('finish', () => deps.log.debug({ statements: stats.statements }, 'graphql request done'));
-        return runCounting(stats, () => graphql(req, res, next));
-      };
+      const graphql = expressMiddleware(apollo, {
+        context: async ({ req, res }) => contextFor(req.headers.authorization, res.locals.requestInfo as RequestInfo | undefined),
+      });
       const routes = production ? ['/graphql'] : ['/', '/graphql'];
       app.all(
         routes,
+        requestObserver({ log: deps.log, metrics: deps.metrics, slowOperationMs: deps.config.slowOperationMs }),
         express.json({ limit: limits.maxBodyBytes }),
         requestLimits(limits),
         rateLimiter.middleware,
-        countingGraphql,
+        countRequestStatements,
+        graphql,
       );
       app.use(createHttpErrorHandler({ log: deps.log }));
     },

@@ -183,6 +183,7 @@ describeWithRedis('a partition between the gateways and Redis', () => {
       kind: store.kind,
       getMany: (keys) => reachable(() => store.getMany(keys)),
       set: (key, value, ttl) => reachable(() => store.set(key, value, ttl)),
+      delete: (key) => reachable(() => store.delete(key)),
       count: (prefix) => reachable(() => store.count(prefix)),
       close: () => store.close(),
     };

@@ -9,6 +9,8 @@ export interface BalanceCacheOptions {
   retryAfterMs?: number;
   log?: (message: string, error?: unknown) => void;
   now?: () => number;
+  /** Observes every hit, miss, invalidation and store failure (metrics). */
+  onEvent?: (event: 'hit' | 'miss' | 'invalidation' | 'store_error') => void;
 }
 
 export interface CachedRead<T> {
@@ -70,6 +72,7 @@ export class BalanceSummaryCache<T> {
   async get(userId: number, compute: () => Promise<T>): Promise<CachedRead<T>> {
     if (!(await this.storeUsable())) {
       this.misses += 1;
+      this.options.onEvent?.('miss');
       return { value: await this.computeOnce(`nocache:${userId}`, compute), fromCache: false };
     }
     try {
@@ -82,9 +85,11 @@ export class BalanceSummaryCache<T> {
       const token = typeof epoch === 'string' && typeof userToken === 'string' ? `${epoch}/${userToken}` : undefined;
       if (token && cached && cached.token === token && cached.expiresAt > this.now()) {
         this.hits += 1;
+        this.options.onEvent?.('hit');
         return { value: cached.value, fromCache: true };
       }
       this.misses += 1;
+      this.options.onEvent?.('miss');
       const currentToken = token ?? `${typeof epoch === 'string' ? epoch : await this.newEpoch()}/${typeof userToken === 'string' ? userToken : await this.newToken(userId)}`;
       const value = await this.computeOnce(`${userId}:${currentToken}`, async () => {
         const computed = await compute();
@@ -102,6 +107,7 @@ export class BalanceSummaryCache<T> {
   /** Makes every cached summary of the user invalid, on every instance sharing the store. */
   async invalidate(userId: number): Promise<void> {
     this.invalidations += 1;
+    this.options.onEvent?.('invalidation');
     try {
       await this.newToken(userId);
     } catch (error) {
@@ -164,6 +170,7 @@ export class BalanceSummaryCache<T> {
   }
 
   private storeFailed(error: unknown): void {
+    this.options.onEvent?.('store_error');
     if (this.healthy) this.options.log?.('balance cache store failed; computing balances from the database', error);
     this.healthy = false;
     const retryAfterMs = this.options.retryAfterMs ?? 1_000;

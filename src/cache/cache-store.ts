@@ -10,6 +10,7 @@ export interface CacheStore {
   readonly kind: 'memory' | 'redis';
   getMany<T>(keys: readonly string[]): Promise<Array<T | undefined>>;
   set(key: string, value: unknown, ttlMs: number | undefined): Promise<void>;
+  delete(key: string): Promise<void>;
   /** How many keys starting with `prefix` the store holds (a bounded scan on Redis). */
   count(prefix: string): Promise<number>;
   close(): Promise<void>;
@@ -43,6 +44,7 @@ export function createCacheStore(options: CacheStoreOptions = {}): CacheStore {
       kind: 'redis',
       getMany: (keys) => withTimeout(keyv.getMany([...keys]), timeoutMs) as Promise<never[]>,
       set: (key, value, ttlMs) => withTimeout(keyv.set(key, value, ttlMs).then(() => undefined), timeoutMs),
+      delete: (key) => withTimeout(keyv.delete(key).then(() => undefined), timeoutMs),
       count: (prefix) => withTimeout(countRedisKeys(redis, `${NAMESPACE}::${prefix}`), timeoutMs * 4),
       close: () => redis.disconnect().catch(() => undefined),
     };
@@ -55,6 +57,7 @@ export function createCacheStore(options: CacheStoreOptions = {}): CacheStore {
     kind: 'memory',
     getMany: (keys) => keyv.getMany([...keys]) as Promise<never[]>,
     set: (key, value, ttlMs) => keyv.set(key, value, ttlMs).then(() => undefined),
+    delete: (key) => keyv.delete(key).then(() => undefined),
     count: async (prefix) => [...memory.keys].filter((key) => key.includes(prefix)).length,
     close: async () => memory.stopIntervalCheck(),
   };

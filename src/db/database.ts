@@ -16,6 +16,8 @@ export interface Database {
   migrate(): Promise<string[]>;
   /** Resolves when the database answers a trivial query. */
   ping(): Promise<void>;
+  /** Connections of the pool: open, idle, and requests waiting for one (metrics). */
+  poolStats(): { total: number; idle: number; waiting: number };
   /** Closes the client, the pool or the embedded database, and releases the data folder. */
   close(): Promise<void>;
 }
@@ -58,6 +60,7 @@ async function openPostgres(url: string, options: DatabaseOptions): Promise<Data
     async ping() {
       await pool.query('SELECT 1');
     },
+    poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
     async close() {
       await prisma.$disconnect();
       await pool.end();
@@ -81,6 +84,8 @@ async function openEmbedded(dataDir: string, options: DatabaseOptions): Promise<
       async ping() {
         await db.query('SELECT 1');
       },
+      // One embedded connection, always open.
+      poolStats: () => ({ total: 1, idle: 1, waiting: 0 }),
       async close() {
         try {
           await prisma.$disconnect();

@@ -20,6 +20,11 @@ const CLIENT_FACING_CODES = new Set([
  */
 export function createErrorFormatter(options: { production: boolean; log: Logger }) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    // Apollo reports a persisted-query hash that does not match its query without a code;
+    // it is the client's mistake, not ours.
+    if (formatted.message === 'provided sha does not match query') {
+      return { message: formatted.message, extensions: { code: 'BAD_REQUEST' } };
+    }
     const original = unwrapResolverError(error);
     const code = formatted.extensions?.code;
     if (hasKnownCode(original) || (typeof code === 'string' && CLIENT_FACING_CODES.has(code))) {

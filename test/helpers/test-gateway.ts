@@ -7,6 +7,7 @@ import { createServer, type GatewayServer } from '../../src/server';
 import { openTestDatabase, secondConnection, type TestDatabase } from './test-database';
 import { loadConfig, type Config } from '../../src/config';
 import { createBalanceCache } from '../../src/cache/create-balance-cache';
+import { createMetrics } from '../../src/observability/metrics';
 import type { BalanceSummaryCache } from '../../src/cache/balance-cache';
 import type { CacheStore } from '../../src/cache/cache-store';
 import type { BalanceSummaryData } from '../../src/modules/balances/balance-summary';
@@ -48,6 +49,7 @@ export interface TestGatewayOptions {
   /** Overrides of the request limits (e.g. a tiny rate limit). */
   limits?: Partial<Config['limits']>;
   corsOrigins?: string[];
+  slowOperationMs?: number;
   /** Receives the gateway's log lines (silent otherwise). */
   logLines?: string[];
   /** Interposes on the real cache store, e.g. to hold a write back and force a race. */
@@ -61,6 +63,7 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
     ? createLogger({ level: 'debug', destination: { write: (line: string) => void logLines.push(line) } })
     : createLogger({ enabled: false });
   const defaults = loadConfig({});
+  const metrics = createMetrics();
   const config = {
     ...defaults,
     env: options.env ?? 'test',
@@ -69,9 +72,11 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
     balanceCacheMaxEntries: options.balanceCacheMaxEntries ?? 10_000,
     limits: { ...defaults.limits, ...options.limits },
     corsOrigins: options.corsOrigins ?? defaults.corsOrigins,
+    slowOperationMs: options.slowOperationMs ?? defaults.slowOperationMs,
   } as const;
-  const { cache: balanceCache, store: cacheStore } = createBalanceCache(config, log, options.wrapCacheStore);
-  const server = createServer({ config, db, balanceCache, log });
+  const { cache: balanceCache, store: cacheStore } = createBalanceCache(config, log, options.wrapCacheStore, (event) => metrics.cacheEvent(event));
+  metrics.watchPool(() => db.poolStats());
+  const server = createServer({ config, db, balanceCache, cacheStore, log, metrics });
   await server.start();
   // Longer than fetch's idle keep-alive, so a reused connection is never closed under a request.
   server.httpServer.keepAliveTimeout = 60_000;
