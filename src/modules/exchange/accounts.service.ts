@@ -28,7 +28,11 @@ export async function createExchangeAccount({ prisma, viewer, balanceCache }: De
   }
 }
 
-/** Books a deposit; a retry with the same reference returns the first entry and books nothing. */
+/**
+ * Books a deposit; a retry with the same reference returns the first entry and books nothing.
+ * Either answer invalidates the viewer's balance summary: a retry can be answered while the
+ * first request, already committed, has not invalidated yet.
+ */
 export async function deposit({ prisma, viewer, balanceCache }: Deps, accountId: number, input: DepositInput): Promise<LedgerEntry> {
   const asset = requiredText(input.asset, 'input.asset', 15);
   if (!ASSET_PATTERN.test(asset)) throw badUserInput('input.asset: expected an asset code in capitals, e.g. USDT', 'input.asset');
@@ -46,6 +50,8 @@ export async function deposit({ prisma, viewer, balanceCache }: Deps, accountId:
     if (first.kind !== 'DEPOSIT' || first.asset !== asset || !first.amount.equals(amount)) {
       throw conflict(`Reference ${reference} was already used for a different entry`);
     }
+    // The first request may not have invalidated yet; this answer must not outrun it.
+    await balanceCache.invalidate(viewer.id);
     return first;
   }
 }

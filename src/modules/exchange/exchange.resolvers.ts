@@ -1,9 +1,23 @@
 import type { Resolvers } from '../../generated/graphql';
+import type { Context } from '../../context';
+import { clearLoaders } from '../../graphql/batch';
 import { idOfType, toGlobalId } from '../../graphql/global-id';
 import { parentPageConnection, parsePage } from '../../graphql/pagination';
 import { createExchangeAccount, deposit, listAccounts } from './accounts.service';
 import { cancelOrder, createOrder } from './orders.service';
 import { closePosition, listPositions, setPositionProtection } from './positions.service';
+
+/**
+ * Awaits a mutation's write, then empties the request's loaders, so that the mutation's result
+ * fields and later mutations of the same operation read the data as it now is.
+ */
+async function afterWrite<T>(context: Pick<Context, 'loaders'>, write: Promise<T>): Promise<T> {
+  try {
+    return await write;
+  } finally {
+    clearLoaders(context.loaders);
+  }
+}
 
 const positionIdOf = (input: { positionId: string }) => idOfType(input.positionId, 'Position', 'input.positionId');
 
@@ -14,12 +28,13 @@ export const exchangeResolvers: Resolvers = {
     positions: (_, args, context) => listPositions(context, parsePage(args, 2), args.status),
   },
   Mutation: {
-    createExchangeAccount: (_, { input }, context) => createExchangeAccount(context, input),
-    deposit: (_, { input }, context) => deposit(context, idOfType(input.accountId, 'ExchangeAccount', 'input.accountId'), input),
-    createOrder: (_, { input }, context) => createOrder(context, input),
-    cancelOrder: (_, { id }, context) => cancelOrder(context, idOfType(id, 'Order', 'id')),
-    setPositionProtection: (_, { input }, context) => setPositionProtection(context, positionIdOf(input), input),
-    closePosition: (_, { input }, context) => closePosition(context, positionIdOf(input), input),
+    createExchangeAccount: (_, { input }, context) => afterWrite(context, createExchangeAccount(context, input)),
+    deposit: (_, { input }, context) =>
+      afterWrite(context, deposit(context, idOfType(input.accountId, 'ExchangeAccount', 'input.accountId'), input)),
+    createOrder: (_, { input }, context) => afterWrite(context, createOrder(context, input)),
+    cancelOrder: (_, { id }, context) => afterWrite(context, cancelOrder(context, idOfType(id, 'Order', 'id'))),
+    setPositionProtection: (_, { input }, context) => afterWrite(context, setPositionProtection(context, positionIdOf(input), input)),
+    closePosition: (_, { input }, context) => afterWrite(context, closePosition(context, positionIdOf(input), input)),
   },
   ExchangeAccount: {
     id: (account) => toGlobalId('ExchangeAccount', account.id),

@@ -1,4 +1,4 @@
-import { Prisma } from '../../generated/prisma/client';
+import { Prisma, type Order, type Position } from '../../generated/prisma/client';
 import { badUserInput } from '../../errors';
 
 /** Symbols on the paper exchange are `BASE-QUOTE`; money moves in the quote asset. */
@@ -36,11 +36,42 @@ export async function requireFunds(tx: Prisma.TransactionClient, accountId: numb
   }
 }
 
-/** Locks the viewer's account row for the rest of the transaction: money moves one at a time per account. */
+/*
+ * Locking: every mutation that moves money or changes a position or its orders first locks the
+ * row of the account they belong to (FOR UPDATE), then touches positions, orders and the ledger.
+ * One lock per account, always taken first, makes those mutations run one at a time per account
+ * (a balance check stays true until its booking commits; a position read is current until its
+ * update) and rules out deadlocks between them.
+ */
+
+/** Locks the viewer's account row for the rest of the transaction; false when it is not theirs. */
 export async function lockOwnAccount(tx: Prisma.TransactionClient, accountId: number, userId: number): Promise<boolean> {
   const rows = await tx.$queryRaw<Array<{ id: number }>>`
     SELECT id FROM "ExchangeAccount" WHERE id = ${accountId} AND "userId" = ${userId} FOR UPDATE`;
   return rows.length === 1;
+}
+
+/**
+ * Locks the account of one of the viewer's positions (the ownership check and the lock are one
+ * query), then reads the position: a second statement, so it sees every change committed before
+ * the lock was granted (the locking query's own snapshot predates the wait). Null when the
+ * position is not the viewer's.
+ */
+export async function lockOwnPosition(tx: Prisma.TransactionClient, positionId: number, userId: number): Promise<Position | null> {
+  const rows = await tx.$queryRaw<Array<{ id: number }>>`
+    SELECT a.id FROM "Position" p JOIN "ExchangeAccount" a ON a.id = p."accountId"
+    WHERE p.id = ${positionId} AND a."userId" = ${userId}
+    FOR UPDATE OF a`;
+  return rows.length === 1 ? tx.position.findUnique({ where: { id: positionId } }) : null;
+}
+
+/** Like `lockOwnPosition`, for one of the viewer's orders. */
+export async function lockOwnOrder(tx: Prisma.TransactionClient, orderId: number, userId: number): Promise<Order | null> {
+  const rows = await tx.$queryRaw<Array<{ id: number }>>`
+    SELECT a.id FROM "Order" o JOIN "ExchangeAccount" a ON a.id = o."accountId"
+    WHERE o.id = ${orderId} AND a."userId" = ${userId}
+    FOR UPDATE OF a`;
+  return rows.length === 1 ? tx.order.findUnique({ where: { id: orderId } }) : null;
 }
 
 /** Prices and quantities are stored with 18 decimals. */

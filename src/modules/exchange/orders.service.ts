@@ -1,11 +1,12 @@
+import { GraphQLError } from 'graphql';
 import { Prisma, type Order, type Position } from '../../generated/prisma/client';
 import type { Context } from '../../context';
-import { badUserInput, conflict, notFound } from '../../errors';
+import { badUserInput, conflict, ErrorCode, notFound } from '../../errors';
 import { isUniqueViolation, TRANSACTION_OPTIONS } from '../../db/prisma-errors';
 import { idOfType } from '../../graphql/global-id';
 import { decimalInput, optionalText } from '../../graphql/validate';
 import type { CreateOrderInput } from '../../generated/graphql';
-import { checkSymbol, lockOwnAccount, money, quoteAssetOf, requireFunds } from './ledger';
+import { checkSymbol, lockOwnAccount, lockOwnOrder, money, quoteAssetOf, requireFunds } from './ledger';
 import { cancelOpenOrdersOf, realizedPnlOf } from './positions.service';
 
 type Deps = Pick<Context, 'prisma' | 'viewer' | 'balanceCache' | 'settings'>;
@@ -25,7 +26,8 @@ interface Fill {
  * position (or grows the account's open one on that symbol and side), or, given an
  * opposite-side `positionId`, reduces or closes that position, booking the fill and the fee.
  * LIMIT stays NEW and its notional is locked. A retry with the same clientOrderId returns the
- * first order. The account's row lock makes its balance checks and bookings one at a time.
+ * first order. The account's row lock makes its balance checks and bookings one at a time (see
+ * ledger.ts), and the fill's ledger entries carry the order's id.
  */
 export async function createOrder(deps: Deps, input: CreateOrderInput): Promise<Order> {
   const { prisma, viewer } = deps;
@@ -44,13 +46,19 @@ export async function createOrder(deps: Deps, input: CreateOrderInput): Promise<
   };
   const clientOrderId = optionalText(input.clientOrderId, 'input.clientOrderId', 64) ?? null;
   const retried = () => (clientOrderId ? prisma.order.findFirst({ where: { accountId, clientOrderId, account: { userId: viewer.id } } }) : null);
+  // A retry's answer invalidates too: the first request may have committed but not invalidated yet.
+  const answerRetry = async (first: Order) => {
+    await deps.balanceCache.invalidate(viewer.id);
+    return first;
+  };
   const earlier = await retried();
-  if (earlier) return earlier;
+  if (earlier) return answerRetry(earlier);
 
   let order: Order;
   try {
     order = await prisma.$transaction(async (tx) => {
       if (!(await lockOwnAccount(tx, accountId, viewer.id))) throw notFound('Exchange account');
+      // Read under the account's lock: no other mutation changes the position until we commit.
       const position = positionId ? await targetPosition(tx, accountId, positionId, fill.symbol) : null;
       if (input.type === 'LIMIT') {
         await requireFunds(tx, accountId, quoteAssetOf(fill.symbol), fill.quantity.times(fill.price));
@@ -58,12 +66,12 @@ export async function createOrder(deps: Deps, input: CreateOrderInput): Promise<
           data: { accountId, positionId, clientOrderId, symbol: fill.symbol, side: fill.side, type: 'LIMIT', quantity: fill.quantity, price: fill.price },
         });
       }
-      const filledPosition =
+      const filled =
         position && sideOf(fill.side) !== position.side ? await reduce(tx, position, fill) : await openOrGrow(tx, position, fill);
-      return tx.order.create({
+      const created = await tx.order.create({
         data: {
           accountId,
-          positionId: filledPosition.id,
+          positionId: filled.position.id,
           clientOrderId,
           symbol: fill.symbol,
           side: fill.side,
@@ -74,15 +82,26 @@ export async function createOrder(deps: Deps, input: CreateOrderInput): Promise<
           filledAt: new Date(),
         },
       });
+      // The bookings name the order that caused them (as the seeded ledger does).
+      await tx.ledgerEntry.createMany({ data: filled.bookings.map((entry) => ({ ...entry, orderId: created.id })) });
+      return created;
     }, TRANSACTION_OPTIONS);
   } catch (error) {
     // Two retries raced: the first one's order is the answer to both.
     const first = isUniqueViolation(error) ? await retried() : null;
-    if (first) return first;
+    if (first) return answerRetry(first);
+    // A CONFLICT (the position was closed) can be answered before the close that caused it invalidated.
+    if (error instanceof GraphQLError && error.extensions.code === ErrorCode.CONFLICT) await deps.balanceCache.invalidate(viewer.id);
     throw error;
   }
   await deps.balanceCache.invalidate(viewer.id);
   return order;
+}
+
+/** A fill's effect: the position as it now is, and the ledger entries to book for it. */
+interface Filled {
+  position: Position;
+  bookings: Prisma.LedgerEntryCreateManyInput[];
 }
 
 const sideOf = (orderSide: 'BUY' | 'SELL') => (orderSide === 'BUY' ? 'LONG' : 'SHORT');
@@ -96,7 +115,7 @@ async function targetPosition(tx: Tx, accountId: number, positionId: number, sym
 }
 
 /** Opens a position, or grows `position` (or the account's open one on that symbol and side). */
-async function openOrGrow(tx: Tx, position: Position | null, fill: Fill): Promise<Position> {
+async function openOrGrow(tx: Tx, position: Position | null, fill: Fill): Promise<Filled> {
   const quote = quoteAssetOf(fill.symbol);
   const notional = fill.quantity.times(fill.price);
   const fee = money(notional.times(fill.feeRate));
@@ -113,17 +132,17 @@ async function openOrGrow(tx: Tx, position: Position | null, fill: Fill): Promis
         },
       })
     : await tx.position.create({ data: { accountId: fill.accountId, symbol: fill.symbol, side, quantity: fill.quantity, entryPrice: fill.price } });
-  await tx.ledgerEntry.createMany({
-    data: [
+  return {
+    position: result,
+    bookings: [
       { accountId: fill.accountId, asset: quote, amount: notional.negated(), kind: 'FILL', positionId: result.id },
       { accountId: fill.accountId, asset: quote, amount: fee.negated(), kind: 'COMMISSION', positionId: result.id },
     ],
-  });
-  return result;
+  };
 }
 
 /** Reduces `position` by the fill (closing it when the fill covers it), realizing PnL on that part. */
-async function reduce(tx: Tx, position: Position, fill: Fill): Promise<Position> {
+async function reduce(tx: Tx, position: Position, fill: Fill): Promise<Filled> {
   if (fill.quantity.greaterThan(position.quantity)) {
     throw badUserInput(`input.quantity: the position holds ${position.quantity.toFixed()}`, 'input.quantity');
   }
@@ -140,29 +159,24 @@ async function reduce(tx: Tx, position: Position, fill: Fill): Promise<Position>
     },
   });
   if (closes) await cancelOpenOrdersOf(tx, position.id);
-  await tx.ledgerEntry.createMany({
-    data: [
+  return {
+    position: result,
+    bookings: [
       { accountId: fill.accountId, asset: quote, amount: money(fill.quantity.times(position.entryPrice)), kind: 'FILL', positionId: position.id },
       { accountId: fill.accountId, asset: quote, amount: pnl, kind: 'REALIZED_PNL', positionId: position.id },
       { accountId: fill.accountId, asset: quote, amount: fee.negated(), kind: 'COMMISSION', positionId: position.id },
     ],
-  });
-  return result;
+  };
 }
 
 /** Cancels a NEW order of the viewer's; anything else is a CONFLICT. Releases what it locked. */
 export async function cancelOrder(deps: Deps, orderId: number): Promise<Order> {
   const { prisma, viewer } = deps;
   const order = await prisma.$transaction(async (tx) => {
-    const [canceled] = await tx.$queryRaw<Order[]>`
-      UPDATE "Order" o SET status = 'CANCELED', "canceledAt" = (now() AT TIME ZONE 'UTC')
-      FROM "ExchangeAccount" a
-      WHERE o.id = ${orderId} AND o.status = 'NEW' AND a.id = o."accountId" AND a."userId" = ${viewer.id}
-      RETURNING o.*`;
-    if (!canceled) {
-      const exists = await tx.order.count({ where: { id: orderId, account: { userId: viewer.id } } });
-      throw exists ? conflict('Only NEW orders can be canceled') : notFound('Order');
-    }
+    const current = await lockOwnOrder(tx, orderId, viewer.id);
+    if (!current) throw notFound('Order');
+    if (current.status !== 'NEW') return null;
+    const canceled = await tx.order.update({ where: { id: orderId }, data: { status: 'CANCELED', canceledAt: new Date() } });
     // A canceled protective order no longer protects its position.
     if (canceled.positionId !== null && (canceled.type === 'STOP_LOSS' || canceled.type === 'TAKE_PROFIT')) {
       await tx.position.update({
@@ -172,6 +186,8 @@ export async function cancelOrder(deps: Deps, orderId: number): Promise<Order> {
     }
     return canceled;
   }, TRANSACTION_OPTIONS);
+  // Also before a CONFLICT: a concurrent cancel or close may have committed but not invalidated yet.
   await deps.balanceCache.invalidate(viewer.id);
+  if (!order) throw conflict('Only NEW orders can be canceled');
   return order;
 }

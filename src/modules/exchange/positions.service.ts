@@ -6,7 +6,7 @@ import { afterCursor, timeAndIdKey } from '../../db/keyset';
 import { toConnection, type Connection, type Page } from '../../graphql/pagination';
 import { decimalInput } from '../../graphql/validate';
 import type { ClosePositionInput, SetPositionProtectionInput } from '../../generated/graphql';
-import { money, quoteAssetOf } from './ledger';
+import { lockOwnPosition, money, quoteAssetOf } from './ledger';
 
 type Deps = Pick<Context, 'prisma' | 'viewer' | 'balanceCache'>;
 
@@ -33,79 +33,80 @@ export function cancelOpenOrdersOf(tx: Prisma.TransactionClient, positionId: num
 }
 
 /**
- * Replaces a position's stop-loss and take-profit. The position is read with its owner in one
- * query; its open protective orders are canceled in one statement and the new ones placed, in
- * one transaction that only proceeds while the position is still OPEN.
+ * Replaces a position's stop-loss and take-profit. In one transaction: the position is read with
+ * its owner while its account is locked (ledger.ts), so it is current and stays so; its open
+ * protective orders are canceled in one statement and the new ones placed. Levels must lie on
+ * the right side of the entry price: below it for a LONG's stop-loss, above for its take-profit.
  */
 export async function setPositionProtection({ prisma, viewer }: Deps, positionId: number, input: SetPositionProtectionInput): Promise<Position> {
-  const position = await prisma.position.findFirst({ where: { id: positionId, account: { userId: viewer.id } } });
-  if (!position) throw notFound('Position');
-  if (position.status !== 'OPEN') throw conflict('The position is closed');
   const stopLoss = input.stopLoss == null ? null : decimalInput(input.stopLoss, 'input.stopLoss', { greaterThan: 0 });
   const takeProfit = input.takeProfit == null ? null : decimalInput(input.takeProfit, 'input.takeProfit', { greaterThan: 0 });
-  const long = position.side === 'LONG';
-  if (stopLoss && (long ? !stopLoss.lessThan(position.entryPrice) : !stopLoss.greaterThan(position.entryPrice))) {
-    throw badUserInput(`input.stopLoss: must be ${long ? 'below' : 'above'} the entry price ${position.entryPrice.toFixed()} for a ${position.side} position`, 'input.stopLoss');
-  }
-  if (takeProfit && (long ? !takeProfit.greaterThan(position.entryPrice) : !takeProfit.lessThan(position.entryPrice))) {
-    throw badUserInput(`input.takeProfit: must be ${long ? 'above' : 'below'} the entry price ${position.entryPrice.toFixed()} for a ${position.side} position`, 'input.takeProfit');
-  }
-  const exitSide = long ? 'SELL' : 'BUY';
-  const protective = (type: 'STOP_LOSS' | 'TAKE_PROFIT', price: Prisma.Decimal) => ({
-    accountId: position.accountId,
-    positionId,
-    symbol: position.symbol,
-    side: exitSide,
-    type,
-    quantity: position.quantity,
-    price,
-  } as const);
-
   return prisma.$transaction(async (tx) => {
-    const { count } = await tx.position.updateMany({ where: { id: positionId, status: 'OPEN' }, data: { stopLoss, takeProfit } });
-    if (count === 0) throw conflict('The position is closed');
+    const position = await lockOwnPosition(tx, positionId, viewer.id);
+    if (!position) throw notFound('Position');
+    if (position.status !== 'OPEN') throw conflict('The position is closed');
+    checkLevels(position, stopLoss, takeProfit);
+    const protective = (type: 'STOP_LOSS' | 'TAKE_PROFIT', price: Prisma.Decimal) =>
+      ({
+        accountId: position.accountId,
+        positionId,
+        symbol: position.symbol,
+        side: position.side === 'LONG' ? 'SELL' : 'BUY',
+        type,
+        quantity: position.quantity,
+        price,
+      }) as const;
     await tx.order.updateMany({
       where: { positionId, status: 'NEW', type: { in: ['STOP_LOSS', 'TAKE_PROFIT'] } },
       data: { status: 'CANCELED', canceledAt: new Date() },
     });
     const orders = [...(stopLoss ? [protective('STOP_LOSS', stopLoss)] : []), ...(takeProfit ? [protective('TAKE_PROFIT', takeProfit)] : [])];
     if (orders.length) await tx.order.createMany({ data: orders });
-    return tx.position.findUniqueOrThrow({ where: { id: positionId } });
+    return tx.position.update({ where: { id: positionId }, data: { stopLoss, takeProfit } });
   }, TRANSACTION_OPTIONS);
 }
 
+/** BAD_USER_INPUT naming the level that lies on the wrong side of the entry price. */
+function checkLevels(position: Position, stopLoss: Prisma.Decimal | null, takeProfit: Prisma.Decimal | null): void {
+  const long = position.side === 'LONG';
+  const entry = position.entryPrice;
+  if (stopLoss && (long ? !stopLoss.lessThan(entry) : !stopLoss.greaterThan(entry))) {
+    throw badUserInput(`input.stopLoss: must be ${long ? 'below' : 'above'} the entry price ${entry.toFixed()} for a ${position.side} position`, 'input.stopLoss');
+  }
+  if (takeProfit && (long ? !takeProfit.greaterThan(entry) : !takeProfit.lessThan(entry))) {
+    throw badUserInput(`input.takeProfit: must be ${long ? 'above' : 'below'} the entry price ${entry.toFixed()} for a ${position.side} position`, 'input.takeProfit');
+  }
+}
+
 /**
- * Closes an open position at `exitPrice` in one transaction: the conditional update lets exactly
- * one of several concurrent closes win (the others get CONFLICT), its open orders are canceled
- * in one statement, and the returned cost and the PnL are booked to the ledger.
+ * Closes an open position at `exitPrice` in one transaction: under its account's lock (so of
+ * several concurrent closes, or a close and an order reducing the position, exactly one finds it
+ * OPEN; the others get CONFLICT), its open orders are canceled in one statement, and the
+ * returned cost (FILL +quantity x entry) and the PnL (REALIZED_PNL) are booked to the ledger.
  */
 export async function closePosition(deps: Deps, positionId: number, input: ClosePositionInput): Promise<Position> {
   const { prisma, viewer } = deps;
   const exitPrice = decimalInput(input.exitPrice, 'input.exitPrice', { greaterThan: 0 });
   const closed = await prisma.$transaction(async (tx) => {
-    const [claimed] = await tx.$queryRaw<Position[]>`
-      UPDATE "Position" p SET status = 'CLOSED', "closedAt" = (now() AT TIME ZONE 'UTC'), "exitPrice" = CAST(${exitPrice.toFixed()} AS numeric)
-      FROM "ExchangeAccount" a
-      WHERE p.id = ${positionId} AND p.status = 'OPEN' AND a.id = p."accountId" AND a."userId" = ${viewer.id}
-      RETURNING p.*`;
-    if (!claimed) {
-      const exists = await tx.position.count({ where: { id: positionId, account: { userId: viewer.id } } });
-      throw exists ? conflict('The position is already closed') : notFound('Position');
-    }
-    const pnl = realizedPnlOf(claimed, exitPrice, claimed.quantity);
-    const quote = quoteAssetOf(claimed.symbol);
+    const position = await lockOwnPosition(tx, positionId, viewer.id);
+    if (!position) throw notFound('Position');
+    if (position.status !== 'OPEN') return null;
+    const pnl = realizedPnlOf(position, exitPrice, position.quantity);
+    const quote = quoteAssetOf(position.symbol);
     await cancelOpenOrdersOf(tx, positionId);
     await tx.ledgerEntry.createMany({
       data: [
-        { accountId: claimed.accountId, asset: quote, amount: money(claimed.quantity.times(claimed.entryPrice)), kind: 'FILL', positionId },
-        { accountId: claimed.accountId, asset: quote, amount: pnl, kind: 'REALIZED_PNL', positionId },
+        { accountId: position.accountId, asset: quote, amount: money(position.quantity.times(position.entryPrice)), kind: 'FILL', positionId },
+        { accountId: position.accountId, asset: quote, amount: pnl, kind: 'REALIZED_PNL', positionId },
       ],
     });
     return tx.position.update({
       where: { id: positionId },
-      data: { realizedPnl: (claimed.realizedPnl ? new Prisma.Decimal(claimed.realizedPnl) : new Prisma.Decimal(0)).plus(pnl) },
+      data: { status: 'CLOSED', closedAt: new Date(), exitPrice, realizedPnl: (position.realizedPnl ?? new Prisma.Decimal(0)).plus(pnl) },
     });
   }, TRANSACTION_OPTIONS);
+  // Also before a CONFLICT: the close that won may have committed without having invalidated yet.
   await deps.balanceCache.invalidate(viewer.id);
+  if (!closed) throw conflict('The position is already closed');
   return closed;
 }

@@ -1,7 +1,7 @@
 import { Prisma, type PrismaClient, type SessionEvent, type SessionStatus, type TradingSession } from '../../generated/prisma/client';
 import type { Viewer } from '../../auth/api-keys';
 import { badUserInput, conflict, notFound } from '../../errors';
-import { isUniqueViolation } from '../../db/prisma-errors';
+import { isUniqueViolation, TRANSACTION_OPTIONS } from '../../db/prisma-errors';
 import { afterCursor, timeAndIdKey } from '../../db/keyset';
 import { toConnection, type Connection, type Page } from '../../graphql/pagination';
 import { decimalInput, listOfAtMost, requiredText } from '../../graphql/validate';
@@ -41,17 +41,13 @@ export async function startTradingSession(prisma: PrismaClient, viewer: Viewer, 
   for (let attempt = 0; attempt < 3; attempt++) {
     const running = await prisma.tradingSession.findFirst({ where: { userId: viewer.id, sessionKey, status: 'RUNNING' } });
     if (running) {
-      const [recovered] = await prisma.$transaction([
-        prisma.tradingSession.update({ where: { id: running.id }, data: { recovered: true } }),
-        prisma.sessionEvent.create({
-          data: {
-            sessionId: running.id,
-            type: 'SESSION_RECOVERED',
-            data: { initialBalance: initialBalance.toFixed(), symbols, previousHeartbeatAt: running.lastHeartbeatAt?.toISOString() ?? null },
-          },
-        }),
-      ]);
-      return recovered;
+      const recovered = await recoverSession(prisma, running, {
+        initialBalance: initialBalance.toFixed(),
+        symbols,
+        previousHeartbeatAt: running.lastHeartbeatAt?.toISOString() ?? null,
+      });
+      if (recovered) return recovered;
+      continue; // it ended in the meantime: its key is free again
     }
     try {
       return await prisma.tradingSession.create({ data: { userId: viewer.id, sessionKey, initialBalance, currentBalance: initialBalance, symbols } });
@@ -60,6 +56,24 @@ export async function startTradingSession(prisma: PrismaClient, viewer: Viewer, 
     }
   }
   throw conflict(`Session ${sessionKey} is being started concurrently; retry`);
+}
+
+/**
+ * Marks `session` recovered and records a SESSION_RECOVERED event, in one statement that only
+ * acts while the session is still RUNNING (a session ended meanwhile is not revived): null then.
+ */
+async function recoverSession(prisma: PrismaClient, session: TradingSession, data: Prisma.InputJsonObject): Promise<TradingSession | null> {
+  const [recovered] = await prisma.$queryRaw<TradingSession[]>`
+    WITH recovered AS (
+      UPDATE "TradingSession" SET recovered = true
+      WHERE id = ${session.id} AND status = 'RUNNING'
+      RETURNING *
+    ), event AS (
+      INSERT INTO "SessionEvent" ("sessionId", type, "occurredAt", data)
+      SELECT id, 'SESSION_RECOVERED', (now() AT TIME ZONE 'UTC'), CAST(${JSON.stringify(data)} AS jsonb) FROM recovered
+    )
+    SELECT * FROM recovered`;
+  return recovered ?? null;
 }
 
 /** The viewer's session, or NOT_FOUND (another user's session reads as missing). */
@@ -82,23 +96,33 @@ export async function heartbeat(prisma: PrismaClient, viewer: Viewer, sessionId:
 }
 
 /**
- * Ends a RUNNING session. Its totals are recounted from its trades in the same statement, so
- * they match the trades whatever was logged concurrently.
+ * Ends a RUNNING session with totals recounted from its trades, so they match the trades
+ * whatever was logged concurrently. The session row is locked first: a `logTrade` in flight
+ * holds that lock until it commits, and the recount is a later statement (a fresh snapshot in
+ * READ COMMITTED), so it sees every trade logged before the end; `logTrade`s after it find the
+ * session STOPPED. (A single UPDATE ... FROM (recount) would wait for the lock but keep the
+ * recount of its older snapshot, missing the trade it waited for.)
  */
 export async function endTradingSession(prisma: PrismaClient, viewer: Viewer, sessionId: number, input: EndTradingSessionInput): Promise<TradingSession> {
   const finalBalance = input.finalBalance == null ? null : decimalInput(input.finalBalance, 'input.finalBalance', { min: 0 }).toFixed();
-  const rows = await prisma.$queryRaw<TradingSession[]>`
-    UPDATE "TradingSession" s SET
-      status = 'STOPPED',
-      "endedAt" = (now() AT TIME ZONE 'UTC'),
-      "endReason" = CAST(${input.reason} AS "SessionEndReason"),
-      "totalTrades" = totals.trades,
-      "totalPnl" = totals.pnl,
-      "finalBalance" = coalesce(CAST(${finalBalance} AS numeric), s."currentBalance", s."initialBalance" + totals.pnl)
-    FROM (SELECT count(*)::int AS trades, coalesce(sum(pnl), 0) AS pnl FROM "Trade" WHERE "sessionId" = ${sessionId}) totals
-    WHERE s.id = ${sessionId} AND s."userId" = ${viewer.id} AND s.status = 'RUNNING'
-    RETURNING s.*`;
-  if (rows[0]) return rows[0];
+  const ended = await prisma.$transaction(async (tx) => {
+    const locked = await tx.$queryRaw<Array<{ id: number }>>`
+      SELECT id FROM "TradingSession" WHERE id = ${sessionId} AND "userId" = ${viewer.id} AND status = 'RUNNING' FOR UPDATE`;
+    if (locked.length === 0) return null;
+    const [row] = await tx.$queryRaw<TradingSession[]>`
+      UPDATE "TradingSession" s SET
+        status = 'STOPPED',
+        "endedAt" = (statement_timestamp() AT TIME ZONE 'UTC'), -- once the lock is held, not when the transaction began
+        "endReason" = CAST(${input.reason} AS "SessionEndReason"),
+        "totalTrades" = totals.trades,
+        "totalPnl" = totals.pnl,
+        "finalBalance" = coalesce(CAST(${finalBalance} AS numeric), s."currentBalance", s."initialBalance" + totals.pnl)
+      FROM (SELECT count(*)::int AS trades, coalesce(sum(pnl), 0) AS pnl FROM "Trade" WHERE "sessionId" = ${sessionId}) totals
+      WHERE s.id = ${sessionId}
+      RETURNING s.*`;
+    return row!;
+  }, TRANSACTION_OPTIONS);
+  if (ended) return ended;
   await ownSession(prisma, viewer, sessionId);
   throw conflict('The session has already ended');
 }

@@ -37,7 +37,9 @@ const optionalDecimal = (value: string | null | undefined, field: string) =>
 /**
  * Logs a trade in one statement that inserts it (unless (session, tradeId) exists) and adds it
  * to the session's totals, so 20 identical retries arriving at once store one trade and count
- * it once. A retry gets the stored trade back, even after the session has ended.
+ * it once. A retry gets the stored trade back, even after the session has ended. The statement
+ * locks the session row before inserting, so a concurrent endTradingSession either counts the
+ * trade or makes it a CONFLICT (never a trade in a STOPPED session that its totals miss).
  */
 export async function logTrade(prisma: PrismaClient, viewer: Viewer, input: LogTradeInput): Promise<Trade> {
   const sessionId = idOfType(input.sessionId, 'TradingSession', 'input.sessionId');
@@ -62,7 +64,8 @@ export async function logTrade(prisma: PrismaClient, viewer: Viewer, input: LogT
 
   const inserted = await prisma.$queryRaw<Trade[]>`
     WITH session AS (
-      SELECT id, "userId" FROM "TradingSession" WHERE id = ${sessionId} AND "userId" = ${viewer.id} AND status = 'RUNNING'
+      -- The row lock orders this statement with endTradingSession (see there).
+      SELECT id, "userId" FROM "TradingSession" WHERE id = ${sessionId} AND "userId" = ${viewer.id} AND status = 'RUNNING' FOR UPDATE
     ), inserted AS (
       INSERT INTO "Trade" ("sessionId", "userId", "tradeId", "executedAt", symbol, direction, intensity, action, volume,
                            "entryPrice", "exitPrice", pnl, "pnlPips", commission, "hmmState", "isPaper", comment, "positionId")

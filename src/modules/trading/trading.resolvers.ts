@@ -1,8 +1,22 @@
 import type { Resolvers } from '../../generated/graphql';
+import type { Context } from '../../context';
+import { clearLoaders } from '../../graphql/batch';
 import { idOfType, toGlobalId } from '../../graphql/global-id';
 import { parentPageConnection, parsePage } from '../../graphql/pagination';
 import { endTradingSession, heartbeat, listSessions, logSessionEvent, startTradingSession } from './sessions.service';
 import { listTrades, logTrade } from './trades.service';
+
+/**
+ * Awaits a mutation's write, then empties the request's loaders, so that the mutation's result
+ * fields and later mutations of the same operation read the data as it now is.
+ */
+async function afterWrite<T>(context: Pick<Context, 'loaders'>, write: Promise<T>): Promise<T> {
+  try {
+    return await write;
+  } finally {
+    clearLoaders(context.loaders);
+  }
+}
 
 const sessionIdOf = (input: { sessionId: string }) => idOfType(input.sessionId, 'TradingSession', 'input.sessionId');
 
@@ -13,11 +27,13 @@ export const tradingResolvers: Resolvers = {
     trades: (_, args, { viewer, prisma }) => listTrades(prisma, viewer, parsePage(args, 2), args.filter),
   },
   Mutation: {
-    startTradingSession: (_, { input }, { viewer, prisma }) => startTradingSession(prisma, viewer, input),
-    heartbeat: (_, { input }, { viewer, prisma }) => heartbeat(prisma, viewer, sessionIdOf(input), input),
-    endTradingSession: (_, { input }, { viewer, prisma }) => endTradingSession(prisma, viewer, sessionIdOf(input), input),
-    logTrade: (_, { input }, { viewer, prisma }) => logTrade(prisma, viewer, input),
-    logSessionEvent: (_, { input }, { viewer, prisma }) => logSessionEvent(prisma, viewer, sessionIdOf(input), input),
+    startTradingSession: (_, { input }, context) => afterWrite(context, startTradingSession(context.prisma, context.viewer, input)),
+    heartbeat: (_, { input }, context) => afterWrite(context, heartbeat(context.prisma, context.viewer, sessionIdOf(input), input)),
+    endTradingSession: (_, { input }, context) =>
+      afterWrite(context, endTradingSession(context.prisma, context.viewer, sessionIdOf(input), input)),
+    logTrade: (_, { input }, context) => afterWrite(context, logTrade(context.prisma, context.viewer, input)),
+    logSessionEvent: (_, { input }, context) =>
+      afterWrite(context, logSessionEvent(context.prisma, context.viewer, sessionIdOf(input), input)),
   },
   TradingSession: {
     id: (session) => toGlobalId('TradingSession', session.id),
