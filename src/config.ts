@@ -8,6 +8,10 @@ export interface Config {
   /** PostgreSQL server; when absent the gateway runs on embedded PGlite in `dataDir`. */
   readonly databaseUrl: string | undefined;
   readonly databasePoolMax: number;
+  /** A statement running longer is cancelled by PostgreSQL (its connection is freed). */
+  readonly databaseStatementTimeoutMs: number;
+  /** How long a request waits for a connection before it fails with SERVICE_UNAVAILABLE. */
+  readonly databaseConnectTimeoutMs: number;
   readonly dataDir: string;
   /** Seed demo data into an empty embedded database on first start. */
   readonly seedDemoData: boolean;
@@ -31,6 +35,7 @@ export interface Config {
     readonly maxBodyBytes: number;
     readonly maxBatchSize: number;
     readonly rateLimitPoints: number;
+    readonly maxConcurrentPerClient: number;
     readonly rateLimitWindowMs: number;
   };
   /** A GraphQL request slower than this is logged as a warning. */
@@ -64,6 +69,8 @@ export function loadConfig(env: Env = process.env): Config {
     host: read.string('HOST', '0.0.0.0'),
     databaseUrl: read.url('DATABASE_URL', ['postgres:', 'postgresql:']),
     databasePoolMax: read.integer('DATABASE_POOL_MAX', 10, 1, 1000),
+    databaseStatementTimeoutMs: read.integer('DATABASE_STATEMENT_TIMEOUT_MS', 5_000, 100, 3_600_000),
+    databaseConnectTimeoutMs: read.integer('DATABASE_CONNECT_TIMEOUT_MS', 2_000, 100, 600_000),
     dataDir: path.resolve(read.string('DATA_DIR', './.data')),
     seedDemoData: read.boolean('SEED_DEMO_DATA', true),
     shutdownGraceMs: read.integer('SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
@@ -83,6 +90,7 @@ export function loadConfig(env: Env = process.env): Config {
       maxBodyBytes: read.integer('MAX_BODY_BYTES', 102_400, 1_024, 100_000_000),
       maxBatchSize: read.integer('MAX_BATCH_SIZE', 10, 0, 1000),
       rateLimitPoints: read.integer('RATE_LIMIT_POINTS', 600, 1, 10_000_000),
+      maxConcurrentPerClient: read.integer('MAX_CONCURRENT_PER_CLIENT', 4, 1, 10_000),
       rateLimitWindowMs: read.integer('RATE_LIMIT_WINDOW_MS', 60_000, 1_000, 86_400_000),
     }),
     slowOperationMs: read.integer('SLOW_OPERATION_MS', 1_000, 1, 3_600_000),

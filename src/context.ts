@@ -2,6 +2,7 @@ import { GraphQLError } from 'graphql';
 import type { PrismaClient } from './generated/prisma/client';
 import { bearerToken, viewerForApiKey, type Viewer } from './auth/api-keys';
 import { ErrorCode, unauthenticated } from './errors';
+import { classifyDatabaseError, databaseFailureError } from './db/availability';
 import { createCircuitLoaders } from './modules/circuits/circuits.loaders';
 import { createItemLoaders } from './modules/items/items.loaders';
 import { createUserLoaders } from './modules/users/users.loaders';
@@ -85,7 +86,13 @@ export async function createContext(deps: ContextDeps, authorization: string | u
   const token = bearerToken(authorization);
   let viewer: Viewer | null = null;
   if (token !== undefined) {
-    viewer = token === null ? null : await viewerForApiKey(deps.prisma, token);
+    try {
+      viewer = token === null ? null : await viewerForApiKey(deps.prisma, token);
+    } catch (error) {
+      // Without the database no key can be checked: say so (503), not "internal error".
+      const failure = classifyDatabaseError(error);
+      throw failure ? databaseFailureError(failure) : error;
+    }
     if (!viewer) {
       throw new GraphQLError('Invalid or revoked API key', {
         extensions: {

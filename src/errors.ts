@@ -7,6 +7,10 @@ export const ErrorCode = {
   FORBIDDEN: 'FORBIDDEN',
   NOT_FOUND: 'NOT_FOUND',
   CONFLICT: 'CONFLICT',
+  /** The database (or another dependency) cannot answer now; retrying later may work. */
+  SERVICE_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
+  /** The operation ran past its time limit and was cancelled. */
+  TIMEOUT: 'TIMEOUT',
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -93,6 +93,8 @@ async function main(): Promise<number> {
     db = await openDatabase({
       url: config.databaseUrl,
       poolMax: config.databasePoolMax,
+      statementTimeoutMs: config.databaseStatementTimeoutMs,
+      connectTimeoutMs: config.databaseConnectTimeoutMs,
       dataDir: config.dataDir,
       log: (message) => log.info(message),
     });

@@ -23,13 +23,14 @@ import type { GatewayMetrics } from './observability/metrics';
 import type { CacheStore } from './cache/cache-store';
 import { persistedQueryCache } from './cache/persisted-queries';
 import { createRateLimiter } from './http/rate-limit';
+import { createAdmission } from './http/admission';
 import type { Logger } from './log';
 import type { BalanceSummaryCache } from './cache/balance-cache';
 import type { BalanceSummaryData } from './modules/balances/balance-summary';
 
 /** The long-lived parts a server is built from; main.ts makes them, tests make their own. */
 export interface ServerDeps {
-  readonly config: Pick<Config, 'env' | 'sessionStaleAfterMs' | 'exchangeFeeRate' | 'limits' | 'corsOrigins' | 'redisUrl' | 'slowOperationMs'>;
+  readonly config: Pick<Config, 'env' | 'sessionStaleAfterMs' | 'exchangeFeeRate' | 'limits' | 'corsOrigins' | 'redisUrl' | 'slowOperationMs' | 'shutdownGraceMs'>;
   readonly db: Database;
   readonly balanceCache: BalanceSummaryCache<BalanceSummaryData>;
   /** Where automatic persisted queries are kept (the same store as the balance cache). */
@@ -47,7 +48,7 @@ export interface GatewayServer {
   contextFor(authorization?: string, requestInfo?: RequestInfo): Promise<Context>;
   /** Starts Apollo; the caller decides whether and where to listen. */
   start(): Promise<void>;
-  /** Stops accepting requests, lets in-flight ones finish, then stops Apollo. */
+  /** Refuses new requests with 503, lets in-flight ones finish, then stops Apollo. */
   stop(): Promise<void>;
 }
 
@@ -56,6 +57,7 @@ export function createServer(deps: ServerDeps): GatewayServer {
   const production = deps.config.env === 'production';
   const { limits } = deps.config;
   const app = express();
+  const admission = createAdmission({ maxConcurrentPerClient: limits.maxConcurrentPerClient });
   const rateLimiter = createRateLimiter({
     points: limits.rateLimitPoints,
     windowMs: limits.rateLimitWindowMs,
@@ -84,7 +86,8 @@ export function createServer(deps: ServerDeps): GatewayServer {
       costLimitPlugin(limits.maxCost),
       graphqlResponseStatusPlugin(),
       operationInfoPlugin((context) => (context as Context).requestInfo),
-      ApolloServerPluginDrainHttpServer({ httpServer }),
+      // In-flight requests get the grace period less a margin for closing the pool and cache.
+      ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: Math.max(0, deps.config.shutdownGraceMs - 2_000) }),
       production ? ApolloServerPluginLandingPageDisabled() : ApolloServerPluginLandingPageLocalDefault({ embed: true }),
     ],
   });
@@ -117,6 +120,10 @@ export function createServer(deps: ServerDeps): GatewayServer {
     });
   }
   app.get('/ready', async (_req, res) => {
+    if (admission.draining) {
+      res.status(503).json({ status: 'draining', database: deps.db.kind });
+      return;
+    }
     try {
       await deps.db.ping();
       res.json({ status: 'ready', database: deps.db.kind });
@@ -139,6 +146,7 @@ export function createServer(deps: ServerDeps): GatewayServer {
       app.all(
         routes,
         requestObserver({ log: deps.log, metrics: deps.metrics, slowOperationMs: deps.config.slowOperationMs }),
+        admission.middleware,
         express.json({ limit: limits.maxBodyBytes }),
         requestLimits(limits),
         rateLimiter.middleware,
@@ -148,6 +156,7 @@ export function createServer(deps: ServerDeps): GatewayServer {
       app.use(createHttpErrorHandler({ log: deps.log }));
     },
     async stop() {
+      admission.startDraining();
       await apollo.stop();
       await rateLimiter.close();
     },

@@ -26,6 +26,10 @@ export interface DatabaseOptions {
   /** PostgreSQL URL; when absent, embedded PGlite in `dataDir`. */
   url?: string | undefined;
   poolMax?: number;
+  /** PostgreSQL cancels a statement running longer (and frees its connection). */
+  statementTimeoutMs?: number;
+  /** How long to wait for a pool connection. */
+  connectTimeoutMs?: number;
   dataDir?: string;
   log?: (message: string) => void;
 }
@@ -39,8 +43,13 @@ async function openPostgres(url: string, options: DatabaseOptions): Promise<Data
   const pool = new pg.Pool({
     connectionString: url,
     max: options.poolMax ?? 10,
-    connectionTimeoutMillis: 5_000,
+    connectionTimeoutMillis: options.connectTimeoutMs ?? 2_000,
     idleTimeoutMillis: 30_000,
+    statement_timeout: options.statementTimeoutMs ?? 5_000,
+    // A client that stops talking mid-transaction must not hold locks and a connection for long.
+    idle_in_transaction_session_timeout: Math.max(10_000, (options.statementTimeoutMs ?? 5_000) * 2),
+    // If the server itself stops answering, give up on the socket a little after the statement limit.
+    query_timeout: (options.statementTimeoutMs ?? 5_000) + 2_000,
     application_name: 'trading-trace-gateway',
   });
   // An idle client losing its connection must not crash the process; the pool replaces it.
@@ -52,8 +61,11 @@ async function openPostgres(url: string, options: DatabaseOptions): Promise<Data
     async migrate() {
       const client = await pool.connect();
       try {
+        // Migrations may legitimately run long (an index on a big table): no statement limit.
+        await client.query('SET statement_timeout = 0');
         return await applyMigrations(pgSession(client), { log: options.log });
       } finally {
+        await client.query('RESET statement_timeout').catch(() => undefined);
         client.release();
       }
     },

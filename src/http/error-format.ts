@@ -2,6 +2,7 @@ import type { GraphQLFormattedError } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { hasKnownCode } from '../errors';
 import type { Logger } from '../log';
+import { classifyDatabaseError, databaseFailureError } from '../db/availability';
 
 /** Codes whose messages describe the client's own request and are safe to show as they are. */
 const CLIENT_FACING_CODES = new Set([
@@ -29,6 +30,12 @@ export function createErrorFormatter(options: { production: boolean; log: Logger
     const code = formatted.extensions?.code;
     if (hasKnownCode(original) || (typeof code === 'string' && CLIENT_FACING_CODES.has(code))) {
       return formatted;
+    }
+    const failure = classifyDatabaseError(original);
+    if (failure) {
+      options.log.warn({ err: original, path: formatted.path, failure }, 'database failure in a GraphQL operation');
+      const { message, extensions } = databaseFailureError(failure);
+      return { message, locations: formatted.locations, path: formatted.path, extensions: { code: extensions.code } };
     }
     options.log.error({ err: original, path: formatted.path }, 'unexpected error in a GraphQL operation');
     if (!options.production) return formatted;

@@ -70,7 +70,8 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
     redisUrl: options.redisUrl,
     balanceCacheTtlMs: options.balanceCacheTtlMs ?? 3_000,
     balanceCacheMaxEntries: options.balanceCacheMaxEntries ?? 10_000,
-    limits: { ...defaults.limits, ...options.limits },
+    // Tests send bursts of concurrent requests with one key on purpose; limit tests set their own.
+    limits: { ...defaults.limits, maxConcurrentPerClient: 1_000, ...options.limits },
     corsOrigins: options.corsOrigins ?? defaults.corsOrigins,
     slowOperationMs: options.slowOperationMs ?? defaults.slowOperationMs,
   } as const;

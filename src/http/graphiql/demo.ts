@@ -1,0 +1,32 @@
+/**
+ * What a first visit to /graphiql (and, if server.ts passes it on, Apollo Sandbox) starts with:
+ * the README's demo query, and an Authorization header waiting for a key.
+ */
+export const DEMO_QUERY = `# The gateway's GraphQL API, explored from the gateway itself (no internet needed).
+#
+# 1. Get a key for the demo user:   npm run apikey -- demo
+# 2. Paste it into the Authorization header (Headers, below).
+# 3. Run this query with the ▶ button (or Ctrl-Enter). The docs are behind the book icon.
+query Demo {
+  viewer {
+    username
+  }
+  balances {
+    fromCache
+    computedAt
+    openPositions
+    assets {
+      asset
+      free
+      locked
+      total
+    }
+  }
+}
+`;
+
+/** The headers editor's first contents; the `<…>` placeholder is left out of requests until replaced. */
+export const DEMO_HEADERS = `{
+  "Authorization": "Bearer <paste a key from: npm run apikey -- demo>"
+}
+`;

@@ -1,0 +1,154 @@
+import net from 'node:net';
+import pg from 'pg';
+import { startTestGateway, type TestGateway } from './helpers/test-gateway';
+import { openDatabase, type Database } from '../src/db/database';
+import { createServer } from '../src/server';
+import { createLogger } from '../src/log';
+import { loadConfig } from '../src/config';
+import { usingPostgres } from './helpers/test-database';
+
+// Failing fast and admitting fairly: per-client concurrency, draining on shutdown, statement
+// timeouts, and a database that goes away and comes back.
+
+const post = (gw: TestGateway, query: string, key?: string) =>
+  fetch(`${gw.url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(key ? { authorization: `Bearer ${key}` } : {}) },
+    body: JSON.stringify({ query }),
+  });
+
+describe('admission', () => {
+  test('one client cannot have more requests in flight than the per-client cap', async () => {
+    // Balance reads wait at the cache until the gate opens, so requests stay in flight.
+    let openGate!: () => void;
+    const gate = new Promise<void>((resolve) => (openGate = resolve));
+    const gw = await startTestGateway({
+      limits: { maxConcurrentPerClient: 2 },
+      wrapCacheStore: (store) => ({ ...store, getMany: async (keys) => (await gate, store.getMany(keys)) }),
+    });
+    try {
+      const greedy = await gw.keyFor('greedy');
+      const other = await gw.keyFor('patient');
+      const held = [post(gw, '{ balances { fromCache } }', greedy), post(gw, '{ balances { fromCache } }', greedy)];
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const refused = await post(gw, '{ viewer { username } }', greedy);
+      expect(refused.status).toBe(429);
+      expect(((await refused.json()) as any).errors[0].extensions).toMatchObject({ code: 'RATE_LIMITED' });
+      expect(refused.headers.get('retry-after')).toBe('1');
+      // Another client is not affected, and the held requests finish normally.
+      expect((await post(gw, '{ viewer { username } }', other)).status).toBe(200);
+      openGate();
+      expect((await Promise.all(held)).map((response) => response.status)).toEqual([200, 200]);
+      expect((await post(gw, '{ viewer { username } }', greedy)).status).toBe(200);
+    } finally {
+      openGate();
+      await gw.close();
+    }
+  });
+
+  test('while draining for shutdown, in-flight requests finish and new ones get 503', async () => {
+    const gw = await startTestGateway();
+    const key = await gw.keyFor('drainer');
+    const inFlight = post(gw, `{ items(first: 100) { edges { node { events(first: 50) { edges { node { type } } } } } } }`, key);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const stopping = gw.server.stop();
+    const late = await post(gw, '{ __typename }', key).then((response) => response.status, () => 'refused');
+    expect([503, 'refused']).toContain(late);
+    expect((await inFlight).status).toBe(200);
+    await stopping;
+    await gw.db.close();
+    await gw.cacheStore.close();
+  });
+});
+
+/** A gateway server on `db`, sharing `base`'s cache: a second instance configured differently. */
+async function serveOn(db: Database, base: TestGateway) {
+  const server = createServer({ config: loadConfig({}), db, balanceCache: base.balanceCache, cacheStore: base.cacheStore, log: createLogger({ enabled: false }) });
+  await server.start();
+  await new Promise<void>((resolve) => server.httpServer.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.httpServer.address() as net.AddressInfo).port}`;
+  const ask = (query: string, key: string) =>
+    fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body: JSON.stringify({ query }) });
+  return { url, ask, stop: () => server.stop() };
+}
+
+(usingPostgres ? describe : describe.skip)('database failures (PostgreSQL)', () => {
+  test('a statement over the timeout is cancelled and answered TIMEOUT quickly, freeing its connection', async () => {
+    const base = await startTestGateway();
+    const db = await openDatabase({ url: base.db.location.url, poolMax: 2, statementTimeoutMs: 300 });
+    const gateway = await serveOn(db, base);
+    const key = await base.keyFor('timeout-user');
+    const blocker = new pg.Client({ connectionString: base.db.location.url });
+    await blocker.connect();
+    try {
+      // Another session holds the table: the statement waits, and the wait counts toward its limit.
+      await blocker.query('BEGIN');
+      await blocker.query('LOCK TABLE "Item" IN ACCESS EXCLUSIVE MODE');
+      const started = Date.now();
+      const slow: any = await (await gateway.ask('{ items(first: 1) { totalCount } }', key)).json();
+      expect(Date.now() - started).toBeLessThan(2_000);
+      expect(slow.errors[0]).toMatchObject({ message: expect.stringMatching(/took too long/), extensions: { code: 'TIMEOUT' } });
+      // Both pool connections are free again: other requests run at once.
+      const others = await Promise.all([1, 2, 3].map(() => gateway.ask('{ viewer { username } }', key)));
+      expect(others.map((response) => response.status)).toEqual([200, 200, 200]);
+    } finally {
+      await blocker.query('ROLLBACK');
+      await blocker.end();
+      await gateway.stop();
+      await db.close();
+      await base.close();
+    }
+  });
+
+  test('with the database unreachable, requests fail fast with SERVICE_UNAVAILABLE, /ready is 503, and it recovers', async () => {
+    // A TCP proxy between the gateway and PostgreSQL that the test can cut: an outage without
+    // stopping the shared server.
+    const target = new URL(process.env.DATABASE_URL!);
+    const sockets = new Set<net.Socket>();
+    let open = true;
+    const proxy = net.createServer((client) => {
+      if (!open) return client.destroy();
+      const upstream = net.connect(Number(target.port || 5432), target.hostname);
+      for (const socket of [client, upstream]) {
+        sockets.add(socket);
+        socket.on('close', () => sockets.delete(socket));
+        socket.on('error', () => undefined);
+      }
+      client.pipe(upstream).pipe(client);
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    const base = await startTestGateway();
+    const viaProxy = new URL(base.db.location.url!);
+    viaProxy.host = `127.0.0.1:${(proxy.address() as net.AddressInfo).port}`;
+    const db = await openDatabase({ url: viaProxy.toString(), poolMax: 4, connectTimeoutMs: 500, statementTimeoutMs: 1_000 });
+    const gateway = await serveOn(db, base);
+    const key = await base.keyFor('outage-user');
+    const ask = () => gateway.ask('{ viewer { username } }', key);
+    try {
+      expect((await ask()).status).toBe(200);
+      open = false;
+      for (const socket of sockets) socket.destroy();
+      const started = Date.now();
+      const during = await ask();
+      expect(Date.now() - started).toBeLessThan(3_000);
+      expect(during.status).toBe(503);
+      expect(((await during.json()) as any).errors[0].extensions.code).toBe('SERVICE_UNAVAILABLE');
+      expect((await fetch(`${gateway.url}/ready`)).status).toBe(503);
+      expect((await fetch(`${gateway.url}/health`)).status).toBe(200);
+
+      open = true;
+      let recovered = false;
+      for (let attempt = 0; attempt < 20 && !recovered; attempt++) {
+        recovered = (await ask()).status === 200;
+        if (!recovered) await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+      expect(recovered).toBe(true);
+      expect((await fetch(`${gateway.url}/ready`)).status).toBe(200);
+    } finally {
+      await gateway.stop();
+      await db.close();
+      await base.close();
+      proxy.close();
+    }
+  });
+});
