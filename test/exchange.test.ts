@@ -15,8 +15,8 @@ let aliceId: number;
 beforeAll(async () => {
   gw = await startTestGateway();
   demoKey = await gw.keyFor('demo');
-  demoId = (await gw.db.prisma.user.findUniqueOrThrow({ where: { username: 'demo' } })).id;
-  aliceId = (await gw.db.prisma.user.findUniqueOrThrow({ where: { username: 'alice' } })).id;
+  demoId = await gw.userId('demo');
+  aliceId = await gw.userId('alice');
 });
 afterAll(async () => {
   await gw.close();
@@ -27,13 +27,8 @@ const FEE_RATE = D('0.001');
 const dbId = (globalId: string) => Number(Buffer.from(globalId, 'base64url').toString().split(':')[1]);
 const prisma = () => gw.db.prisma;
 
-let users = 0;
-async function freshUser(): Promise<{ key: string; id: number }> {
-  const username = `exchange_user_${++users}`;
-  const key = await gw.keyFor(username);
-  const { id } = await prisma().user.findUniqueOrThrow({ where: { username } });
-  return { key, id };
-}
+/** A key for a user no other test touches. */
+const freshUser = () => gw.freshUser('exchange_user');
 
 async function ok<T = any>(query: string, variables: Record<string, unknown>, key: string): Promise<T> {
   const response = await gw.execute<T>(query, variables, key);

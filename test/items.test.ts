@@ -16,8 +16,8 @@ beforeAll(async () => {
   gw = await startTestGateway();
   demoKey = await gw.keyFor('demo');
   aliceKey = await gw.keyFor('alice');
-  demoId = (await gw.db.prisma.user.findUniqueOrThrow({ where: { username: 'demo' } })).id;
-  aliceId = (await gw.db.prisma.user.findUniqueOrThrow({ where: { username: 'alice' } })).id;
+  demoId = await gw.userId('demo');
+  aliceId = await gw.userId('alice');
 });
 afterAll(async () => {
   await gw.close();

@@ -14,20 +14,15 @@ let aliceId: number;
 beforeAll(async () => {
   gw = await startTestGateway();
   demoKey = await gw.keyFor('demo');
-  demoId = (await gw.db.prisma.user.findUniqueOrThrow({ where: { username: 'demo' } })).id;
-  aliceId = (await gw.db.prisma.user.findUniqueOrThrow({ where: { username: 'alice' } })).id;
+  demoId = await gw.userId('demo');
+  aliceId = await gw.userId('alice');
 });
 afterAll(async () => {
   await gw.close();
 });
 
-let users = 0;
-async function freshUser(): Promise<{ key: string; id: number }> {
-  const username = `trades_user_${++users}`;
-  const key = await gw.keyFor(username);
-  const { id } = await gw.db.prisma.user.findUniqueOrThrow({ where: { username } });
-  return { key, id };
-}
+/** A key for a user no other test touches. */
+const freshUser = () => gw.freshUser('trades_user');
 
 const TRADE_FIELDS = `id tradeId executedAt symbol direction intensity action volume entryPrice exitPrice pnl pnlPips
   commission hmmState isPaper comment`;

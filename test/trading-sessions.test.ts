@@ -14,21 +14,15 @@ let aliceId: number;
 beforeAll(async () => {
   gw = await startTestGateway();
   demoKey = await gw.keyFor('demo');
-  demoId = (await gw.db.prisma.user.findUniqueOrThrow({ where: { username: 'demo' } })).id;
-  aliceId = (await gw.db.prisma.user.findUniqueOrThrow({ where: { username: 'alice' } })).id;
+  demoId = await gw.userId('demo');
+  aliceId = await gw.userId('alice');
 });
 afterAll(async () => {
   await gw.close();
 });
 
-let users = 0;
 /** A key for a user no other test touches. */
-async function freshUser(): Promise<{ key: string; id: number }> {
-  const username = `sessions_user_${++users}`;
-  const key = await gw.keyFor(username);
-  const { id } = await gw.db.prisma.user.findUniqueOrThrow({ where: { username } });
-  return { key, id };
-}
+const freshUser = () => gw.freshUser('sessions_user');
 
 const SESSION_FIELDS = `id sessionKey status stale startedAt endedAt endReason initialBalance currentBalance finalBalance
   lastHeartbeatAt symbols recovered totalTrades totalPnl`;

@@ -27,6 +27,10 @@ export interface TestGateway {
   readonly cacheStore: CacheStore;
   /** A fresh API key for `username` (the user is created when missing). */
   keyFor(username: string): Promise<string>;
+  /** A new user no other test touches (`<prefix>_<n>`), with a key and their database id. */
+  freshUser(prefix: string): Promise<{ username: string; key: string; id: number }>;
+  /** The database id of a seeded or created user. */
+  userId(username: string): Promise<number>;
   /** Sends an operation over HTTP (POST /graphql) as it would come from a client. */
   http<T = any>(query: string, variables?: Record<string, unknown>, key?: string): Promise<GraphQLResponse<T>>;
   /**
@@ -55,6 +59,8 @@ export interface TestGatewayOptions {
   /** Interposes on the real cache store, e.g. to hold a write back and force a race. */
   wrapCacheStore?: (store: CacheStore) => CacheStore;
 }
+
+let freshUsers = 0;
 
 export async function startTestGateway(options: TestGatewayOptions = {}): Promise<TestGateway> {
   const db = options.sameDatabaseAs ? await secondConnection(options.sameDatabaseAs.db) : await openTestDatabase();
@@ -91,6 +97,14 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
     async keyFor(username) {
       const user = await db.prisma.user.upsert({ where: { username }, create: { username }, update: {} });
       return (await createApiKey(db.prisma, user.id, 'test')).key;
+    },
+    async freshUser(prefix) {
+      const username = `${prefix}_${++freshUsers}`;
+      const user = await db.prisma.user.create({ data: { username } });
+      return { username, key: (await createApiKey(db.prisma, user.id, 'test')).key, id: user.id };
+    },
+    async userId(username) {
+      return (await db.prisma.user.findUniqueOrThrow({ where: { username }, select: { id: true } })).id;
     },
     async http(query, variables, key) {
       const response = await fetch(`${url}/graphql`, {
