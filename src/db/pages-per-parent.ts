@@ -28,12 +28,13 @@ export interface ParentPage<Row> {
   totalCount: number;
 }
 
-type RawRow = Record<string, unknown> & { __parent: number; __total: bigint; __after: boolean };
+type RawRow = Record<string, unknown> & { __parent: number; __total: bigint | null };
 
 /**
- * Reads one page of a child list for every parent in one SQL statement: a window function
- * numbers each parent's rows, so every parent gets its own `first + 1` rows after `after`,
- * however many parents there are. The same statement counts each parent's children.
+ * Reads one page of a child list for every parent in one SQL statement: for each parent id a
+ * LATERAL subquery walks the child index in list order and stops after `first + 1` rows after
+ * `after`, so the cost follows the page size, not how many children the parents have. Each
+ * parent's total is counted in the same statement, only when the page asks for it.
  */
 export async function pagesPerParent<Row>(
   prisma: PrismaClient,
@@ -42,39 +43,39 @@ export async function pagesPerParent<Row>(
   page: Page,
 ): Promise<Map<number, ParentPage<Row>>> {
   const dir = Prisma.raw(query.direction === 'desc' ? 'DESC' : 'ASC');
+  const columns = query.sortKey.map((column) => Prisma.raw(column.sql));
   const keyColumns = query.sortKey.map((column, index) => Prisma.sql`${Prisma.raw(column.sql)} AS ${Prisma.raw(`"__k${index}"`)}`);
-  const keyRefs = query.sortKey.map((_, index) => Prisma.raw(`base."__k${index}"`));
   const orderBy = Prisma.join(
-    keyRefs.map((ref) => Prisma.sql`${ref} ${dir}`),
+    columns.map((column) => Prisma.sql`${column} ${dir}`),
     ', ',
   );
-  const innerRefs = query.sortKey.map((_, index) => Prisma.raw(`inner_base."__k${index}"`));
-  const afterCondition = page.after ? cursorCondition(query, innerRefs, page.after) : Prisma.sql`TRUE`;
   const parent = Prisma.raw(query.parent);
+  const where = query.where ?? Prisma.sql`TRUE`;
+  const after = page.after ? cursorCondition(query, columns, page.after) : Prisma.sql`TRUE`;
+  // Counted once per parent (a LATERAL of its own), not once per returned row.
+  const total =
+    page.withTotal === false
+      ? Prisma.sql`SELECT NULL::bigint AS n`
+      : Prisma.sql`SELECT count(*) AS n FROM ${query.from} WHERE ${parent} = parents.id AND ${where}`;
 
   const rows = await prisma.$queryRaw<RawRow[]>`
-    SELECT * FROM (
-      SELECT base.*,
-             row_number() OVER (PARTITION BY base."__parent", base."__after" ORDER BY ${orderBy}) AS "__rn",
-             row_number() OVER (PARTITION BY base."__parent" ORDER BY ${orderBy}) AS "__rn_any"
-      FROM (
-        SELECT inner_base.*, ${afterCondition} AS "__after" FROM (
-          SELECT ${query.select}, ${parent} AS "__parent", ${Prisma.join(keyColumns, ', ')},
-                 count(*) OVER (PARTITION BY ${parent}) AS "__total"
-          FROM ${query.from}
-          WHERE ${parent} = ANY(${[...parentIds]}::int[]) AND ${query.where ?? Prisma.sql`TRUE`}
-        ) inner_base
-      ) base
-    ) ranked
-    WHERE ("__after" AND "__rn" <= ${page.first + 1}) OR "__rn_any" = 1
-    ORDER BY "__parent", "__rn"`;
+    SELECT parents.id AS "__parent", totals.n AS "__total", child.*
+    FROM unnest(${[...parentIds]}::int[]) AS parents(id)
+    CROSS JOIN LATERAL (${total}) totals
+    LEFT JOIN LATERAL (
+      SELECT ${query.select}, ${Prisma.join(keyColumns, ', ')}
+      FROM ${query.from}
+      WHERE ${parent} = parents.id AND ${where} AND ${after}
+      ORDER BY ${orderBy}
+      LIMIT ${page.first + 1}
+    ) child ON TRUE`;
 
   const pages = new Map<number, ParentPage<Row>>();
   for (const parentId of parentIds) pages.set(parentId, { rows: [], keys: [], totalCount: 0 });
   for (const raw of rows) {
     const target = pages.get(raw.__parent)!;
-    target.totalCount = Number(raw.__total);
-    if (!raw.__after || (raw.__rn as bigint) > BigInt(page.first + 1)) continue;
+    target.totalCount = raw.__total === null ? -1 : Number(raw.__total);
+    if (raw.__k0 === null || raw.__k0 === undefined) continue; // a parent with no rows on this page
     target.keys.push(query.sortKey.map((column, index) => keyPart(raw[`__k${index}`], column)));
     target.rows.push(stripHelperColumns(raw) as Row);
   }

@@ -1,3 +1,4 @@
+import { Kind, type GraphQLResolveInfo, type SelectionNode } from 'graphql';
 import { badUserInput } from '../errors';
 
 /** Relay page sizes: what `first` defaults to, and the most a client may ask for. */
@@ -16,6 +17,8 @@ export interface PageArgs {
 export interface Page {
   first: number;
   after: CursorKey | null;
+  /** Whether the client selected `totalCount` (counting costs a scan; skipped when not asked). */
+  withTotal?: boolean;
 }
 
 export interface Edge<T> {
@@ -136,4 +139,24 @@ export function toConnection<T>(
 /** The connection of one parent's page, as read by a `pagedLoader`. */
 export function parentPageConnection<T>(page: Page, parentPage: { rows: T[]; keys: CursorKey[]; totalCount: number }) {
   return toConnection(parentPage.rows, page, (_, index) => parentPage.keys[index]!, parentPage.totalCount);
+}
+
+/**
+ * Whether a connection field's selection asks for `totalCount` (directly or in a fragment on
+ * it), so a child list only counts its rows when someone reads the count.
+ */
+export function selectsTotalCount(info: GraphQLResolveInfo): boolean {
+  const visit = (selections: readonly SelectionNode[]): boolean =>
+    selections.some((selection) => {
+      if (selection.kind === Kind.FIELD) return selection.name.value === 'totalCount';
+      if (selection.kind === Kind.INLINE_FRAGMENT) return visit(selection.selectionSet.selections);
+      const fragment = info.fragments[selection.name.value];
+      return fragment ? visit(fragment.selectionSet.selections) : true;
+    });
+  return info.fieldNodes.some((node) => (node.selectionSet ? visit(node.selectionSet.selections) : false));
+}
+
+/** `parsePage` for a child connection: also notes whether `totalCount` is selected. */
+export function parseChildPage(args: PageArgs, info: GraphQLResolveInfo, shape: number | CursorShape = BY_ID): Page {
+  return { ...parsePage(args, shape), withTotal: selectsTotalCount(info) };
 }

@@ -1,7 +1,7 @@
 import type { Resolvers } from '../../generated/graphql';
 import { clearLoaders } from '../../graphql/batch';
 import { idOfType, toGlobalId } from '../../graphql/global-id';
-import { BY_TIME_AND_ID, parentPageConnection, parsePage } from '../../graphql/pagination';
+import { BY_TIME_AND_ID, parentPageConnection, parseChildPage, parsePage } from '../../graphql/pagination';
 import { addCircuitMember, createCircuit, listCircuits, pushItemToCircuit } from './circuits.service';
 
 export const circuitResolvers: Resolvers = {
@@ -31,12 +31,12 @@ export const circuitResolvers: Resolvers = {
     owner: (circuit, _, { loaders }) => loaders.userById.load(circuit.ownerId).then((user) => user!),
     viewerRole: (circuit, _, { loaders }) =>
       loaders.viewerMembershipByCircuitId.load(circuit.id).then((membership) => membership!.role),
-    members: async (circuit, args, { loaders }) => {
-      const page = parsePage(args, BY_TIME_AND_ID);
+    members: async (circuit, args, { loaders }, info) => {
+      const page = parseChildPage(args, info, BY_TIME_AND_ID);
       return parentPageConnection(page, await loaders.membersByCircuitId(page).load(circuit.id));
     },
-    items: async (circuit, args, { loaders }) => {
-      const page = parsePage(args, BY_TIME_AND_ID);
+    items: async (circuit, args, { loaders }, info) => {
+      const page = parseChildPage(args, info, BY_TIME_AND_ID);
       return parentPageConnection(page, await loaders.itemsByCircuitId(page).load(circuit.id));
     },
   },

@@ -2,7 +2,7 @@ import type { Resolvers } from '../../generated/graphql';
 import type { Context } from '../../context';
 import { clearLoaders } from '../../graphql/batch';
 import { idOfType, toGlobalId } from '../../graphql/global-id';
-import { parentPageConnection, parsePage } from '../../graphql/pagination';
+import { parentPageConnection, parseChildPage, parsePage } from '../../graphql/pagination';
 import { createExchangeAccount, deposit, listAccounts } from './accounts.service';
 import { cancelOrder, createOrder } from './orders.service';
 import { closePosition, listPositions, setPositionProtection } from './positions.service';
@@ -38,16 +38,16 @@ export const exchangeResolvers: Resolvers = {
   },
   ExchangeAccount: {
     id: (account) => toGlobalId('ExchangeAccount', account.id),
-    positions: async (account, args, { loaders }) => {
-      const page = { ...parsePage(args, 2), status: args.status ?? null };
+    positions: async (account, args, { loaders }, info) => {
+      const page = { ...parseChildPage(args, info, 2), status: args.status ?? null };
       return parentPageConnection(page, await loaders.positionsByAccountId(page).load(account.id));
     },
   },
   Position: {
     id: (position) => toGlobalId('Position', position.id),
     account: (position, _, { loaders }) => loaders.accountById.load(position.accountId).then((account) => account!),
-    orders: async (position, args, { loaders }) => {
-      const page = parsePage(args);
+    orders: async (position, args, { loaders }, info) => {
+      const page = parseChildPage(args, info);
       return parentPageConnection(page, await loaders.ordersByPositionId(page).load(position.id));
     },
   },

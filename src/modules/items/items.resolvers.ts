@@ -1,7 +1,7 @@
 import type { Resolvers } from '../../generated/graphql';
 import { clearLoaders } from '../../graphql/batch';
 import { toGlobalId } from '../../graphql/global-id';
-import { BY_TIME_AND_ID, parentPageConnection, parsePage } from '../../graphql/pagination';
+import { BY_TIME_AND_ID, parentPageConnection, parseChildPage, parsePage } from '../../graphql/pagination';
 import { itemsByIdentifier, listItems, recordItemEvent, storeItem } from './items.service';
 
 export const itemResolvers: Resolvers = {
@@ -27,12 +27,12 @@ export const itemResolvers: Resolvers = {
     owner: (item, _, { loaders }) => loaders.userById.load(item.ownerId).then((user) => user!),
     identifiers: (item, _, { loaders }) => loaders.identifiersByItemId.load(item.id),
     sources: (item, _, { loaders }) => loaders.sourcesByItemId.load(item.id),
-    events: async (item, args, { loaders }) => {
-      const page = parsePage(args, BY_TIME_AND_ID);
+    events: async (item, args, { loaders }, info) => {
+      const page = parseChildPage(args, info, BY_TIME_AND_ID);
       return parentPageConnection(page, await loaders.eventsByItemId(page).load(item.id));
     },
-    circuits: async (item, args, { loaders }) => {
-      const page = parsePage(args, BY_TIME_AND_ID);
+    circuits: async (item, args, { loaders }, info) => {
+      const page = parseChildPage(args, info, BY_TIME_AND_ID);
       return parentPageConnection(page, await loaders.circuitsByItemId(page).load(item.id));
     },
   },

@@ -1,4 +1,4 @@
-import type { Item, ItemEvent, Prisma, PrismaClient } from '../../generated/prisma/client';
+import { Prisma, type Item, type ItemEvent, type PrismaClient } from '../../generated/prisma/client';
 import type { Viewer } from '../../auth/api-keys';
 import { forbidden, notFound } from '../../errors';
 import { isUniqueViolation, withPrismaErrors } from '../../db/prisma-errors';
@@ -8,7 +8,7 @@ import type { ItemFilter, RecordItemEventInput, StoreItemInput } from '../../gen
 import { visibleItems, writableItems } from './item-access';
 
 /** The viewer's items, newest first, narrowed by `filter`. */
-export function listItems(
+export async function listItems(
   prisma: PrismaClient,
   viewer: Viewer,
   page: Page,
@@ -23,13 +23,45 @@ export function listItems(
       typeof filter?.minConfidence === 'number' ? { confidenceScore: { gte: filter.minConfidence } } : {},
     ],
   };
-  return prisma.item
-    .findMany({
-      where: page.after ? { AND: [where, { id: { lt: Number(page.after[0]) } }] } : where,
-      orderBy: { id: 'desc' },
-      take: page.first + 1,
-    })
-    .then((rows) => toConnection(rows, page, (item) => [item.id], () => prisma.item.count({ where })));
+  const rows = await visibleItemsPage(prisma, viewer.id, page, filter);
+  return toConnection(rows, page, (item) => [item.id], () => prisma.item.count({ where }));
+}
+
+/**
+ * One page of the items a user can see, newest first, in one statement. Each way of seeing an
+ * item (owning it, having stored it, its being in one of the user's circuits) is read from its
+ * own index in id order and stops after `first + 1` ids; the union of the three is the page.
+ * (A single OR of EXISTS conditions makes PostgreSQL collect every visible id first.)
+ */
+function visibleItemsPage(prisma: PrismaClient, userId: number, page: Page, filter: ItemFilter | null | undefined): Promise<Item[]> {
+  const limit = page.first + 1;
+  const conditions = [
+    filter?.dfidPrefix ? Prisma.sql`i.dfid LIKE ${`${likeLiteral(filter.dfidPrefix)}%`}` : null,
+    filter?.alias ? Prisma.sql`i.aliases @> ARRAY[${filter.alias}]::text[]` : null,
+    typeof filter?.legacyMode === 'boolean' ? Prisma.sql`i."legacyMode" = ${filter.legacyMode}` : null,
+    typeof filter?.minConfidence === 'number' ? Prisma.sql`i."confidenceScore" >= ${filter.minConfidence}` : null,
+  ].filter((condition): condition is Prisma.Sql => condition !== null);
+  const matches = conditions.length ? Prisma.join(conditions, ' AND ') : Prisma.sql`TRUE`;
+  const before = (column: string) => (page.after ? Prisma.sql`${Prisma.raw(column)} < ${Number(page.after[0])}` : Prisma.sql`TRUE`);
+  return prisma.$queryRaw<Item[]>`
+    WITH page_ids AS (
+      SELECT id FROM (
+        (SELECT i.id FROM "Item" i
+          WHERE i."ownerId" = ${userId} AND ${before('i.id')} AND ${matches}
+          ORDER BY i.id DESC LIMIT ${limit})
+        UNION
+        (SELECT DISTINCT s."itemId" AS id FROM "ItemSource" s JOIN "Item" i ON i.id = s."itemId"
+          WHERE s."userId" = ${userId} AND ${before('s."itemId"')} AND ${matches}
+          ORDER BY s."itemId" DESC LIMIT ${limit})
+        UNION
+        (SELECT DISTINCT ci."itemId" AS id FROM "CircuitMember" m
+          JOIN "CircuitItem" ci ON ci."circuitId" = m."circuitId" JOIN "Item" i ON i.id = ci."itemId"
+          WHERE m."userId" = ${userId} AND ${before('ci."itemId"')} AND ${matches}
+          ORDER BY ci."itemId" DESC LIMIT ${limit})
+      ) visible
+      ORDER BY id DESC LIMIT ${limit}
+    )
+    SELECT i.* FROM "Item" i JOIN page_ids USING (id) ORDER BY i.id DESC`;
 }
 
 /**

@@ -2,7 +2,7 @@ import type { Resolvers } from '../../generated/graphql';
 import type { Context } from '../../context';
 import { clearLoaders } from '../../graphql/batch';
 import { idOfType, toGlobalId } from '../../graphql/global-id';
-import { parentPageConnection, parsePage } from '../../graphql/pagination';
+import { parentPageConnection, parseChildPage, parsePage } from '../../graphql/pagination';
 import { endTradingSession, heartbeat, listSessions, logSessionEvent, startTradingSession } from './sessions.service';
 import { listTrades, logTrade } from './trades.service';
 
@@ -40,12 +40,12 @@ export const tradingResolvers: Resolvers = {
     stale: (session, _, { settings }) =>
       session.status === 'RUNNING' &&
       Date.now() - (session.lastHeartbeatAt ?? session.startedAt).getTime() > settings.sessionStaleAfterMs,
-    trades: async (session, args, { loaders }) => {
-      const page = parsePage(args, 2);
+    trades: async (session, args, { loaders }, info) => {
+      const page = parseChildPage(args, info, 2);
       return parentPageConnection(page, await loaders.tradesBySessionId(page).load(session.id));
     },
-    events: async (session, args, { loaders }) => {
-      const page = parsePage(args, 2);
+    events: async (session, args, { loaders }, info) => {
+      const page = parseChildPage(args, info, 2);
       return parentPageConnection(page, await loaders.eventsBySessionId(page).load(session.id));
     },
   },
