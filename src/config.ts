@@ -46,6 +46,8 @@ export interface Config {
   readonly corsOrigins: readonly string[];
   /** The paper exchange's commission on fills, as a fraction of the notional (0.001 = 0.1 %). */
   readonly exchangeFeeRate: string;
+  /** Serve GraphiQL at /graphiql (GRAPHIQL_ENABLED); unset: everywhere but production, like the Sandbox. */
+  readonly graphiqlEnabled: boolean | undefined;
 }
 
 type Env = Record<string, string | undefined>;
@@ -96,6 +98,7 @@ export function loadConfig(env: Env = process.env): Config {
     slowOperationMs: read.integer('SLOW_OPERATION_MS', 1_000, 1, 3_600_000),
     benchNaiveLoaders: read.boolean('BENCH_NAIVE_LOADERS', false),
     corsOrigins: read.list('CORS_ORIGINS', nodeEnv === 'production' ? [] : ['*']),
+    graphiqlEnabled: read.optionalBoolean('GRAPHIQL_ENABLED'),
   };
   if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
   return Object.freeze(config);
@@ -156,6 +159,11 @@ class Reader {
     if (['0', 'false', 'no', 'off'].includes(value)) return false;
     this.problems.push(`${name}: expected true or false, got '${value}'`);
     return fallback;
+  }
+
+  /** Like boolean(), but undefined when the variable is not set (the caller decides the default). */
+  optionalBoolean(name: string): boolean | undefined {
+    return this.raw(name) === undefined ? undefined : this.boolean(name, false);
   }
 
   oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T): T {

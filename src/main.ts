@@ -127,6 +127,7 @@ async function main(): Promise<number> {
   else if (config.env !== 'production') {
     process.stdout.write(
       `\n  GraphQL gateway ready at ${url}/graphql (Apollo Sandbox: ${url}/)\n` +
+        (config.graphiqlEnabled === false ? '' : `  GraphiQL, served offline by the gateway: ${url}/graphiql\n`) +
         `  Database: ${db.kind === 'pglite' ? `embedded PGlite in ${config.dataDir}` : 'PostgreSQL'}\n` +
         `  Get an API key: npm run apikey -- demo   (then send Authorization: Bearer <key>)\n\n`,
     );

@@ -24,13 +24,14 @@ import type { CacheStore } from './cache/cache-store';
 import { persistedQueryCache } from './cache/persisted-queries';
 import { createRateLimiter } from './http/rate-limit';
 import { createAdmission } from './http/admission';
+import { DEMO_QUERY, graphiqlRouter } from './http/graphiql';
 import type { Logger } from './log';
 import type { BalanceSummaryCache } from './cache/balance-cache';
 import type { BalanceSummaryData } from './modules/balances/balance-summary';
 
 /** The long-lived parts a server is built from; main.ts makes them, tests make their own. */
 export interface ServerDeps {
-  readonly config: Pick<Config, 'env' | 'sessionStaleAfterMs' | 'exchangeFeeRate' | 'limits' | 'corsOrigins' | 'redisUrl' | 'slowOperationMs' | 'shutdownGraceMs'>;
+  readonly config: Pick<Config, 'env' | 'sessionStaleAfterMs' | 'exchangeFeeRate' | 'limits' | 'corsOrigins' | 'redisUrl' | 'slowOperationMs' | 'shutdownGraceMs' | 'graphiqlEnabled'>;
   readonly db: Database;
   readonly balanceCache: BalanceSummaryCache<BalanceSummaryData>;
   /** Where automatic persisted queries are kept (the same store as the balance cache). */
@@ -118,6 +119,12 @@ export function createServer(deps: ServerDeps): GatewayServer {
       res.setHeader('content-type', registry.contentType);
       res.send(await registry.metrics());
     });
+  }
+  // GraphiQL, bundled from npm and served by the gateway itself (works offline), with its own CSP.
+  // Like the Sandbox: not in production unless GRAPHIQL_ENABLED=true (and production has no
+  // introspection, so there it runs operations without docs or completion).
+  if (deps.config.graphiqlEnabled ?? !production) {
+    app.use(graphiqlRouter({ graphqlPath: '/graphql', demoQuery: DEMO_QUERY }));
   }
   app.get('/ready', async (_req, res) => {
     if (admission.draining) {

@@ -85,6 +85,13 @@ describe('values', () => {
     expect(loadConfig({ SEED_DEMO_DATA: value }).seedDemoData).toBe(expected);
   });
 
+  test('GRAPHIQL_ENABLED: unset leaves it to NODE_ENV (server.ts); true or false decides', () => {
+    expect(loadConfig({}).graphiqlEnabled).toBeUndefined();
+    expect(loadConfig({ NODE_ENV: 'production', GRAPHIQL_ENABLED: 'true' }).graphiqlEnabled).toBe(true);
+    expect(loadConfig({ GRAPHIQL_ENABLED: 'off' }).graphiqlEnabled).toBe(false);
+    expect(problemsOf({ GRAPHIQL_ENABLED: 'maybe' })).toBe("Invalid configuration:\n  GRAPHIQL_ENABLED: expected true or false, got 'maybe'");
+  });
+
   test('PORT=0 (any free port) and 65535 are valid', () => {
     expect(loadConfig({ PORT: '0' }).port).toBe(0);
     expect(loadConfig({ PORT: '65535' }).port).toBe(65535);

@@ -1,6 +1,10 @@
+import { once } from 'node:events';
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import express from 'express';
+import helmet from 'helmet';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { startTestGateway, type TestGateway } from './helpers/test-gateway';
 import { DEMO_QUERY, GRAPHIQL_CSP, graphiqlRouter, renderPage } from '../src/http/graphiql';
@@ -68,6 +72,26 @@ describe('GET /graphiql and its assets', () => {
   test('nothing else of the folder is served', async () => {
     for (const file of ['', 'x.js', '..%2F..%2Fpackage.json', 'graphiql.js.map']) {
       expect((await fetch(`${gw.url}/graphiql/assets/${file}`)).status).toBe(404);
+    }
+  });
+
+  test("under helmet's production CSP (as server.ts sets it), the page and its assets keep their own", async () => {
+    const app = express();
+    app.use(helmet({ contentSecurityPolicy: true, crossOriginEmbedderPolicy: false }));
+    app.use(graphiqlRouter({ graphqlPath: '/graphql', demoQuery: DEMO_QUERY }));
+    const server = app.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    try {
+      const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      for (const url of ['/graphiql', '/graphiql/assets/graphiql.js']) {
+        const response = await fetch(`${base}${url}`);
+        expect(response.status).toBe(200);
+        expect(response.headers.get('content-security-policy')).toBe(GRAPHIQL_CSP);
+        expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+      }
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
     }
   });
 
@@ -168,7 +192,10 @@ describe('GET /graphiql and its assets', () => {
     expect(await page.locator(HEADERS_EDITOR).innerText()).toContain('Bearer <paste a key');
     // The schema loaded (anonymously: the placeholder is not sent), so the docs are there.
     await page.locator('.graphiql-sidebar button[aria-label="Show Documentation Explorer"]').click();
-    await page.locator('.graphiql-doc-explorer').getByText('Query', { exact: true }).first().waitFor();
+    await page.locator('.graphiql-doc-explorer').getByText('Query', { exact: true }).first().click();
+    // The schema's own descriptions, as a reader of the docs sees them.
+    await page.locator('.graphiql-doc-explorer').getByText('The user the request is authenticated as').waitFor();
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'graphiql-docs.png') });
     await page.locator('.graphiql-sidebar button[aria-label="Hide Documentation Explorer"]').click();
   });
 
@@ -187,6 +214,9 @@ describe('GET /graphiql and its assets', () => {
       QUERY_EDITOR,
       'mutation CreateAccount {\n  createExchangeAccount(input: { exchange: "paper", label: "from-graphiql" }) {\n    id\n    exchange\n    label\n  }\n}\n',
     );
+    // GraphiQL reads the operation's name from the editor a moment after an edit (its tab shows it);
+    // a click before that would send the new text with the old operationName.
+    await page.locator('.graphiql-tab-active', { hasText: 'CreateAccount' }).waitFor();
     await page.locator('.graphiql-execute-button').click();
     expect(await waitForResult('"label": "from-graphiql"')).not.toContain('"errors"');
     await page.screenshot({ path: path.join(SCREENSHOTS, 'graphiql-mutation.png') });

@@ -156,6 +156,15 @@ describe('development', () => {
     expect(r.text).toContain('embeddable-sandbox');
   });
 
+  test('a browser opening /graphiql gets GraphiQL, served by the gateway itself', async () => {
+    const r = await get(gw, '/graphiql', html);
+    expect(r.status).toBe(200);
+    expect(r.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(r.headers.get('content-security-policy')).toMatch(/script-src 'self'/);
+    expect(r.text).toContain('id="graphiql-config"');
+    expect(r.text).not.toMatch(/https?:\/\//);
+  });
+
   test('introspection is allowed, anonymously', async () => {
     const r = await post(gw, { query: '{ __schema { queryType { name } mutationType { name } } }' });
     expect(r.status).toBe(200);
@@ -195,6 +204,11 @@ describe('production', () => {
     const r = await get(gw, '/', html);
     expect(r.status).toBe(404);
     expect(r.text).not.toContain('sandbox');
+  });
+
+  test('no GraphiQL at /graphiql (unless GRAPHIQL_ENABLED=true)', async () => {
+    expect((await get(gw, '/graphiql', html)).status).toBe(404);
+    expect((await get(gw, '/graphiql/assets/graphiql.js')).status).toBe(404);
   });
 
   test('no landing page at /graphql: a GET without a query is a 400', async () => {

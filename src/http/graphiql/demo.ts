@@ -2,11 +2,12 @@
  * What a first visit to /graphiql (and, if server.ts passes it on, Apollo Sandbox) starts with:
  * the README's demo query, and an Authorization header waiting for a key.
  */
-export const DEMO_QUERY = `# The gateway's GraphQL API, explored from the gateway itself (no internet needed).
+export const DEMO_QUERY = `# GraphiQL, served by the gateway itself (works offline).
 #
-# 1. Get a key for the demo user:   npm run apikey -- demo
-# 2. Paste it into the Authorization header (Headers, below).
-# 3. Run this query with the ▶ button (or Ctrl-Enter). The docs are behind the book icon.
+# 1. Get a key:  npm run apikey -- demo
+# 2. Paste it into the Headers tab below.
+# 3. Run: the ▶ button or Ctrl-Enter.
+#    The docs are behind the book icon.
 query Demo {
   viewer {
     username

@@ -94,6 +94,7 @@ export function renderPage(settings: { graphqlPath: string; demoQuery: string; d
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
+<link rel="icon" href="data:,">
 <title>GraphiQL · trading &amp; traceability gateway</title>
 <link rel="stylesheet" href="${ASSETS_PATH}/graphiql.css">
 <script type="application/json" id="graphiql-config">${json}</script>
