@@ -1,0 +1,266 @@
+// `npm run bench`: one command that builds (or reuses) the benchmark database, then measures the
+// gateway batched (the product), naive (loaders bypassed: BENCH_NAIVE_LOADERS=1) and the raw-SQL
+// floor, interleaved, and writes bench/results/latest.json, bench/results/latency.svg and a table.
+// Settings: bench/settings.ts (BENCH_DATABASE_URL, BENCH_SCALE, BENCH_DURATION_S, BENCH_ROUNDS, …).
+import os from 'node:os';
+import { performance } from 'node:perf_hooks';
+import { settings, databaseName } from './settings';
+import { dropDatabase, prepareBenchDatabase, prepareEmptyDatabase } from './data';
+import { benchOperations, INVALIDATE, type BenchOperation } from './operations';
+import { countOperationStatements } from './statements';
+import { gatewayEnv, startGateway, startRawServer, rssMb, type Child } from './processes';
+import { countNodes, dataOf, firstDifference, normalise } from './http';
+import { load, summarise, round, warmUp, type LoadSample, type LoadStats } from './load';
+import { measureBalances } from './balances';
+import { measureStartup } from './startup';
+import { meanStatements, statementTally } from './metrics';
+import { judgeGoals, label, MODES, ratiosOf, table, writeResults, type Mode, type OperationResult, type Results } from './report';
+
+const began = performance.now();
+const elapsed = () => `${((performance.now() - began) / 1000).toFixed(0).padStart(4)} s`;
+const progress = (line: string) => console.log(`[${elapsed()}] ${line}`);
+
+const invalidate = { name: 'invalidateBalanceCache', operationName: 'InvalidateBalances', query: INVALIDATE, variables: {} };
+
+async function rawStatements(raw: Child): Promise<number> {
+  const response = await fetch(`${raw.url}/statements`);
+  return ((await response.json()) as { statements: number }).statements;
+}
+
+/**
+ * Each operation once in every mode, answers compared after normalising (sorted keys, the
+ * cache's own fields removed): the naive gateway and the raw floor must return exactly what the
+ * product returns, or the comparison means nothing.
+ */
+async function verify(
+  servers: Record<Mode, Child>,
+  apiKey: string,
+  operations: readonly BenchOperation[],
+): Promise<Map<BenchOperation, { rawStatements: number; answerNodes: number }>> {
+  const out = new Map<BenchOperation, { rawStatements: number; answerNodes: number }>();
+  for (const operation of operations) {
+    const answers: Partial<Record<Mode, unknown>> = {};
+    let statements = 0;
+    for (const mode of MODES) {
+      const url = servers[mode].url;
+      if (operation.name === 'balancesMiss') await dataOf(url, apiKey, invalidate);
+      if (operation.name === 'balancesHit') await dataOf(url, apiKey, operation);
+      const before = mode === 'raw' ? await rawStatements(servers.raw) : 0;
+      answers[mode] = normalise((await dataOf(url, apiKey, operation)).data, operation.volatile);
+      if (mode === 'raw') statements = (await rawStatements(servers.raw)) - before;
+    }
+    for (const mode of ['naive', 'raw'] as const) {
+      const difference = firstDifference(answers.batched, answers[mode]);
+      if (difference) throw new Error(`${label(operation)}: the ${mode} answer differs from the batched one at ${difference}`);
+    }
+    out.set(operation, { rawStatements: statements, answerNodes: countNodes(answers.batched) });
+  }
+  return out;
+}
+
+async function main(): Promise<void> {
+  const loadBefore = os.loadavg();
+  progress(
+    `bench: scale ${settings.scale}, ${settings.connections} connections, ${settings.rounds} rounds × ${settings.durationS} s per cell, ` +
+      `database ${databaseName(settings.databaseUrl)}, cache ${settings.redisUrl ? 'redis' : 'memory'}; ` +
+      `${os.cpus().length} cores, load average ${loadBefore.map((value) => value.toFixed(2)).join(' ')}`,
+  );
+
+  // 1. Data.
+  const data = await prepareBenchDatabase(settings.databaseUrl, settings.scale, { rebuild: settings.rebuild, log: progress });
+  const empty = await prepareEmptyDatabase(settings.emptyDatabaseUrl);
+  const operations = benchOperations(data.sampleDfid);
+
+  // 2. Startup and memory, empty against full (before the load: a quiet machine).
+  progress(`startup: ${settings.startupRuns} spawns per database, alternating`);
+  const startup = await measureStartup(
+    { empty: { url: settings.emptyDatabaseUrl, apiKey: empty.apiKey }, full: { url: settings.databaseUrl, apiKey: data.apiKey } },
+    settings.basePort + 3,
+    settings.startupRuns,
+    progress,
+  );
+  await dropDatabase(settings.emptyDatabaseUrl);
+
+  // 3. Statements per operation, in process.
+  progress('counting SQL statements per operation (in process, batched and naive)');
+  const statements = await countOperationStatements(settings.databaseUrl, data.apiKey, operations);
+  for (const operation of operations) {
+    const counts = statements.get(operation)!;
+    progress(`  ${label(operation)}: batched ${counts.batched}, naive ${counts.naive}`);
+  }
+
+  // 4. The three servers.
+  progress('starting the batched gateway, the naive gateway and the raw-SQL server');
+  const servers: Record<Mode, Child> = {
+    batched: await startGateway('batched', { databaseUrl: settings.databaseUrl, port: settings.basePort, naive: false }),
+    naive: await startGateway('naive', { databaseUrl: settings.databaseUrl, port: settings.basePort + 1, naive: true }),
+    raw: await startRawServer(settings.databaseUrl, settings.basePort + 2),
+  };
+  let results: Results;
+  try {
+    progress('checking that naive and raw answer exactly what batched answers');
+    const verified = await verify(servers, data.apiKey, operations);
+    progress(`  ${operations.length} operations: identical answers in all three modes`);
+
+    // 5. Load: warm-up, then rounds in which every cell runs once, the mode order rotating.
+    const loadOperations = operations.filter((operation) => operation.load);
+    const samples = new Map<string, LoadSample[]>();
+    /** Statements per request as the gateways counted them during the measured rounds. */
+    const underLoad = new Map<string, Array<number | null>>();
+    const key = (operation: BenchOperation, mode: Mode) => `${label(operation)}|${mode}`;
+    // Warm-up and calibration: each cell sends a fixed number of requests per round, sized from
+    // its warm-up throughput to last about BENCH_DURATION_S.
+    progress(`warm-up: at least ${settings.warmupS} s per operation and mode, sizing each measurement to ~${settings.durationS} s`);
+    const amounts = new Map<string, number>();
+    for (const operation of loadOperations) {
+      const line: string[] = [];
+      for (const mode of MODES) {
+        const { amount, rps } = await warmUp(servers[mode].url, data.apiKey, operation, {
+          connections: settings.connections,
+          seconds: settings.warmupS,
+          durationS: settings.durationS,
+        });
+        amounts.set(key(operation, mode), amount);
+        line.push(`${mode} ${rps.toFixed(0)} rps → ${amount} requests`);
+      }
+      progress(`  ${label(operation).padEnd(24)} ${line.join(' | ')}`);
+    }
+    for (let round = 0; round < settings.rounds; round++) {
+      progress(`round ${round + 1}/${settings.rounds}`);
+      for (const [index, operation] of loadOperations.entries()) {
+        const order = MODES.map((_, k) => MODES[(round + index + k) % MODES.length]!);
+        const line: string[] = [];
+        for (const mode of order) {
+          const before = mode === 'raw' ? null : await statementTally(servers[mode].url, operation.operationName);
+          const sample = await load(servers[mode].url, data.apiKey, operation, {
+            connections: settings.connections,
+            amount: amounts.get(key(operation, mode))!,
+          });
+          if (mode !== 'raw') {
+            const mean = meanStatements(before, await statementTally(servers[mode].url, operation.operationName));
+            underLoad.set(key(operation, mode), [...(underLoad.get(key(operation, mode)) ?? []), mean]);
+          }
+          samples.set(key(operation, mode), [...(samples.get(key(operation, mode)) ?? []), sample]);
+          const stats = summarise([sample]);
+          line.push(`${mode} ${stats.p50Ms} ms p50, ${stats.rps} rps`);
+        }
+        progress(`  ${label(operation).padEnd(24)} ${line.join(' | ')}`);
+      }
+    }
+
+    // 6. Balances: misses against hits, in sequence.
+    progress(`balances: ${settings.balancePairs} sequential invalidate → miss → hit sequences per mode`);
+    const balanceOperation = operations.find((operation) => operation.name === 'balancesMiss')!;
+    const balances = await measureBalances(
+      MODES.map((mode) => ({ mode, url: servers[mode].url })),
+      data.apiKey,
+      balanceOperation,
+      settings.balancePairs,
+      progress,
+    );
+
+    const rssAfterLoadMb = Object.fromEntries((['batched', 'naive', 'raw'] as const).map((mode) => [mode, round(rssMb(servers[mode].pid), 1)]));
+
+    // 7. Results.
+    const operationResults: OperationResult[] = operations.map((operation) => {
+      const counts = statements.get(operation)!;
+      const { rawStatements, answerNodes } = verified.get(operation)!;
+      let stats: Record<Mode, LoadStats>;
+      let measuredWith: string;
+      if (operation.load) {
+        stats = Object.fromEntries(MODES.map((mode) => [mode, summarise(samples.get(key(operation, mode))!)])) as Record<Mode, LoadStats>;
+        measuredWith = `autocannon, ${settings.connections} connections, ${settings.rounds} rounds of ${amounts.get(key(operation, 'batched'))}/${amounts.get(key(operation, 'naive'))}/${amounts.get(key(operation, 'raw'))} requests (batched/naive/raw, ~${settings.durationS} s each)`;
+      } else {
+        stats = Object.fromEntries(
+          MODES.map((mode) => {
+            const balance = balances.get(mode)!;
+            return [mode, { p50Ms: balance.missP50Ms, p95Ms: balance.missP95Ms, rps: balance.missSequentialRps, requests: balance.pairs }];
+          }),
+        ) as Record<Mode, LoadStats>;
+        measuredWith = 'sequential, 1 connection (each read preceded by invalidateBalanceCache)';
+      }
+      const serverSide = (mode: Mode) => {
+        const means = (underLoad.get(key(operation, mode)) ?? []).filter((mean): mean is number => mean !== null);
+        return means.length ? round(means.reduce((sum, mean) => sum + mean, 0) / means.length) : null;
+      };
+      return {
+        name: operation.name,
+        pageSize: operation.pageSize,
+        statements: {
+          batched: counts.batched,
+          naive: counts.naive,
+          raw: rawStatements,
+          ...(counts.byPageSize ? { byPageSize: counts.byPageSize } : {}),
+          ...(operation.load ? { underLoad: { batched: serverSide('batched'), naive: serverSide('naive') } } : {}),
+        },
+        ...stats,
+        ratios: ratiosOf(stats.batched, stats.naive, stats.raw),
+        measuredWith,
+        answerNodes,
+      };
+    });
+    const hit = operationResults.find((operation) => operation.name === 'balancesHit')!;
+    const trivial = operationResults.find((operation) => operation.name === 'typename')!;
+    const batchedBalances = balances.get('batched')!;
+    const partial: Omit<Results, 'goals'> = {
+      operations: operationResults,
+      balances: {
+        hitP50Ms: batchedBalances.hitP50Ms,
+        missP50Ms: batchedBalances.missP50Ms,
+        hitRps: hit.batched.rps,
+        trivialRps: trivial.batched.rps,
+        hitP95Ms: batchedBalances.hitP95Ms,
+        missP95Ms: batchedBalances.missP95Ms,
+        hitOverMiss: round(batchedBalances.hitP50Ms / batchedBalances.missP50Ms, 4),
+        hitP50MsUnderLoad: hit.batched.p50Ms,
+        ledgerEntries: data.scale.ledgerEntries,
+        store: settings.redisUrl ? 'redis' : 'memory',
+        note: 'hitP50Ms/missP50Ms: sequential invalidate → miss → hit over HTTP, one connection; hitRps and trivialRps: autocannon',
+        byMode: Object.fromEntries(balances),
+      },
+      startup: {
+        ...startup,
+        rssAfterLoadMb,
+        note: 'spawn (node --import tsx src/main.ts) → first 200 on /health; RSS = VmRSS after one authenticated nested-items request; medians',
+      },
+      run: {
+        scale: data.scale,
+        counts: data.counts,
+        databaseReused: data.reused,
+        databaseBuildMs: data.buildMs,
+        connections: settings.connections,
+        durationS: settings.durationS,
+        rounds: settings.rounds,
+        warmupS: settings.warmupS,
+        cache: settings.redisUrl ? 'redis' : 'memory',
+        gatewayEnv: Object.fromEntries(
+          Object.entries(gatewayEnv({ databaseUrl: '', port: settings.basePort, naive: false })).filter(
+            ([name]) => !['PATH', 'HOME', 'DATABASE_URL', 'REDIS_URL'].includes(name),
+          ),
+        ),
+        node: process.version,
+        cpus: os.cpus().length,
+        cpuModel: os.cpus()[0]?.model,
+        loadAverageBefore: loadBefore.map((value) => round(value)),
+        loadAverageAfter: os.loadavg().map((value) => round(value)),
+        wallSeconds: round((performance.now() - began) / 1000, 1),
+        finishedAt: new Date().toISOString(),
+      },
+    };
+    results = { ...partial, goals: judgeGoals(partial) };
+  } finally {
+    await Promise.all(Object.values(servers).map((server) => server.stop()));
+  }
+
+  const files = writeResults(settings.resultsDir, results);
+  console.log(`\n${table(results)}\n`);
+  progress(`wrote ${files.json} and ${files.svg}; total ${results.run.wallSeconds} s`);
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    process.exit(1);
+  },
+);
