@@ -53,6 +53,8 @@ export class BalanceSummaryCache<T> {
   private invalidations = 0;
   private readonly inFlight = new Map<string, Promise<T>>();
   private readonly pendingInvalidations = new Set<number>();
+  /** Per-user count of invalidations made here, for sharing computations while the store is down. */
+  private readonly localGenerations = new Map<number, number>();
   private unavailableUntil = 0;
   private healthy = true;
   private retryTimer: NodeJS.Timeout | null = null;
@@ -73,7 +75,7 @@ export class BalanceSummaryCache<T> {
     if (!(await this.storeUsable())) {
       this.misses += 1;
       this.options.onEvent?.('miss');
-      return { value: await this.computeOnce(`nocache:${userId}`, compute), fromCache: false };
+      return { value: await this.computeOnce(this.localFlightKey(userId), compute), fromCache: false };
     }
     try {
       const [epoch, userToken, entry] = await this.store.getMany<unknown>([
@@ -100,13 +102,14 @@ export class BalanceSummaryCache<T> {
       return { value, fromCache: false };
     } catch (error) {
       this.storeFailed(error);
-      return { value: await this.computeOnce(`nocache:${userId}`, compute), fromCache: false };
+      return { value: await this.computeOnce(this.localFlightKey(userId), compute), fromCache: false };
     }
   }
 
   /** Makes every cached summary of the user invalid, on every instance sharing the store. */
   async invalidate(userId: number): Promise<void> {
     this.invalidations += 1;
+    this.localGenerations.set(userId, (this.localGenerations.get(userId) ?? 0) + 1);
     this.options.onEvent?.('invalidation');
     try {
       await this.newToken(userId);
@@ -139,6 +142,14 @@ export class BalanceSummaryCache<T> {
     const epoch = randomUUID();
     await this.store.set(cacheKeys.balanceEpoch, epoch, undefined);
     return epoch;
+  }
+
+  /**
+   * Without the store, concurrent reads still share a computation, but never across an
+   * invalidation: a read that starts after a mutation must not join one that began before it.
+   */
+  private localFlightKey(userId: number): string {
+    return `local:${userId}:${this.localGenerations.get(userId) ?? 0}`;
   }
 
   private computeOnce(key: string, compute: () => Promise<T>): Promise<T> {

@@ -24,13 +24,19 @@ export interface CacheStoreOptions {
   /** A store call slower than this counts as a failure (a hung connection must not hang requests). */
   opTimeoutMs?: number;
   onError?: (error: unknown) => void;
+  /**
+   * Prefix of every key. Deployments sharing one Redis with different databases must differ
+   * here, or user 7 of one would read user 7 of the other's summary.
+   */
+  namespace?: string;
 }
 
-const NAMESPACE = 'gateway';
+const DEFAULT_NAMESPACE = 'gateway';
 
 /** Builds the cache store: Keyv over Redis when configured, else Keyv over a bounded in-process LRU. */
 export function createCacheStore(options: CacheStoreOptions = {}): CacheStore {
   const timeoutMs = options.opTimeoutMs ?? 250;
+  const NAMESPACE = options.namespace ?? DEFAULT_NAMESPACE;
   if (options.redisUrl) {
     const keyv = createRedisKeyv(
       // Commands fail at once while disconnected instead of queueing until Redis returns.

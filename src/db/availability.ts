@@ -24,7 +24,7 @@ export function classifyDatabaseError(error: unknown): DatabaseFailure | null {
       if (typeof candidate.kind === 'string' && UNREACHABLE_KINDS.has(candidate.kind)) return 'unavailable';
       if (code && TIMEOUT_CODES.has(code)) return 'timeout';
       if (code && (UNAVAILABLE_CODE.test(code) || UNAVAILABLE_PRISMA_CODES.has(code) || SOCKET_CODES.has(code))) return 'unavailable';
-      if (typeof candidate.message === 'string' && /timeout exceeded when trying to connect|Connection terminated/i.test(candidate.message)) {
+      if (typeof candidate.message === 'string' && /timeout exceeded when trying to connect|Connection terminated|Query read timeout/i.test(candidate.message)) {
         return 'unavailable';
       }
     }

@@ -47,12 +47,31 @@ export function createRateLimiter(options: RateLimitOptions): RateLimiter {
     };
   }
 
+  // A Redis that accepts connections but never answers must not hold requests: past the
+  // timeout this instance counts locally, like the insurance limiter does when Redis is down.
+  const consume = (who: string, points: number) =>
+    limiter === local
+      ? local.consume(who, points)
+      : new Promise<Awaited<ReturnType<RateLimiterAbstract['consume']>>>((resolve, reject) => {
+          const timer = setTimeout(() => local.consume(who, points).then(resolve, reject), 250);
+          limiter.consume(who, points).then(
+            (state) => {
+              clearTimeout(timer);
+              resolve(state);
+            },
+            (error: unknown) => {
+              clearTimeout(timer);
+              reject(error);
+            },
+          );
+        });
+
   const middleware: RequestHandler = async (req, res, next) => {
     const token = bearerToken(req.headers.authorization);
     const who = token ? `key:${createHash('sha256').update(token).digest('hex').slice(0, 32)}` : `ip:${req.ip ?? 'unknown'}`;
     const operations = Array.isArray(req.body) ? Math.max(1, req.body.length) : 1;
     try {
-      const state = await limiter.consume(who, operations);
+      const state = await consume(who, operations);
       res.setHeader('RateLimit-Limit', String(options.points));
       res.setHeader('RateLimit-Remaining', String(state.remainingPoints));
       next();
