@@ -21,6 +21,8 @@ export interface Config {
   /** Redis shared by every instance for the balance cache; in-process memory when absent. */
   readonly redisUrl: string | undefined;
   readonly balanceCacheTtlMs: number;
+  /** Overrides the cache namespace derived from the database's address (see create-balance-cache.ts). */
+  readonly cacheNamespace: string | undefined;
   readonly balanceCacheMaxEntries: number;
   /** A cache call slower than this is treated as a cache outage. */
   readonly cacheTimeoutMs: number;
@@ -79,6 +81,7 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel: read.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
     redisUrl: read.url('REDIS_URL', ['redis:', 'rediss:']),
     balanceCacheTtlMs: read.integer('BALANCE_CACHE_TTL_MS', 3_000, 1, 86_400_000),
+    cacheNamespace: read.string('CACHE_NAMESPACE', '') || undefined,
     balanceCacheMaxEntries: read.integer('BALANCE_CACHE_MAX_ENTRIES', 10_000, 1, 10_000_000),
     cacheTimeoutMs: read.integer('CACHE_TIMEOUT_MS', 250, 1, 60_000),
     sessionStaleAfterMs: read.integer('SESSION_STALE_AFTER_MS', 120_000, 1_000, 86_400_000),

@@ -7,7 +7,7 @@ import { createCacheStore, type CacheStore } from './cache-store';
 
 /** The balance cache as configured: Redis-backed when REDIS_URL is set, bounded memory otherwise. */
 export function createBalanceCache(
-  config: Pick<Config, 'redisUrl' | 'balanceCacheTtlMs' | 'balanceCacheMaxEntries' | 'cacheTimeoutMs' | 'databaseUrl' | 'dataDir'>,
+  config: Pick<Config, 'redisUrl' | 'balanceCacheTtlMs' | 'balanceCacheMaxEntries' | 'cacheTimeoutMs' | 'databaseUrl' | 'dataDir' | 'cacheNamespace'>,
   log: Logger,
   /** Lets tests interpose on the real store (to hold a write back and force a race). */
   wrap: (store: CacheStore) => CacheStore = (store) => store,
@@ -32,7 +32,10 @@ export function createBalanceCache(
  * namespace is derived from the database's identity (server, port, database name; never the
  * password), and deployments on different databases sharing a Redis never see each other's keys.
  */
-export function cacheNamespaceFor(config: Pick<Config, 'databaseUrl' | 'dataDir'>): string {
+export function cacheNamespaceFor(config: Pick<Config, 'databaseUrl' | 'dataDir' | 'cacheNamespace'>): string {
+  // Instances that reach one database under different addresses (an IP and a name, a proxy)
+  // must set the same CACHE_NAMESPACE, or one's invalidations would not reach the other.
+  if (config.cacheNamespace) return `gateway:${config.cacheNamespace}`;
   let identity = `embedded:${config.dataDir}`;
   if (config.databaseUrl) {
     const url = new URL(config.databaseUrl);
