@@ -36,7 +36,7 @@ export async function countOperationStatements(
     balanceCacheTtlMs: 86_400_000,
     limits: { ...defaults.limits, maxCost: 100_000_000 },
   };
-  const { cache, store } = createBalanceCache(config, log);
+  const { cache, store } = createBalanceCache(config, db.prisma, log);
   const server = createServer({ config, db, balanceCache: cache, cacheStore: store, log });
   await server.start();
 

@@ -108,7 +108,7 @@ async function main(): Promise<number> {
       if (!summary.skipped) log.info({ summary }, 'seeded demo data');
     }
     if (!signalled) {
-      const { cache: balanceCache, store: cacheStore } = createBalanceCache(config, log, undefined, (event) => metrics.cacheEvent(event));
+      const { cache: balanceCache, store: cacheStore } = createBalanceCache(config, db.prisma, log, { onEvent: (event) => metrics.cacheEvent(event) });
       resources.add('cache', () => cacheStore.close());
       metrics.watchPool(() => db.poolStats());
       const server = createServer({ config, db, balanceCache, cacheStore, log, metrics });

@@ -29,8 +29,9 @@ describe('metrics and logs', () => {
     expect(response.headers.get('content-type')).toMatch(/^text\/plain/);
     const text = await response.text();
     expect(text).toMatch(/gateway_graphql_request_duration_seconds_count\{operation="Dashboard",outcome="ok"\} 2/);
-    // First: key, items, owners, identifiers, balance summary (a miss) = 5; second: key and a hit = 1.
-    expect(text).toMatch(/gateway_graphql_sql_statements_sum\{operation="Dashboard"\} 6/);
+    // First: key, items, owners, identifiers, balance version, balance summary (a miss) = 6;
+    // second: key and balance version (a hit) = 2.
+    expect(text).toMatch(/gateway_graphql_sql_statements_sum\{operation="Dashboard"\} 8/);
     expect(text).toMatch(/gateway_dataloader_batch_size_count \d+/);
     expect(text).toMatch(/gateway_balance_cache_events_total\{event="miss"\} 1/);
     expect(text).toMatch(/gateway_balance_cache_events_total\{event="hit"\} 1/);

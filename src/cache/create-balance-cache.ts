@@ -1,40 +1,60 @@
 import { createHash } from 'node:crypto';
 import type { Config } from '../config';
 import type { Logger } from '../log';
+import type { PrismaClient } from '../generated/prisma/client';
 import type { BalanceSummaryData } from '../modules/balances/balance-summary';
-import { BalanceSummaryCache, type BalanceCacheOptions } from './balance-cache';
+import { BalanceSummaryCache, type BalanceCacheOptions, type BalanceVersions } from './balance-cache';
 import { createCacheStore, type CacheStore } from './cache-store';
+
+export interface CreateBalanceCacheOptions {
+  /** Lets tests interpose on the real store (to hold a write back and force a race). */
+  wrapStore?: (store: CacheStore) => CacheStore;
+  onEvent?: BalanceCacheOptions['onEvent'];
+}
 
 /** The balance cache as configured: Redis-backed when REDIS_URL is set, bounded memory otherwise. */
 export function createBalanceCache(
   config: Pick<Config, 'redisUrl' | 'balanceCacheTtlMs' | 'balanceCacheMaxEntries' | 'cacheTimeoutMs' | 'databaseUrl' | 'dataDir' | 'cacheNamespace'>,
+  prisma: PrismaClient,
   log: Logger,
-  /** Lets tests interpose on the real store (to hold a write back and force a race). */
-  wrap: (store: CacheStore) => CacheStore = (store) => store,
-  onEvent?: BalanceCacheOptions['onEvent'],
+  options: CreateBalanceCacheOptions = {},
 ): { cache: BalanceSummaryCache<BalanceSummaryData>; store: CacheStore } {
-  const store = wrap(createCacheStore({
+  const created = createCacheStore({
     namespace: cacheNamespaceFor(config),
     redisUrl: config.redisUrl,
     maxEntries: config.balanceCacheMaxEntries,
     opTimeoutMs: config.cacheTimeoutMs,
-  }));
-  const cache = new BalanceSummaryCache<BalanceSummaryData>(store, {
+  });
+  const store = options.wrapStore ? options.wrapStore(created) : created;
+  const cache = new BalanceSummaryCache<BalanceSummaryData>(store, balanceVersionsIn(prisma), {
     ttlMs: config.balanceCacheTtlMs,
     log: (message, error) => (error ? log.warn({ err: error }, message) : log.info(message)),
-    onEvent,
+    onEvent: options.onEvent,
   });
   return { cache, store };
 }
 
+/** Balance versions in the User row: as available and as current as the balances themselves. */
+export function balanceVersionsIn(prisma: PrismaClient): BalanceVersions {
+  return {
+    async current(userId) {
+      const user = await prisma.user.findUnique({ where: { id: userId }, select: { balanceVersion: true } });
+      return user?.balanceVersion ?? 'no-such-user';
+    },
+    async replace(userId) {
+      await prisma.$executeRaw`UPDATE "User" SET "balanceVersion" = gen_random_uuid() WHERE "id" = ${userId}`;
+    },
+  };
+}
+
 /**
  * Cache keys name users by database id, so they are only meaningful within one database: the
- * namespace is derived from the database's identity (server, port, database name; never the
- * password), and deployments on different databases sharing a Redis never see each other's keys.
+ * namespace is derived from the database's address (server, port, database name; never the
+ * password), so deployments on different databases sharing a Redis keep to their own keys.
+ * Correctness never depends on it (an entry is served only under its user's current version, a
+ * random UUID); a shared namespace across deployments would only make them evict each other.
  */
 export function cacheNamespaceFor(config: Pick<Config, 'databaseUrl' | 'dataDir' | 'cacheNamespace'>): string {
-  // Instances that reach one database under different addresses (an IP and a name, a proxy)
-  // must set the same CACHE_NAMESPACE, or one's invalidations would not reach the other.
   if (config.cacheNamespace) return `gateway:${config.cacheNamespace}`;
   let identity = `embedded:${config.dataDir}`;
   if (config.databaseUrl) {

@@ -81,7 +81,7 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
     corsOrigins: options.corsOrigins ?? defaults.corsOrigins,
     slowOperationMs: options.slowOperationMs ?? defaults.slowOperationMs,
   } as const;
-  const { cache: balanceCache, store: cacheStore } = createBalanceCache(config, log, options.wrapCacheStore, (event) => metrics.cacheEvent(event));
+  const { cache: balanceCache, store: cacheStore } = createBalanceCache(config, db.prisma, log, { wrapStore: options.wrapCacheStore, onEvent: (event) => metrics.cacheEvent(event) });
   metrics.watchPool(() => db.poolStats());
   const server = createServer({ config, db, balanceCache, cacheStore, log, metrics });
   await server.start();
