@@ -87,8 +87,9 @@ export function createServer(deps: ServerDeps): GatewayServer {
       costLimitPlugin(limits.maxCost),
       graphqlResponseStatusPlugin(),
       operationInfoPlugin((context) => (context as Context).requestInfo),
-      // In-flight requests get the grace period less a margin for closing the pool and cache.
-      ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: Math.max(0, deps.config.shutdownGraceMs - 2_000) }),
+      // Closes the listener once stop() has let admitted requests finish (see stop below); what is
+      // still open a second later is cut.
+      ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: Math.min(1_000, Math.max(0, deps.config.shutdownGraceMs - 2_000)) }),
       production ? ApolloServerPluginLandingPageDisabled() : ApolloServerPluginLandingPageLocalDefault({ embed: true }),
     ],
   });
@@ -164,6 +165,10 @@ export function createServer(deps: ServerDeps): GatewayServer {
     },
     async stop() {
       admission.startDraining();
+      // Keep listening while admitted requests finish, so a request that still reaches this
+      // instance gets a clear 503 (and Connection: close) rather than a refused connection. The
+      // wait leaves three seconds of the grace period for closing the listener, pool and cache.
+      await admission.idle(Math.max(0, deps.config.shutdownGraceMs - 3_000));
       await apollo.stop();
       await rateLimiter.close();
     },

@@ -6,6 +6,7 @@ import { createServer } from '../src/server';
 import { createLogger } from '../src/log';
 import { loadConfig } from '../src/config';
 import { usingPostgres } from './helpers/test-database';
+import type { CacheStore } from '../src/cache/cache-store';
 
 // Failing fast and admitting fairly: per-client concurrency, draining on shutdown, statement
 // timeouts, and a database that goes away and comes back.
@@ -47,17 +48,50 @@ describe('admission', () => {
   });
 
   test('while draining for shutdown, in-flight requests finish and new ones get 503', async () => {
-    const gw = await startTestGateway();
-    const key = await gw.keyFor('drainer');
-    const inFlight = post(gw, `{ items(first: 100) { edges { node { events(first: 50) { edges { node { type } } } } } } }`, key);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    const stopping = gw.server.stop();
-    const late = await post(gw, '{ __typename }', key).then((response) => response.status, () => 'refused');
-    expect([503, 'refused']).toContain(late);
-    expect((await inFlight).status).toBe(200);
-    await stopping;
-    await gw.db.close();
-    await gw.cacheStore.close();
+    // The in-flight request is held inside its resolver (its balance-cache read waits for a gate),
+    // so it is certainly admitted before the drain begins and still running during it.
+    let reachedStore!: () => void;
+    const inResolver = new Promise<void>((resolve) => (reachedStore = resolve));
+    let openGate!: () => void;
+    const gate = new Promise<void>((resolve) => (openGate = resolve));
+    const gw = await startTestGateway({
+      wrapCacheStore: (store: CacheStore): CacheStore => ({
+        ...store,
+        kind: store.kind,
+        set: (key, value, ttl) => store.set(key, value, ttl),
+        delete: (key) => store.delete(key),
+        count: (prefix) => store.count(prefix),
+        close: () => store.close(),
+        getMany: async (keys) => {
+          reachedStore();
+          await gate;
+          return store.getMany(keys);
+        },
+      }),
+    });
+    try {
+      const key = await gw.keyFor('drainer');
+      const inFlight = post(gw, '{ balances { fromCache } }', key);
+      await inResolver;
+      const stopping = gw.server.stop();
+      // The listener stays open while a request is in flight: a new connection gets a clear 503.
+      const late = await post(gw, '{ __typename }', key);
+      expect(late.status).toBe(503);
+      expect(late.headers.get('connection')).toBe('close');
+      expect(((await late.json()) as any).errors[0].extensions.code).toBe('SERVICE_UNAVAILABLE');
+      expect((await fetch(`${gw.url}/ready`)).status).toBe(503);
+      openGate();
+      const finished = await inFlight;
+      expect(finished.status).toBe(200);
+      expect(((await finished.json()) as any).data.balances.fromCache).toBe(false);
+      await stopping;
+      // Nothing in flight any more: the listener is closed.
+      expect(await post(gw, '{ __typename }', key).then((response) => response.status, () => 'refused')).toBe('refused');
+    } finally {
+      openGate();
+      await gw.db.close();
+      await gw.cacheStore.close();
+    }
   });
 });
 

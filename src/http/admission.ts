@@ -10,6 +10,8 @@ import { bearerToken } from '../auth/api-keys';
 export function createAdmission(options: { maxConcurrentPerClient: number }) {
   let draining = false;
   const inFlight = new Map<string, number>();
+  let admitted = 0;
+  const idleWaiters = new Set<() => void>();
 
   const middleware: RequestHandler = (req, res, next) => {
     if (draining) {
@@ -34,6 +36,7 @@ export function createAdmission(options: { maxConcurrentPerClient: number }) {
       return;
     }
     inFlight.set(client, running + 1);
+    admitted += 1;
     let released = false;
     const release = () => {
       if (released) return;
@@ -41,6 +44,8 @@ export function createAdmission(options: { maxConcurrentPerClient: number }) {
       const left = (inFlight.get(client) ?? 1) - 1;
       if (left <= 0) inFlight.delete(client);
       else inFlight.set(client, left);
+      admitted -= 1;
+      if (admitted === 0) for (const wake of idleWaiters) wake();
     };
     res.on('finish', release);
     res.on('close', release);
@@ -55,6 +60,20 @@ export function createAdmission(options: { maxConcurrentPerClient: number }) {
     },
     get draining() {
       return draining;
+    },
+    /** Resolves once no admitted request is in flight, or after `maxWaitMs`; true if idle. */
+    idle(maxWaitMs: number): Promise<boolean> {
+      if (admitted === 0) return Promise.resolve(true);
+      return new Promise<boolean>((resolve) => {
+        const done = (idle: boolean) => {
+          clearTimeout(timer);
+          idleWaiters.delete(wake);
+          resolve(idle);
+        };
+        const wake = () => done(true);
+        const timer = setTimeout(() => done(false), maxWaitMs);
+        idleWaiters.add(wake);
+      });
     },
   };
 }
