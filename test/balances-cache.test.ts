@@ -38,10 +38,6 @@ describe('balance cache (in-memory store)', () => {
     // The wrapper delegates to the real store; it can only delay summary writes.
     const wrap = (store: CacheStore): CacheStore => ({
       ...store,
-      kind: store.kind,
-      getMany: (keys) => store.getMany(keys),
-      count: (prefix) => store.count(prefix),
-      close: () => store.close(),
       set: async (key, value, ttl) => {
         if (holdSummaryWrites && key.startsWith(cacheKeys.balanceSummaryPrefix)) await holdSummaryWrites;
         return store.set(key, value, ttl);

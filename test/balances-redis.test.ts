@@ -1,9 +1,7 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import net from 'node:net';
-import { createClient } from '@keyv/redis';
 import { Prisma } from '../src/generated/prisma/client';
 import type { CacheStore } from '../src/cache/cache-store';
 import { startTestGateway, type TestGateway } from './helpers/test-gateway';
+import { PrivateRedis } from './helpers/private-servers';
 
 // The balance cache shared through Redis by several gateway instances. These tests need Redis:
 // CI sets REDIS_URL; without it they are reported as skipped.
@@ -87,55 +85,6 @@ describeWithRedis('balance cache shared through Redis by two instances', () => {
     await expectFresh('after closing the position');
   });
 });
-
-/** A private redis-server on a spare port: outage tests never touch the shared one. */
-class PrivateRedis {
-  private process: ChildProcess | null = null;
-  constructor(readonly port: number) {}
-
-  get url() {
-    return `redis://127.0.0.1:${this.port}`;
-  }
-
-  static async start(): Promise<PrivateRedis> {
-    const port = await new Promise<number>((resolve) => {
-      const probe = net.createServer().listen(0, '127.0.0.1', () => {
-        const { port } = probe.address() as net.AddressInfo;
-        probe.close(() => resolve(port));
-      });
-    });
-    const redis = new PrivateRedis(port);
-    await redis.up();
-    return redis;
-  }
-
-  async up(): Promise<void> {
-    this.process = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-    for (let attempt = 0; attempt < 50; attempt++) {
-      if (await this.command(['PING']).then(() => true, () => false)) return;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    throw new Error('private redis-server did not start');
-  }
-
-  async down(): Promise<void> {
-    const exited = new Promise((resolve) => this.process?.once('exit', resolve));
-    this.process?.kill('SIGKILL');
-    await exited;
-    this.process = null;
-  }
-
-  async command(args: string[]): Promise<unknown> {
-    const client = createClient({ url: this.url, socket: { reconnectStrategy: false, connectTimeout: 500 } });
-    client.on('error', () => undefined);
-    await client.connect();
-    try {
-      return await client.sendCommand(args);
-    } finally {
-      await client.close().catch(() => undefined);
-    }
-  }
-}
 
 describeWithRedis('Redis outages', () => {
   let redis: PrivateRedis;

@@ -46,15 +46,11 @@ describe('examples/trading-client', () => {
   beforeAll(async () => {
     gw = await startTestGateway({
       wrapCacheStore: (store) => ({
-        kind: store.kind,
-        getMany: (keys) => store.getMany(keys),
+        ...store,
         set: (cacheKey, value, ttlMs) => {
           if (cacheKey.startsWith('apq:')) registered.push(cacheKey.slice('apq:'.length));
           return store.set(cacheKey, value, ttlMs);
         },
-        delete: (cacheKey) => store.delete(cacheKey),
-        count: (prefix) => store.count(prefix),
-        close: () => store.close(),
       }),
     });
     key = await gw.keyFor('example-trader');

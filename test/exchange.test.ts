@@ -1,5 +1,5 @@
 import { Prisma, type LedgerEntry, type Order, type Position } from '../src/generated/prisma/client';
-import { toGlobalId } from '../src/graphql/global-id';
+import { parseGlobalId, toGlobalId } from '../src/graphql/global-id';
 import { startTestGateway, type TestGateway } from './helpers/test-gateway';
 
 // The paper exchange: accounts, deposits, MARKET and LIMIT orders, cancels, stop-loss /
@@ -24,7 +24,7 @@ afterAll(async () => {
 
 const D = (value: string | number | Prisma.Decimal) => new Prisma.Decimal(value);
 const FEE_RATE = D('0.001');
-const dbId = (globalId: string) => Number(Buffer.from(globalId, 'base64url').toString().split(':')[1]);
+const dbId = (globalId: string) => parseGlobalId(globalId)!.id;
 const prisma = () => gw.db.prisma;
 
 /** A key for a user no other test touches. */

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import http from 'node:http';
@@ -7,9 +7,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
-import { createClient } from '@keyv/redis';
 import { Prisma } from '../src/generated/prisma/client';
 import { startTestGateway, type TestGateway } from './helpers/test-gateway';
+import { PrivateRedis, sparePort } from './helpers/private-servers';
 import { openTestDatabase, serverUrl, usingPostgres, type TestDatabase } from './helpers/test-database';
 import { openDatabase, type Database } from '../src/db/database';
 import { createServer } from '../src/server';
@@ -32,16 +32,6 @@ const describeWithRedis = redisUrl ? describe : describe.skip;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const dec = (value: string | number) => new Prisma.Decimal(value);
 const now = () => performance.now();
-
-async function sparePort(): Promise<number> {
-  return new Promise<number>((resolve, reject) => {
-    const probe = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-    probe.on('error', reject);
-  });
-}
 
 // ─── operations ──────────────────────────────────────────────────────────────────────────────
 
@@ -477,60 +467,6 @@ async function expectStored(gw: TestGateway, traders: Trader[], attempts: Attemp
 }
 
 // ─── 2. Redis outage under load ────────────────────────────────────────────────────────────
-
-/** A private redis-server on a spare port: outage tests never touch the shared one. */
-class PrivateRedis {
-  private process: ChildProcess | null = null;
-  /** With `dataDir`, it keeps its data across restarts (an append-only file, synced on every write). */
-  constructor(
-    readonly port: number,
-    readonly dataDir?: string,
-  ) {}
-
-  get url() {
-    return `redis://127.0.0.1:${this.port}`;
-  }
-
-  static async start(dataDir?: string): Promise<PrivateRedis> {
-    const redis = new PrivateRedis(await sparePort(), dataDir);
-    await redis.up();
-    return redis;
-  }
-
-  async up(): Promise<void> {
-    const persistence = this.dataDir ? ['--appendonly', 'yes', '--appendfsync', 'always', '--dir', this.dataDir] : ['--appendonly', 'no'];
-    this.process = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', ...persistence], { stdio: 'ignore' });
-    for (let attempt = 0; attempt < 50; attempt++) {
-      if (await this.command(['PING']).then(() => true, () => false)) return;
-      await sleep(100);
-    }
-    throw new Error('private redis-server did not start');
-  }
-
-  async down(): Promise<void> {
-    if (!this.process) return;
-    const exited = new Promise((resolve) => this.process?.once('exit', resolve));
-    this.process.kill('SIGKILL');
-    await exited;
-    this.process = null;
-  }
-
-  /** SIGSTOP / SIGCONT: the server keeps its connections but answers nothing (a hung Redis). */
-  freeze(frozen: boolean) {
-    this.process?.kill(frozen ? 'SIGSTOP' : 'SIGCONT');
-  }
-
-  async command(args: string[]): Promise<unknown> {
-    const client = createClient({ url: this.url, socket: { reconnectStrategy: false, connectTimeout: 500 } });
-    client.on('error', () => undefined);
-    await client.connect();
-    try {
-      return await client.sendCommand(args);
-    } finally {
-      await client.close().catch(() => undefined);
-    }
-  }
-}
 
 interface Deposit {
   amount: Prisma.Decimal;

@@ -57,11 +57,6 @@ describe('admission', () => {
     const gw = await startTestGateway({
       wrapCacheStore: (store: CacheStore): CacheStore => ({
         ...store,
-        kind: store.kind,
-        set: (key, value, ttl) => store.set(key, value, ttl),
-        delete: (key) => store.delete(key),
-        count: (prefix) => store.count(prefix),
-        close: () => store.close(),
         getMany: async (keys) => {
           reachedStore();
           await gate;

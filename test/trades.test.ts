@@ -1,5 +1,5 @@
 import { Prisma, type Trade } from '../src/generated/prisma/client';
-import { toGlobalId } from '../src/graphql/global-id';
+import { parseGlobalId, toGlobalId } from '../src/graphql/global-id';
 import { startTestGateway, type TestGateway } from './helpers/test-gateway';
 
 // Trades: idempotent logging on (session, tradeId), the session totals that follow the trades,
@@ -50,7 +50,7 @@ const tradeJson = (t: Trade) => ({
   isPaper: t.isPaper,
   comment: t.comment,
 });
-const dbId = (globalId: string) => Number(Buffer.from(globalId, 'base64url').toString().split(':')[1]);
+const dbId = (globalId: string) => parseGlobalId(globalId)!.id;
 const sum = (values: Array<Prisma.Decimal | null>) => values.reduce<Prisma.Decimal>((total, v) => (v ? total.plus(v) : total), new Prisma.Decimal(0));
 
 async function ok<T = any>(query: string, variables: Record<string, unknown>, key: string): Promise<T> {

@@ -1,5 +1,5 @@
 import { Prisma, type SessionEvent, type TradingSession } from '../src/generated/prisma/client';
-import { toGlobalId } from '../src/graphql/global-id';
+import { parseGlobalId, toGlobalId } from '../src/graphql/global-id';
 import { startTestGateway, type TestGateway } from './helpers/test-gateway';
 
 // Trading sessions: start / crash recovery, heartbeats and staleness, ending with totals,
@@ -74,7 +74,7 @@ async function start(key: string, sessionKey: string, initialBalance = '1000', s
 }
 
 /** The database id inside one of our global IDs. */
-const dbId = (globalId: string) => Number(Buffer.from(globalId, 'base64url').toString().split(':')[1]);
+const dbId = (globalId: string) => parseGlobalId(globalId)!.id;
 const sessionRow = (globalId: string) => gw.db.prisma.tradingSession.findUniqueOrThrow({ where: { id: dbId(globalId) } });
 
 describe('startTradingSession', () => {

@@ -9,8 +9,8 @@ import { bearerToken } from '../auth/api-keys';
  */
 export function createAdmission(options: { maxConcurrentPerClient: number }) {
   let draining = false;
+  /** Requests in flight per client; a client with none has no entry, so size 0 means idle. */
   const inFlight = new Map<string, number>();
-  let admitted = 0;
   const idleWaiters = new Set<() => void>();
 
   const middleware: RequestHandler = (req, res, next) => {
@@ -36,7 +36,6 @@ export function createAdmission(options: { maxConcurrentPerClient: number }) {
       return;
     }
     inFlight.set(client, running + 1);
-    admitted += 1;
     let released = false;
     const release = () => {
       if (released) return;
@@ -44,8 +43,7 @@ export function createAdmission(options: { maxConcurrentPerClient: number }) {
       const left = (inFlight.get(client) ?? 1) - 1;
       if (left <= 0) inFlight.delete(client);
       else inFlight.set(client, left);
-      admitted -= 1;
-      if (admitted === 0) for (const wake of idleWaiters) wake();
+      if (inFlight.size === 0) for (const wake of idleWaiters) wake();
     };
     res.on('finish', release);
     res.on('close', release);
@@ -63,7 +61,7 @@ export function createAdmission(options: { maxConcurrentPerClient: number }) {
     },
     /** Resolves once no admitted request is in flight, or after `maxWaitMs`; true if idle. */
     idle(maxWaitMs: number): Promise<boolean> {
-      if (admitted === 0) return Promise.resolve(true);
+      if (inFlight.size === 0) return Promise.resolve(true);
       return new Promise<boolean>((resolve) => {
         const done = (idle: boolean) => {
           clearTimeout(timer);
