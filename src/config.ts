@@ -38,8 +38,22 @@ export interface Config {
     readonly maxBatchSize: number;
     readonly rateLimitPoints: number;
     readonly maxConcurrentPerClient: number;
+    /** Requests of one client waiting for a turn once it has maxConcurrentPerClient running. */
+    readonly maxQueuedPerClient: number;
+    /** How long a queued request waits for its turn before 503. */
+    readonly admissionQueueTimeoutMs: number;
+    /** Requests running at once over all clients. */
+    readonly maxConcurrentRequests: number;
     readonly rateLimitWindowMs: number;
+    /** Unknown API keys one address may have looked up per minute before its unverified keys are refused. */
+    readonly unknownKeyLookupsPerMinute: number;
+    /** Live (unrevoked) API keys one user may hold. */
+    readonly maxApiKeysPerUser: number;
+    /** Persisted queries one user may register per hour (anonymous clients register none). */
+    readonly persistedQueryRegistrationsPerHour: number;
   };
+  /** Bearer token that /metrics requires; unset: /metrics is open in development, off in production. */
+  readonly metricsToken: string | undefined;
   /** A GraphQL request slower than this is logged as a warning. */
   readonly slowOperationMs: number;
   /** Benchmark only: loaders query once per key (no batching), to measure what DataLoader saves. */
@@ -96,8 +110,15 @@ export function loadConfig(env: Env = process.env): Config {
       maxBatchSize: read.integer('MAX_BATCH_SIZE', 10, 0, 1000),
       rateLimitPoints: read.integer('RATE_LIMIT_POINTS', 600, 1, 10_000_000),
       maxConcurrentPerClient: read.integer('MAX_CONCURRENT_PER_CLIENT', 4, 1, 10_000),
+      maxQueuedPerClient: read.integer('MAX_QUEUED_PER_CLIENT', 64, 0, 100_000),
+      admissionQueueTimeoutMs: read.integer('ADMISSION_QUEUE_TIMEOUT_MS', 10_000, 1, 600_000),
+      maxConcurrentRequests: read.integer('MAX_CONCURRENT_REQUESTS', 32, 1, 100_000),
       rateLimitWindowMs: read.integer('RATE_LIMIT_WINDOW_MS', 60_000, 1_000, 86_400_000),
+      unknownKeyLookupsPerMinute: read.integer('UNKNOWN_KEY_LOOKUPS_PER_MINUTE', 20, 1, 1_000_000),
+      maxApiKeysPerUser: read.integer('MAX_API_KEYS_PER_USER', 20, 1, 10_000),
+      persistedQueryRegistrationsPerHour: read.integer('PERSISTED_QUERY_REGISTRATIONS_PER_HOUR', 200, 0, 1_000_000),
     }),
+    metricsToken: read.string('METRICS_TOKEN', '') || undefined,
     slowOperationMs: read.integer('SLOW_OPERATION_MS', 1_000, 1, 3_600_000),
     benchNaiveLoaders: read.boolean('BENCH_NAIVE_LOADERS', false),
     corsOrigins: read.list('CORS_ORIGINS', nodeEnv === 'production' ? [] : ['*']),

@@ -1,6 +1,7 @@
 import { GraphQLError } from 'graphql';
 import type { PrismaClient } from './generated/prisma/client';
 import { bearerToken, viewerForApiKey, type Viewer } from './auth/api-keys';
+import type { Authentication } from './auth/authenticate';
 import { ErrorCode, unauthenticated } from './errors';
 import { classifyDatabaseError, databaseFailureError } from './db/availability';
 import { createCircuitLoaders } from './modules/circuits/circuits.loaders';
@@ -29,6 +30,8 @@ export interface Context {
 export interface TradingSettings {
   readonly sessionStaleAfterMs: number;
   readonly exchangeFeeRate: string;
+  /** Live API keys one user may hold (createApiKey refuses more). */
+  readonly maxApiKeysPerUser: number;
 }
 
 export type Loaders = ReturnType<typeof createLoaders>;
@@ -81,26 +84,39 @@ class RequestContext implements Context {
 /**
  * Builds a request's context from its Authorization header. No header: anonymous (only
  * introspection and `__typename` work). A header with an unknown or revoked key: rejected.
+ * Over HTTP the header was already checked (see auth/authenticate.ts): pass what it found.
  */
-export async function createContext(deps: ContextDeps, authorization: string | undefined, requestInfo?: RequestInfo): Promise<Context> {
-  const token = bearerToken(authorization);
-  let viewer: Viewer | null = null;
-  if (token !== undefined) {
-    try {
-      viewer = token === null ? null : await viewerForApiKey(deps.prisma, token);
-    } catch (error) {
-      // Without the database no key can be checked: say so (503), not "internal error".
-      const failure = classifyDatabaseError(error);
-      throw failure ? databaseFailureError(failure) : error;
-    }
-    if (!viewer) {
-      throw new GraphQLError('Invalid or revoked API key', {
-        extensions: {
-          code: ErrorCode.UNAUTHENTICATED,
-          http: { status: 401, headers: new Map([['www-authenticate', 'Bearer error="invalid_token"']]) },
-        },
-      });
-    }
+export async function createContext(
+  deps: ContextDeps,
+  authorization: string | undefined | Authentication,
+  requestInfo?: RequestInfo,
+): Promise<Context> {
+  const authentication = typeof authorization === 'object' ? authorization : await lookUp(deps.prisma, authorization);
+  if (authentication.kind === 'failed') {
+    // Without the database no key can be checked: say so (503), not "internal error".
+    const failure = classifyDatabaseError(authentication.error);
+    throw failure ? databaseFailureError(failure) : authentication.error;
   }
+  if (authentication.kind === 'rejected') {
+    throw new GraphQLError('Invalid or revoked API key', {
+      extensions: {
+        code: ErrorCode.UNAUTHENTICATED,
+        http: { status: 401, headers: new Map([['www-authenticate', 'Bearer error="invalid_token"']]) },
+      },
+    });
+  }
+  const viewer = authentication.kind === 'viewer' ? authentication.viewer : null;
   return new RequestContext(viewer, deps.prisma, deps.balanceCache, deps.settings, requestInfo);
+}
+
+/** The unguarded lookup for in-process callers (executeOperation in tests and scripts). */
+async function lookUp(prisma: PrismaClient, authorization: string | undefined): Promise<Authentication> {
+  const token = bearerToken(authorization);
+  if (token === undefined) return { kind: 'anonymous' };
+  try {
+    const viewer = token === null ? null : await viewerForApiKey(prisma, token);
+    return viewer ? { kind: 'viewer', viewer } : { kind: 'rejected' };
+  } catch (error) {
+    return { kind: 'failed', error };
+  }
 }

@@ -24,6 +24,10 @@ import type { CacheStore } from './cache/cache-store';
 import { persistedQueryCache } from './cache/persisted-queries';
 import { createRateLimiter } from './http/rate-limit';
 import { createAdmission } from './http/admission';
+import { createAuthenticator, type Authentication } from './auth/authenticate';
+import { bearerToken } from './auth/api-keys';
+import { sameSecret } from './auth/same-secret';
+import { persistedQueryGuard } from './http/persisted-query-guard';
 import { DEMO_QUERY, graphiqlRouter } from './http/graphiql';
 import type { Logger } from './log';
 import type { BalanceSummaryCache } from './cache/balance-cache';
@@ -31,7 +35,7 @@ import type { BalanceSummaryData } from './modules/balances/balance-summary';
 
 /** The long-lived parts a server is built from; main.ts makes them, tests make their own. */
 export interface ServerDeps {
-  readonly config: Pick<Config, 'env' | 'sessionStaleAfterMs' | 'exchangeFeeRate' | 'limits' | 'corsOrigins' | 'redisUrl' | 'slowOperationMs' | 'shutdownGraceMs' | 'graphiqlEnabled'>;
+  readonly config: Pick<Config, 'env' | 'sessionStaleAfterMs' | 'exchangeFeeRate' | 'limits' | 'corsOrigins' | 'redisUrl' | 'slowOperationMs' | 'shutdownGraceMs' | 'graphiqlEnabled' | 'metricsToken'>;
   readonly db: Database;
   readonly balanceCache: BalanceSummaryCache<BalanceSummaryData>;
   /** Where automatic persisted queries are kept (the same store as the balance cache). */
@@ -58,7 +62,13 @@ export function createServer(deps: ServerDeps): GatewayServer {
   const production = deps.config.env === 'production';
   const { limits } = deps.config;
   const app = express();
-  const admission = createAdmission({ maxConcurrentPerClient: limits.maxConcurrentPerClient });
+  const admission = createAdmission({
+    maxConcurrentPerClient: limits.maxConcurrentPerClient,
+    maxQueuedPerClient: limits.maxQueuedPerClient,
+    queueTimeoutMs: limits.admissionQueueTimeoutMs,
+    maxConcurrent: limits.maxConcurrentRequests,
+  });
+  const authenticator = createAuthenticator(deps.db.prisma, { unknownKeyLookupsPerMinute: limits.unknownKeyLookupsPerMinute });
   const rateLimiter = createRateLimiter({
     points: limits.rateLimitPoints,
     windowMs: limits.rateLimitWindowMs,
@@ -96,7 +106,7 @@ export function createServer(deps: ServerDeps): GatewayServer {
   const contextDeps = {
     prisma: deps.db.prisma,
     balanceCache: deps.balanceCache,
-    settings: { sessionStaleAfterMs: deps.config.sessionStaleAfterMs, exchangeFeeRate: deps.config.exchangeFeeRate },
+    settings: { sessionStaleAfterMs: deps.config.sessionStaleAfterMs, exchangeFeeRate: deps.config.exchangeFeeRate, maxApiKeysPerUser: limits.maxApiKeysPerUser },
   };
   const contextFor = (authorization?: string, requestInfo?: RequestInfo) => createContext(contextDeps, authorization, requestInfo);
 
@@ -114,9 +124,16 @@ export function createServer(deps: ServerDeps): GatewayServer {
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
   });
-  if (deps.metrics) {
+  // The gateway-wide figures are for operators: behind METRICS_TOKEN, and off in production without one.
+  const metricsToken = deps.config.metricsToken;
+  if (deps.metrics && (metricsToken || !production)) {
     const { registry } = deps.metrics;
-    app.get('/metrics', async (_req, res) => {
+    app.get('/metrics', async (req, res) => {
+      if (metricsToken && !sameSecret(bearerToken(req.headers.authorization) ?? '', metricsToken)) {
+        res.setHeader('www-authenticate', 'Bearer realm="metrics"');
+        res.status(401).type('text/plain').send('/metrics needs Authorization: Bearer <METRICS_TOKEN>\n');
+        return;
+      }
       res.setHeader('content-type', registry.contentType);
       res.send(await registry.metrics());
     });
@@ -148,17 +165,21 @@ export function createServer(deps: ServerDeps): GatewayServer {
     async start() {
       await apollo.start();
       const graphql = expressMiddleware(apollo, {
-        context: async ({ req, res }) => contextFor(req.headers.authorization, res.locals.requestInfo as RequestInfo | undefined),
+        // Authentication ran before admission (auth/authenticate.ts); the context reuses its answer.
+        context: async ({ res }) => createContext(contextDeps, res.locals.authentication as Authentication, res.locals.requestInfo as RequestInfo | undefined),
       });
       const routes = production ? ['/graphql'] : ['/', '/graphql'];
       app.all(
         routes,
         requestObserver({ log: deps.log, metrics: deps.metrics, slowOperationMs: deps.config.slowOperationMs }),
-        admission.middleware,
+        admission.drainGate,
         express.json({ limit: limits.maxBodyBytes }),
         requestLimits(limits),
-        rateLimiter.middleware,
         countRequestStatements,
+        authenticator.middleware,
+        persistedQueryGuard({ perHour: limits.persistedQueryRegistrationsPerHour }),
+        rateLimiter.middleware,
+        admission.queue,
         graphql,
       );
       app.use(createHttpErrorHandler({ log: deps.log }));

@@ -19,12 +19,12 @@ const post = (gw: TestGateway, query: string, key?: string) =>
   });
 
 describe('admission', () => {
-  test('one client cannot have more requests in flight than the per-client cap', async () => {
+  test("one client's extra requests wait for its share, bounded in number and time; other clients pass", async () => {
     // Balance reads wait at the cache until the gate opens, so requests stay in flight.
     let openGate!: () => void;
     const gate = new Promise<void>((resolve) => (openGate = resolve));
     const gw = await startTestGateway({
-      limits: { maxConcurrentPerClient: 2 },
+      limits: { maxConcurrentPerClient: 2, maxQueuedPerClient: 2, admissionQueueTimeoutMs: 60_000 },
       wrapCacheStore: (store) => ({ ...store, getMany: async (keys) => (await gate, store.getMany(keys)) }),
     });
     try {
@@ -32,15 +32,63 @@ describe('admission', () => {
       const other = await gw.keyFor('patient');
       const held = [post(gw, '{ balances { fromCache } }', greedy), post(gw, '{ balances { fromCache } }', greedy)];
       await new Promise((resolve) => setTimeout(resolve, 300));
+      // Two more wait for a turn rather than being refused...
+      const queued = [post(gw, '{ viewer { username } }', greedy), post(gw, '{ viewer { username } }', greedy)];
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      // ...and past the queue's bound the client is told to come back.
       const refused = await post(gw, '{ viewer { username } }', greedy);
       expect(refused.status).toBe(429);
       expect(((await refused.json()) as any).errors[0].extensions).toMatchObject({ code: 'RATE_LIMITED' });
       expect(refused.headers.get('retry-after')).toBe('1');
-      // Another client is not affected, and the held requests finish normally.
+      // Another client is not affected, and the held and queued requests finish normally.
       expect((await post(gw, '{ viewer { username } }', other)).status).toBe(200);
       openGate();
-      expect((await Promise.all(held)).map((response) => response.status)).toEqual([200, 200]);
+      expect((await Promise.all([...held, ...queued])).map((response) => response.status)).toEqual([200, 200, 200, 200]);
       expect((await post(gw, '{ viewer { username } }', greedy)).status).toBe(200);
+    } finally {
+      openGate();
+      await gw.close();
+    }
+  });
+
+  test('a request that waits longer than the queue timeout gets 503 with Retry-After', async () => {
+    let openGate!: () => void;
+    const gate = new Promise<void>((resolve) => (openGate = resolve));
+    const gw = await startTestGateway({
+      limits: { maxConcurrentPerClient: 1, maxQueuedPerClient: 5, admissionQueueTimeoutMs: 300 },
+      wrapCacheStore: (store) => ({ ...store, getMany: async (keys) => (await gate, store.getMany(keys)) }),
+    });
+    try {
+      const key = await gw.keyFor('impatient');
+      const held = post(gw, '{ balances { fromCache } }', key);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const waited = await post(gw, '{ viewer { username } }', key);
+      expect(waited.status).toBe(503);
+      expect(((await waited.json()) as any).errors[0].extensions).toMatchObject({ code: 'SERVICE_UNAVAILABLE' });
+      expect(waited.headers.get('retry-after')).toBe('1');
+      openGate();
+      expect((await held).status).toBe(200);
+    } finally {
+      openGate();
+      await gw.close();
+    }
+  });
+
+  test("a user's keys share one share: a second key does not add requests in flight", async () => {
+    let openGate!: () => void;
+    const gate = new Promise<void>((resolve) => (openGate = resolve));
+    const gw = await startTestGateway({
+      limits: { maxConcurrentPerClient: 1, maxQueuedPerClient: 0, admissionQueueTimeoutMs: 60_000 },
+      wrapCacheStore: (store) => ({ ...store, getMany: async (keys) => (await gate, store.getMany(keys)) }),
+    });
+    try {
+      const first = await gw.keyFor('two-keys');
+      const second = await gw.keyFor('two-keys');
+      const held = post(gw, '{ balances { fromCache } }', first);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect((await post(gw, '{ viewer { username } }', second)).status).toBe(429);
+      openGate();
+      expect((await held).status).toBe(200);
     } finally {
       openGate();
       await gw.close();

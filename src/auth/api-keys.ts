@@ -1,5 +1,8 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { GraphQLError } from 'graphql';
 import { Prisma, type PrismaClient } from '../generated/prisma/client';
+import { ErrorCode } from '../errors';
+import { TRANSACTION_OPTIONS } from '../db/prisma-errors';
 
 /** Who a request acts for. */
 export interface Viewer {
@@ -30,6 +33,26 @@ export async function createApiKey(prisma: PrismaClient, userId: number, name: s
   return { key, record };
 }
 
+/**
+ * `createApiKey` for the API: refuses (FORBIDDEN, `extensions.limit: 'apiKeys'`) when the user
+ * already holds `max` live keys, so minting keys cannot multiply what one user may do. The
+ * user's row is locked while counting, so concurrent requests cannot pass the cap together.
+ */
+export async function createApiKeyWithinCap(prisma: PrismaClient, userId: number, name: string, max: number) {
+  const { key, hash, prefix } = generateApiKey();
+  const record = await prisma.$transaction(async (tx) => {
+    await tx.$queryRaw`SELECT id FROM "User" WHERE id = ${userId} FOR UPDATE`;
+    const live = await tx.apiKey.count({ where: { userId, revokedAt: null } });
+    if (live >= max) {
+      throw new GraphQLError(`You hold ${live} live API keys, the most allowed; revoke one (revokeApiKey) before creating another`, {
+        extensions: { code: ErrorCode.FORBIDDEN, limit: 'apiKeys', max },
+      });
+    }
+    return tx.apiKey.create({ data: { userId, name, hash, prefix } });
+  }, TRANSACTION_OPTIONS);
+  return { key, record };
+}
+
 /** The bearer token of an Authorization header, `undefined` when there is no header. */
 export function bearerToken(header: string | undefined): string | null | undefined {
   if (header === undefined || header.trim() === '') return undefined;
@@ -43,10 +66,17 @@ export function bearerToken(header: string | undefined): string | null | undefin
  */
 export async function viewerForApiKey(prisma: PrismaClient, key: string): Promise<Viewer | null> {
   // A token that cannot be a key costs no statement: junk in the header is no load on the database.
-  if (!KEY_FORMAT.test(key)) return null;
+  if (!isKeyShaped(key)) return null;
+  return viewerForKeyHash(prisma, hashApiKey(key));
+}
+
+/** Whether `token` has the shape generateApiKey gives keys (anything else is refused unread). */
+export const isKeyShaped = (token: string): boolean => KEY_FORMAT.test(token);
+
+/** `viewerForApiKey` for a key already hashed with `hashApiKey`. */
+export async function viewerForKeyHash(prisma: PrismaClient, hash: string): Promise<Viewer | null> {
   // Looked up by the SHA-256 of the key: the index probe's timing can only tell an attacker
   // about hashes of their own guesses, never about a stored key.
-  const hash = hashApiKey(key);
   const rows = await prisma.$queryRaw<Array<Viewer & { hash: string }>>`
     WITH found AS (
       SELECT k.id AS "apiKeyId", u.id, u.username, k."lastUsedAt", k.hash

@@ -146,15 +146,27 @@ export function parentPageConnection<T>(page: Page, parentPage: { rows: T[]; key
  * it), so a child list only counts its rows when someone reads the count.
  */
 export function selectsTotalCount(info: GraphQLResolveInfo): boolean {
+  // graphql-js hands every parent of a list the same fieldNodes array: answer once per array.
+  const known = totalCountSelected.get(info.fieldNodes);
+  if (known !== undefined) return known;
+  // Each fragment is looked into once: a document whose fragments spread each other many times
+  // costs what its text costs, not the number of paths through it.
+  const visited = new Set<string>();
   const visit = (selections: readonly SelectionNode[]): boolean =>
     selections.some((selection) => {
       if (selection.kind === Kind.FIELD) return selection.name.value === 'totalCount';
       if (selection.kind === Kind.INLINE_FRAGMENT) return visit(selection.selectionSet.selections);
-      const fragment = info.fragments[selection.name.value];
+      const name = selection.name.value;
+      if (visited.has(name)) return false;
+      visited.add(name);
+      const fragment = info.fragments[name];
       return fragment ? visit(fragment.selectionSet.selections) : true;
     });
-  return info.fieldNodes.some((node) => (node.selectionSet ? visit(node.selectionSet.selections) : false));
+  const selected = info.fieldNodes.some((node) => (node.selectionSet ? visit(node.selectionSet.selections) : false));
+  totalCountSelected.set(info.fieldNodes, selected);
+  return selected;
 }
+const totalCountSelected = new WeakMap<GraphQLResolveInfo['fieldNodes'], boolean>();
 
 /** `parsePage` for a child connection: also notes whether `totalCount` is selected. */
 export function parseChildPage(args: PageArgs, info: GraphQLResolveInfo, shape: number | CursorShape = BY_ID): Page {

@@ -1,8 +1,7 @@
-import { createHash } from 'node:crypto';
 import type { RequestHandler } from 'express';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { createClient } from '@keyv/redis';
-import { bearerToken } from '../auth/api-keys';
+import { sendHttpError } from './http-error-body';
 import type { Logger } from '../log';
 
 export interface RateLimitOptions {
@@ -20,9 +19,8 @@ export interface RateLimiter {
 }
 
 /**
- * Per-key rate limiting in front of GraphQL. Keys are identified by a hash of the bearer token
- * (never the token itself), so the limiter needs no database lookup and stores no secret. Each
- * operation of a batch counts. Over the limit: 429 with Retry-After and code RATE_LIMITED.
+ * Per-user rate limiting in front of GraphQL (per address without a key): a user's keys share
+ * one budget, so minting keys buys no extra requests. Each operation of a batch counts. Over the limit: 429 with Retry-After and code RATE_LIMITED.
  */
 export function createRateLimiter(options: RateLimitOptions): RateLimiter {
   const duration = Math.max(1, Math.round(options.windowMs / 1000));
@@ -67,8 +65,8 @@ export function createRateLimiter(options: RateLimitOptions): RateLimiter {
         });
 
   const middleware: RequestHandler = async (req, res, next) => {
-    const token = bearerToken(req.headers.authorization);
-    const who = token ? `key:${createHash('sha256').update(token).digest('hex').slice(0, 32)}` : `ip:${req.ip ?? 'unknown'}`;
+    // Set by authentication: the user (whichever of their keys is used), or the address.
+    const who = String(res.locals.client ?? `ip:${req.ip ?? 'unknown'}`);
     const operations = Array.isArray(req.body) ? Math.max(1, req.body.length) : 1;
     try {
       const state = await consume(who, operations);
@@ -81,17 +79,9 @@ export function createRateLimiter(options: RateLimitOptions): RateLimiter {
         return;
       }
       const retryAfter = Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
-      res
-        .status(429)
-        .setHeader('Retry-After', String(retryAfter))
-        .json({
-          errors: [
-            {
-              message: `Too many requests: at most ${options.points} operations per ${duration} s. Retry after ${retryAfter} s.`,
-              extensions: { code: 'RATE_LIMITED', retryAfterSeconds: retryAfter },
-            },
-          ],
-        });
+      sendHttpError(res, 429, 'RATE_LIMITED', `Too many requests: at most ${options.points} operations per ${duration} s. Retry after ${retryAfter} s.`, {
+        retryAfterSeconds: retryAfter,
+      });
     }
   };
   return { middleware, close };

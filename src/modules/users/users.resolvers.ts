@@ -1,5 +1,5 @@
 import type { Resolvers } from '../../generated/graphql';
-import { apiKeysOf, createApiKey, revokeApiKey } from '../../auth/api-keys';
+import { apiKeysOf, createApiKeyWithinCap, revokeApiKey } from '../../auth/api-keys';
 import { notFound } from '../../errors';
 import { idOfType, toGlobalId } from '../../graphql/global-id';
 import { requiredText } from '../../graphql/validate';
@@ -9,8 +9,8 @@ export const userResolvers: Resolvers = {
     apiKeys: (_, __, { viewer, prisma }) => apiKeysOf(prisma, viewer.id),
   },
   Mutation: {
-    createApiKey: async (_, { input }, { viewer, prisma }) => {
-      const { key, record } = await createApiKey(prisma, viewer.id, requiredText(input.name, 'input.name', 100));
+    createApiKey: async (_, { input }, { viewer, prisma, settings }) => {
+      const { key, record } = await createApiKeyWithinCap(prisma, viewer.id, requiredText(input.name, 'input.name', 100), settings.maxApiKeysPerUser);
       return { key, apiKey: record };
     },
     revokeApiKey: async (_, { id }, { viewer, prisma }) => {
