@@ -2,13 +2,15 @@
 // gateway_graphql_sql_statements, per operation name), read before and after a measurement:
 // the server-side check of the in-process counts, under load.
 
+import { OPERATOR_METRICS_TOKEN } from './processes';
+
 export interface StatementTally {
   sum: number;
   count: number;
 }
 
 export async function statementTally(baseUrl: string, operationName: string): Promise<StatementTally | null> {
-  const response = await fetch(`${baseUrl}/metrics`);
+  const response = await fetch(`${baseUrl}/metrics`, { headers: { authorization: `Bearer ${OPERATOR_METRICS_TOKEN}` } });
   if (response.status !== 200) {
     await response.arrayBuffer();
     return null;

@@ -25,6 +25,9 @@ export interface GatewayOptions {
   naive: boolean;
 }
 
+/** The token the benchmark's gateways require for /metrics (production serves it to operators only). */
+export const OPERATOR_METRICS_TOKEN = 'bench-metrics-token';
+
 /** The gateway as production runs it, with limits opened up for a load test. */
 export function gatewayEnv(options: GatewayOptions): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {
@@ -38,6 +41,8 @@ export function gatewayEnv(options: GatewayOptions): NodeJS.ProcessEnv {
     // One key sends every request of the benchmark: no rate limit may interfere.
     RATE_LIMIT_POINTS: '10000000',
     RATE_LIMIT_WINDOW_MS: '1000',
+    // Production serves /metrics only with a token.
+    METRICS_TOKEN: OPERATOR_METRICS_TOKEN,
     // …and no cap on its requests in flight (the load runs 8 connections with one key).
     MAX_CONCURRENT_PER_CLIENT: '10000',
     // The naive mode queues hundreds of per-key statements per request on the pool: a request

@@ -16,6 +16,7 @@ import { createHttpErrorHandler } from './http/http-errors';
 import helmet from 'helmet';
 import cors from 'cors';
 import { costLimitPlugin, queryShapeRules } from './http/query-limits';
+import { inputSanityPlugin } from './http/input-sanity';
 import { requestLimits } from './http/request-limits';
 import { graphqlResponseStatusPlugin } from './http/graphql-response-status';
 import { countRequestStatements, operationInfoPlugin, requestObserver, type RequestInfo } from './observability/request-observer';
@@ -95,6 +96,7 @@ export function createServer(deps: ServerDeps): GatewayServer {
     formatError: createErrorFormatter({ production, log: deps.log }),
     plugins: [
       costLimitPlugin(limits.maxCost),
+      inputSanityPlugin(),
       graphqlResponseStatusPlugin(),
       operationInfoPlugin((context) => (context as Context).requestInfo),
       // Closes the listener once stop() has let admitted requests finish (see stop below); what is

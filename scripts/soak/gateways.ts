@@ -6,6 +6,9 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 
+/** The token the soak's gateways require for /metrics (production serves it to operators only). */
+const OPERATOR_METRICS_TOKEN = 'soak-metrics-token';
+
 export interface GatewayProcess {
   readonly name: string;
   readonly pid: number;
@@ -57,6 +60,8 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayProc
       REDIS_URL: options.redisUrl,
       // The workload sends many operations per key, several at once: no limit may refuse them.
       RATE_LIMIT_POINTS: '10000000',
+      // Production serves /metrics only with a token.
+      METRICS_TOKEN: OPERATOR_METRICS_TOKEN,
       MAX_CONCURRENT_PER_CLIENT: '10000',
       BALANCE_CACHE_TTL_MS: String(options.balanceCacheTtlMs),
       EXCHANGE_FEE_RATE: '0.001',
@@ -136,7 +141,7 @@ export function rssMiB(pid: number): number | null {
 
 /** One gauge or counter of the gateway's /metrics, summed over its label sets (0 when absent). */
 export async function scrapeMetric(url: string, names: string[]): Promise<Record<string, number>> {
-  const text = await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(5_000) }).then((response) => response.text());
+  const text = await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${OPERATOR_METRICS_TOKEN}` }, signal: AbortSignal.timeout(5_000) }).then((response) => response.text());
   const values: Record<string, number> = {};
   for (const name of names) values[name] = 0;
   for (const line of text.split('\n')) {

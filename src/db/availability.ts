@@ -42,3 +42,17 @@ export function databaseFailureError(failure: DatabaseFailure): GraphQLError {
         extensions: { code: 'SERVICE_UNAVAILABLE', http: { status: 503, headers: new Map([['retry-after', '2']]) } },
       });
 }
+
+// 22003: numeric value out of range; 22021/22P05: a character the encoding cannot hold (NUL).
+const REFUSED_VALUE_CODES = new Set(['22003', '22021', '22P05']);
+
+/** True for a statement PostgreSQL refused because of a value in it (the client's input). */
+export function isRefusedValue(error: unknown): boolean {
+  for (let current = error as any, depth = 0; current && depth < 6; current = current.cause, depth++) {
+    for (const candidate of [current, current.meta?.driverAdapterError?.cause]) {
+      const code = candidate?.originalCode ?? candidate?.code;
+      if (typeof code === 'string' && REFUSED_VALUE_CODES.has(code)) return true;
+    }
+  }
+  return false;
+}

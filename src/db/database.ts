@@ -7,6 +7,7 @@ import { PrismaClient } from '../generated/prisma/client';
 import { countingAdapter } from './statement-counter';
 import { applyMigrations, pgSession, type SqlSession } from './migrate';
 import { acquireDataDirLock } from './data-dir-lock';
+import './decimal-precision'; // money arithmetic at the columns' full precision
 
 /** The database a gateway process talks to: a PostgreSQL server, or embedded PGlite. */
 export interface Database {

@@ -49,3 +49,17 @@ export function decimalInput(value: string, field: string, bounds: { min?: numbe
   }
   return decimal;
 }
+
+/** What DECIMAL(36, 18) holds: less than 10^18 in magnitude. */
+const AMOUNT_LIMIT = new Prisma.Decimal('1e18');
+
+/**
+ * Checks a computed amount (a PnL, a notional) fits the money columns, so an input that makes
+ * one overflow is BAD_USER_INPUT naming that input, not a database error after partial work.
+ */
+export function storableAmount(value: Prisma.Decimal, field: string, what: string): Prisma.Decimal {
+  if (value.abs().greaterThanOrEqualTo(AMOUNT_LIMIT)) {
+    throw badUserInput(`${field}: ${what} would be out of range (amounts hold at most 18 digits before the point)`, field);
+  }
+  return value;
+}

@@ -2,7 +2,7 @@ import type { GraphQLFormattedError } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { hasKnownCode } from '../errors';
 import type { Logger } from '../log';
-import { classifyDatabaseError, databaseFailureError } from '../db/availability';
+import { classifyDatabaseError, databaseFailureError, isRefusedValue } from '../db/availability';
 
 /** Codes whose messages describe the client's own request and are safe to show as they are. */
 const CLIENT_FACING_CODES = new Set([
@@ -30,6 +30,11 @@ export function createErrorFormatter(options: { production: boolean; log: Logger
     const code = formatted.extensions?.code;
     if (hasKnownCode(original) || (typeof code === 'string' && CLIENT_FACING_CODES.has(code))) {
       return formatted;
+    }
+    // A value the database refuses to store (a number past its column's range, text it cannot
+    // hold): the client's input, so BAD_USER_INPUT; the statement failed, so nothing was stored.
+    if (isRefusedValue(original)) {
+      return { message: 'A value is out of range for what can be stored (amounts hold at most 18 digits before the point)', locations: formatted.locations, path: formatted.path, extensions: { code: 'BAD_USER_INPUT' } };
     }
     const failure = classifyDatabaseError(original);
     if (failure) {

@@ -1,5 +1,6 @@
 import { Prisma, type Order, type Position } from '../../generated/prisma/client';
 import { badUserInput } from '../../errors';
+import '../../db/decimal-precision'; // money arithmetic at the columns' full precision
 
 /** Symbols on the paper exchange are `BASE-QUOTE`; money moves in the quote asset. */
 export const SYMBOL_PATTERN = /^[A-Z0-9]{2,15}-[A-Z0-9]{2,15}$/;

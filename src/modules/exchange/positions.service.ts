@@ -4,7 +4,7 @@ import { badUserInput, conflict, notFound } from '../../errors';
 import { TRANSACTION_OPTIONS } from '../../db/prisma-errors';
 import { afterCursor, timeAndIdKey } from '../../db/keyset';
 import { toConnection, type Connection, type Page } from '../../graphql/pagination';
-import { decimalInput } from '../../graphql/validate';
+import { decimalInput, storableAmount } from '../../graphql/validate';
 import type { ClosePositionInput, SetPositionProtectionInput } from '../../generated/graphql';
 import { lockOwnPosition, money, quoteAssetOf } from './ledger';
 
@@ -91,7 +91,8 @@ export async function closePosition(deps: Deps, positionId: number, input: Close
     const position = await lockOwnPosition(tx, positionId, viewer.id);
     if (!position) throw notFound('Position');
     if (position.status !== 'OPEN') return null;
-    const pnl = realizedPnlOf(position, exitPrice, position.quantity);
+    const pnl = storableAmount(realizedPnlOf(position, exitPrice, position.quantity), 'input.exitPrice', "the position's realized PnL at this price");
+    const realizedPnl = storableAmount((position.realizedPnl ?? new Prisma.Decimal(0)).plus(pnl), 'input.exitPrice', "the position's realized PnL at this price");
     const quote = quoteAssetOf(position.symbol);
     await cancelOpenOrdersOf(tx, positionId);
     await tx.ledgerEntry.createMany({
@@ -102,7 +103,7 @@ export async function closePosition(deps: Deps, positionId: number, input: Close
     });
     return tx.position.update({
       where: { id: positionId },
-      data: { status: 'CLOSED', closedAt: new Date(), exitPrice, realizedPnl: (position.realizedPnl ?? new Prisma.Decimal(0)).plus(pnl) },
+      data: { status: 'CLOSED', closedAt: new Date(), exitPrice, realizedPnl },
     });
   }, TRANSACTION_OPTIONS);
   // Also before a CONFLICT: the close that won may have committed without having invalidated yet.
