@@ -3,6 +3,8 @@ import type { PrismaClient } from '../generated/prisma/client';
 import { bearerToken, hashApiKey, isKeyShaped, viewerForKeyHash, type Viewer } from './api-keys';
 import { RecentSet } from './recent-set';
 import { sendHttpError } from '../http/http-error-body';
+import { runCounting } from '../db/statement-counter';
+import type { RequestInfo } from '../observability/request-observer';
 
 /** Who a request is, as far as its credentials tell. */
 export type Authentication =
@@ -22,14 +24,19 @@ export interface KeyGuardOptions {
   unknownKeyMemoryMs?: number;
 }
 
-/** Why a key was not looked up: its address sent too many unknown keys, or too many wait. */
-export class KeyLookupThrottled extends Error {
-  constructor(readonly retryAfterSeconds: number) {
-    super('Too many unknown API keys from this address; retry later');
-  }
+/**
+ * A key that was not looked up: its address sent too many unknown keys, or too many lookups
+ * wait. A plain value, not an Error: refusing a flood must not pay for a stack trace each time.
+ */
+export interface Throttled {
+  readonly kind: 'throttled';
+  readonly retryAfterSeconds: number;
 }
+const throttled = (retryAfterSeconds: number): Throttled => ({ kind: 'throttled', retryAfterSeconds });
 
 const MINUTE = 60_000;
+const THROTTLED_ANSWER_DELAY_MS = 250;
+const MAX_HELD = 2_000;
 
 /**
  * Authentication with a guard in front of the database: unknown keys must be cheap to refuse.
@@ -46,36 +53,43 @@ export function createAuthenticator(prisma: PrismaClient, options: KeyGuardOptio
   let unverifiedRunning = 0;
   const unverifiedWaiting: Array<() => void> = [];
 
-  const failuresOf = (address: string, now: number) => {
+  /** The address's spent budget this minute: lookups of keys that were not known valid, less those that were. */
+  const spentBy = (address: string, now: number) => {
     const entry = failures.get(address);
     if (!entry || entry.windowEnds <= now) return undefined;
     return entry;
   };
-  const noteFailure = (address: string) => {
+  /** Charges one unverified lookup to the address before it runs, so lookups in flight count too. */
+  const charge = (address: string) => {
     const now = Date.now();
-    const entry = failuresOf(address, now) ?? { count: 0, windowEnds: now + MINUTE };
+    const entry = spentBy(address, now) ?? { count: 0, windowEnds: now + MINUTE };
     entry.count += 1;
     failures.delete(address);
     failures.set(address, entry);
     // Bounded: the oldest addresses go first.
     if (failures.size > 10_000) failures.delete(failures.keys().next().value!);
   };
+  const refund = (address: string) => {
+    const entry = spentBy(address, Date.now());
+    if (entry) entry.count = Math.max(0, entry.count - 1);
+  };
 
   /** Runs `lookup` when one of the few unverified-lookup slots is free (waits at most a second). */
-  const inUnverifiedSlot = async <T>(lookup: () => Promise<T>): Promise<T> => {
+  const inUnverifiedSlot = async <T>(lookup: () => Promise<T>): Promise<T | Throttled> => {
     if (unverifiedRunning >= maxUnverified) {
-      if (unverifiedWaiting.length >= 32) throw new KeyLookupThrottled(1);
-      await new Promise<void>((resolve, reject) => {
+      if (unverifiedWaiting.length >= 32) return throttled(1);
+      const woken = await new Promise<boolean>((resolve) => {
         const wake = () => {
           clearTimeout(timer);
-          resolve();
+          resolve(true);
         };
         const timer = setTimeout(() => {
           unverifiedWaiting.splice(unverifiedWaiting.indexOf(wake), 1);
-          reject(new KeyLookupThrottled(1));
+          resolve(false);
         }, 1_000);
         unverifiedWaiting.push(wake);
       });
+      if (!woken) return throttled(1);
     }
     unverifiedRunning += 1;
     try {
@@ -88,31 +102,43 @@ export function createAuthenticator(prisma: PrismaClient, options: KeyGuardOptio
 
   /**
    * Who `authorization` belongs to. `address` is the client's address, for the guard.
-   * Throws KeyLookupThrottled when the key was not looked up; database errors propagate.
+   * `throttled` when the key was not looked up; database errors propagate.
    */
-  async function authenticate(authorization: string | undefined, address: string): Promise<Authentication> {
+  async function authenticate(authorization: string | undefined, address: string): Promise<Authentication | Throttled> {
     const token = bearerToken(authorization);
     if (token === undefined) return { kind: 'anonymous' };
     // A token that cannot be a key costs no statement: junk in the header is no load on the database.
     if (token === null || !isKeyShaped(token)) return { kind: 'rejected' };
     const hash = hashApiKey(token);
     if (unknownKeys.has(hash)) return { kind: 'rejected' };
-    if (validKeys.has(hash)) return found(hash, await viewerForKeyHash(prisma, hash), address);
-    const spent = failuresOf(address, Date.now());
+    if (validKeys.has(hash)) return found(hash, await viewerForKeyHash(prisma, hash));
+    const spent = spentBy(address, Date.now());
     if (spent && spent.count >= options.unknownKeyLookupsPerMinute) {
-      throw new KeyLookupThrottled(Math.max(1, Math.ceil((spent.windowEnds - Date.now()) / 1000)));
+      return throttled(Math.max(1, Math.ceil((spent.windowEnds - Date.now()) / 1000)));
     }
-    return found(hash, await inUnverifiedSlot(() => viewerForKeyHash(prisma, hash)), address);
+    charge(address);
+    let viewer: Viewer | null | Throttled;
+    try {
+      viewer = await inUnverifiedSlot(() => viewerForKeyHash(prisma, hash));
+    } catch (error) {
+      refund(address); // the database failed, not the key
+      throw error;
+    }
+    if (viewer && 'kind' in viewer) {
+      refund(address); // not looked up
+      return viewer;
+    }
+    if (viewer) refund(address);
+    return found(hash, viewer);
   }
 
-  const found = (hash: string, viewer: Viewer | null, address: string): Authentication => {
+  const found = (hash: string, viewer: Viewer | null): Authentication => {
     if (viewer) {
       validKeys.add(hash);
       return { kind: 'viewer', viewer };
     }
     validKeys.delete(hash);
     unknownKeys.add(hash);
-    noteFailure(address);
     return { kind: 'rejected' };
   };
 
@@ -120,19 +146,38 @@ export function createAuthenticator(prisma: PrismaClient, options: KeyGuardOptio
    * Express middleware: sets `res.locals.authentication` and `res.locals.client` (the identity
    * that limits and queues count against: the user, or the address without a key).
    */
+  /**
+   * A throttled refusal is answered after a short wait (a timer, no work), so a client guessing
+   * keys gets at most one answer per connection every THROTTLED_ANSWER_DELAY_MS: its rate, and the
+   * CPU its refusals cost, are bounded by its connections. At most MAX_HELD answers wait.
+   */
+  let held = 0;
+  const refuseSlowly = (answer: () => void) => {
+    if (held >= MAX_HELD) return answer();
+    held += 1;
+    setTimeout(() => {
+      held -= 1;
+      answer();
+    }, THROTTLED_ANSWER_DELAY_MS).unref();
+  };
+
   const middleware: RequestHandler = (req, res, next) => {
     const address = req.ip ?? req.socket.remoteAddress ?? 'unknown';
-    authenticate(req.headers.authorization, address).then(
+    // Runs before the body is parsed (a refused flood costs no parsing), so the request's
+    // statement tally is entered here explicitly: the key lookup counts as the request's.
+    const stats = (res.locals.requestInfo as RequestInfo | undefined)?.stats;
+    const run = () => authenticate(req.headers.authorization, address);
+    (stats ? runCounting(stats, run) : run()).then(
       (authentication) => {
+        if (authentication.kind === 'throttled') {
+          refuseSlowly(() => sendHttpError(res, 429, 'RATE_LIMITED', 'Too many unknown API keys from this address; retry later', { retryAfterSeconds: authentication.retryAfterSeconds }));
+          return;
+        }
         res.locals.authentication = authentication;
         res.locals.client = authentication.kind === 'viewer' ? `user:${authentication.viewer.id}` : `ip:${address}`;
         next();
       },
       (error: unknown) => {
-        if (error instanceof KeyLookupThrottled) {
-          sendHttpError(res, 429, 'RATE_LIMITED', error.message, { retryAfterSeconds: error.retryAfterSeconds });
-          return;
-        }
         // The context turns a database failure into SERVICE_UNAVAILABLE (503) as for any request.
         res.locals.authentication = { kind: 'failed', error } satisfies Authentication;
         res.locals.client = `ip:${address}`;
