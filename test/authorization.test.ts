@@ -116,13 +116,18 @@ const queries: Entry[] = [
 ];
 
 const mutations: Entry[] = [
-  { field: 'storeItem', query: `mutation { storeItem(input: { dfid: "AUTHZ-OWNED-1", source: "x", aliases: ["stolen"] }) { id } }`, check: refused },
-  { field: 'recordItemEvent', query: `mutation { recordItemEvent(input: { dfid: "AUTHZ-OWNED-1", type: "TAMPERED" }) { id } }`, check: refused },
+  // Another user's item looks exactly like a missing one: storing its dfid makes the intruder an
+  // item of their own (the owner's is untouched, as ownerState checks), and an event on that
+  // dfid is recorded on the intruder's item.
+  { field: 'storeItem', query: `mutation { storeItem(input: { dfid: "AUTHZ-OWNED-1", source: "x", aliases: ["stolen"] }) { id } }`, check: (r) => expect(r.data.storeItem.id).not.toBe(owned.item) },
+  { field: 'recordItemEvent', query: `mutation { recordItemEvent(input: { dfid: "AUTHZ-OWNED-1", type: "TAMPERED" }) { id item { id } } }`, check: (r) => expect(r.data.recordItemEvent.item.id).not.toBe(owned.item) },
+  { field: 'recordItemEvent', query: `mutation { recordItemEvent(input: { dfid: "AUTHZ-NEVER-STORED", type: "TAMPERED" }) { id } }`, check: refused },
   // Creates the intruder's own circuit: allowed, and touches nothing of the owner's.
   { field: 'createCircuit', query: `mutation { createCircuit(input: { name: "Another of mine" }) { id } }`, check: (r) => expect(r.errors).toBeUndefined() },
   { field: 'addCircuitMember', query: `mutation($c: ID!) { addCircuitMember(input: { circuitId: $c, username: "authz-intruder", role: ADMIN }) { role } }`, variables: () => ({ c: owned.circuit }), check: refused },
   { field: 'pushItemToCircuit', query: `mutation($c: ID!) { pushItemToCircuit(input: { circuitId: $c, dfid: "AUTHZ-OWNED-1" }) { id } }`, variables: () => ({ c: owned.circuit }), check: refused },
-  { field: 'pushItemToCircuit', query: `mutation($c: ID!) { pushItemToCircuit(input: { circuitId: $c, dfid: "AUTHZ-OWNED-1" }) { id } }`, variables: () => ({ c: owned.intruderCircuit }), check: refused },
+  // Pushes the intruder's own AUTHZ-OWNED-1 into their own circuit; the owner's item stays out of it.
+  { field: 'pushItemToCircuit', query: `mutation($c: ID!) { pushItemToCircuit(input: { circuitId: $c, dfid: "AUTHZ-OWNED-1" }) { id } }`, variables: () => ({ c: owned.intruderCircuit }), check: (r) => expect(r.data.pushItemToCircuit.id).toBe(owned.intruderCircuit) },
   { field: 'startTradingSession', query: `mutation { startTradingSession(input: { sessionKey: "authz", initialBalance: "1", symbols: [] }) { id } }`, check: (r) => expect(r.data.startTradingSession.id).not.toBe(owned.session) },
   { field: 'heartbeat', query: `mutation($s: ID!) { heartbeat(input: { sessionId: $s, currentBalance: "1" }) { id } }`, variables: () => ({ s: owned.session }), check: refused },
   { field: 'endTradingSession', query: `mutation($s: ID!) { endTradingSession(input: { sessionId: $s, reason: MANUAL }) { id } }`, variables: () => ({ s: owned.session }), check: refused },

@@ -469,12 +469,19 @@ describe('LIMIT orders and cancelOrder', () => {
 });
 
 describe('clientOrderId', () => {
-  test('a retry returns the first order and books nothing new', async () => {
+  test('a retry returns the first order and books nothing new; the same clientOrderId with other content is CONFLICT', async () => {
     const { key, id: userId, accountId } = await funded();
     const first = await order(key, market(accountId, 'BUY', '0.1', '40000', { clientOrderId: 'bot-1' }));
     const before = await snapshot(userId);
-    const retry = await order(key, market(accountId, 'BUY', '0.1', '40500', { clientOrderId: 'bot-1' }));
+    const retry = await order(key, market(accountId, 'BUY', '0.10', '40000.0', { clientOrderId: 'bot-1' }));
     expect(retry).toEqual(first);
+    expect(await snapshot(userId)).toEqual(before);
+    for (const other of [market(accountId, 'BUY', '0.1', '40500', { clientOrderId: 'bot-1' }), market(accountId, 'SELL', '0.1', '40000', { clientOrderId: 'bot-1' }), market(accountId, 'BUY', '0.2', '40000', { clientOrderId: 'bot-1' }), limit(accountId, 'BUY', '0.1', '40000', { clientOrderId: 'bot-1' })]) {
+      const refused = await gw.http(CREATE_ORDER, { input: other }, key);
+      expect(refused.data).toBeNull();
+      expect(refused.errors![0]!.extensions).toMatchObject({ code: 'CONFLICT', field: 'input.clientOrderId' });
+      expect(refused.errors![0]!.message).toContain('bot-1');
+    }
     expect(await snapshot(userId)).toEqual(before);
   });
 

@@ -387,7 +387,7 @@ describe("an item's relations", () => {
     ]) {
       dataOf(await gw.execute(RECORD, { input: { dfid, type, occurredAt, source: 'qa', data: { n: type } } }, demoKey));
     }
-    const item = await gw.db.prisma.item.findUniqueOrThrow({ where: { dfid } });
+    const item = await gw.db.prisma.item.findFirstOrThrow({ where: { dfid } });
     const rows = await gw.db.prisma.itemEvent.findMany({ where: { itemId: item.id }, orderBy: [{ occurredAt: 'desc' }, { id: 'desc' }] });
     const expected = rows.map((row) => ({
       type: row.type,
@@ -500,7 +500,7 @@ describe('storeItem', () => {
       identifiers: input.identifiers,
       sources: [{ source: 'erp', entryRef: 'ERP-1' }],
     });
-    const row = await gw.db.prisma.item.findUniqueOrThrow({
+    const row = await gw.db.prisma.item.findFirstOrThrow({
       where: { dfid: 'NEW-0001' },
       include: { identifiers: true, sources: true },
     });
@@ -562,7 +562,7 @@ describe('storeItem', () => {
       false,
       ['b-alias', 'a-alias', 'c-alias'],
     ]);
-    const row = await gw.db.prisma.item.findUniqueOrThrow({
+    const row = await gw.db.prisma.item.findFirstOrThrow({
       where: { dfid: 'MERGE-0001' },
       include: { identifiers: true, sources: true },
     });
@@ -630,35 +630,36 @@ describe('storeItem', () => {
 
   /** Everything storeItem could change about an item, to check that nothing did. */
   const snapshot = (itemId: number) =>
-    gw.db.prisma.item.findUniqueOrThrow({
+    gw.db.prisma.item.findFirstOrThrow({
       where: { id: itemId },
       include: { identifiers: { orderBy: { id: 'asc' } }, sources: { orderBy: { id: 'asc' } } },
     });
 
-  test("another user's item the viewer cannot see is FORBIDDEN, and nothing changes", async () => {
+  test("another user's item the viewer cannot see looks missing: storing its dfid makes the viewer's own item, and the hidden one is unchanged", async () => {
     const visibleIds = new Set((await visibleItemsOf(demoId)).map((item) => item.id));
     const hidden = (await gw.db.prisma.item.findMany({ where: { ownerId: aliceId } })).find((item) => !visibleIds.has(item.id))!;
     const before = await snapshot(hidden.id);
-    const result = await gw.execute(
-      STORE,
-      {
-        input: {
-          dfid: hidden.dfid,
-          source: 'intruder',
-          aliases: ['stolen'],
-          identifiers: [{ key: 'sku', value: 'X' }],
-          fingerprint: 'x',
-          confidenceScore: 0.1,
-          legacyMode: !hidden.legacyMode,
-        },
-      },
-      demoKey,
-    );
-    expect(result.data).toBeNull();
-    expect(codeOf(result)).toBe('FORBIDDEN');
+    const input = {
+      dfid: hidden.dfid,
+      source: 'intruder',
+      aliases: ['stolen'],
+      identifiers: [{ key: 'sku', value: 'X' }],
+      fingerprint: 'x',
+      confidenceScore: 0.1,
+      legacyMode: !hidden.legacyMode,
+    };
+    const stored = dataOf(await gw.execute(STORE, { input }, demoKey));
+    const missing = dataOf(await gw.execute(STORE, { input: { ...input, dfid: `${hidden.dfid}-NEVER-STORED` } }, demoKey));
+    // The same answer as for a dfid nobody stored: a new item of the viewer's.
+    expect(Object.keys(stored.storeItem).sort()).toEqual(Object.keys(missing.storeItem).sort());
+    const own = await gw.db.prisma.item.findFirstOrThrow({ where: { dfid: hidden.dfid, ownerId: demoId } });
+    expect(own.id).not.toBe(hidden.id);
     expect(await snapshot(hidden.id)).toEqual(before);
-    expect(dataOf(await gw.execute(ITEM, { dfid: hidden.dfid }, demoKey))).toEqual({ item: null });
+    const read = dataOf(await gw.execute(ITEM, { dfid: hidden.dfid }, demoKey));
+    expect(read.item).not.toBeNull();
+    expect(read.item.dfid).toBe(hidden.dfid);
   });
+
 
   test('an item the viewer only reads through a circuit where they are VIEWER is FORBIDDEN; a MEMBER may merge', async () => {
     const { itemId, viewerKey, memberKey } = await sharedItemSetup('store');
@@ -727,7 +728,7 @@ async function sharedItemSetup(prefix: string) {
       ownerKey,
     ),
   );
-  const itemId = (await gw.db.prisma.item.findUniqueOrThrow({ where: { dfid } })).id;
+  const itemId = (await gw.db.prisma.item.findFirstOrThrow({ where: { dfid } })).id;
   return { dfid, itemId, ownerKey, viewerKey, memberKey };
 }
 
@@ -753,7 +754,8 @@ describe('recordItemEvent', () => {
 
   test('an unknown dfid, and an item the viewer cannot see, are NOT_FOUND and record nothing', async () => {
     const visibleIds = new Set((await visibleItemsOf(demoId)).map((item) => item.id));
-    const hidden = (await gw.db.prisma.item.findMany({ where: { ownerId: aliceId } })).find((item) => !visibleIds.has(item.id))!;
+    const ownDfids = new Set((await gw.db.prisma.item.findMany({ where: { ownerId: demoId }, select: { dfid: true } })).map((item) => item.dfid));
+    const hidden = (await gw.db.prisma.item.findMany({ where: { ownerId: aliceId } })).find((item) => !visibleIds.has(item.id) && !ownDfids.has(item.dfid))!;
     const before = await gw.db.prisma.itemEvent.count();
     for (const dfid of ['NO-SUCH-DFID', hidden.dfid]) {
       const result = await gw.execute(RECORD, { input: { dfid, type: 'SHIPPED' } }, demoKey);

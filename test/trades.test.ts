@@ -137,13 +137,17 @@ describe('logTrade', () => {
     expect(await gw.db.prisma.trade.count({ where: { userId } })).toBe(0);
   });
 
-  test('a retry returns the stored trade and writes nothing, even with different values', async () => {
+  test('a retry returns the stored trade and writes nothing; the same tradeId with other values is CONFLICT', async () => {
     const { key, id: userId } = await freshUser();
     const sessionId = await startSession(key);
     const first = await ok(LOG_TRADE, { input: trade(sessionId, 'T-retry', { pnl: '25.5', comment: 'first' }) }, key);
-    const retry = await ok(LOG_TRADE, { input: trade(sessionId, 'T-retry', { pnl: '999', comment: 'second', direction: 'SELL' }) }, key);
+    const retry = await ok(LOG_TRADE, { input: trade(sessionId, 'T-retry', { pnl: '25.50', comment: 'first' }) }, key);
     expect(retry).toEqual(first);
     expect(retry.logTrade).toMatchObject({ pnl: '25.5', comment: 'first', direction: 'BUY' });
+    const other = await gw.http(LOG_TRADE, { input: trade(sessionId, 'T-retry', { pnl: '999', comment: 'second', direction: 'SELL' }) }, key);
+    expect(other.data).toBeNull();
+    expect(other.errors![0]!.extensions).toMatchObject({ code: 'CONFLICT', field: 'input.tradeId' });
+    expect(other.errors![0]!.message).toContain('T-retry');
     expect(await gw.db.prisma.trade.count({ where: { userId } })).toBe(1);
     expect(await totalsOf(sessionId)).toEqual({
       stored: { totalTrades: 1, totalPnl: '25.5' },
@@ -182,7 +186,7 @@ describe('logTrade', () => {
   test('session totals stay equal to its trades under concurrent distinct trades and retries', async () => {
     const { key } = await freshUser();
     const sessionId = await startSession(key);
-    const inputs = Array.from({ length: 15 }, (_, n) => trade(sessionId, `T-${n % 10}`, { pnl: n % 3 === 0 ? null : `${n}.125` }));
+    const inputs = Array.from({ length: 15 }, (_, n) => trade(sessionId, `T-${n % 10}`, { pnl: n % 10 % 3 === 0 ? null : `${n % 10}.125` }));
     const responses = await Promise.all(inputs.map((input) => gw.http(LOG_TRADE, { input }, key)));
     for (const response of responses) expect(response.errors).toBeUndefined();
     const totals = await totalsOf(sessionId);

@@ -5,7 +5,7 @@ import { isUniqueViolation } from '../../db/prisma-errors';
 import { toConnection, type Connection, type Page } from '../../graphql/pagination';
 import { optionalText, requiredText } from '../../graphql/validate';
 import type { AddCircuitMemberInput, CreateCircuitInput, PushItemToCircuitInput } from '../../generated/graphql';
-import { visibleItems, writableItems } from '../items/item-access';
+import { itemToWrite, visibleItems } from '../items/item-access';
 
 /** The circuits the viewer belongs to, newest first. */
 export async function listCircuits(prisma: PrismaClient, viewer: Viewer, page: Page): Promise<Connection<Circuit>> {
@@ -73,11 +73,10 @@ export async function pushItemToCircuit(
   const membership = await viewerMembership(prisma, viewer, circuitId);
   if (membership.role === 'VIEWER') throw forbidden('VIEWERs may not push items to a circuit');
   const dfid = requiredText(input.dfid, 'input.dfid', 200);
-  const item = await prisma.item.findFirst({ where: { dfid, ...visibleItems(viewer.id) }, select: { id: true } });
-  if (!item) throw notFound(`Item ${dfid}`);
+  const item = await itemToWrite(prisma, viewer.id, dfid);
+  if (item === null) throw notFound(`Item ${dfid}`);
   // Sharing onward needs more than read access: a VIEWER elsewhere may not re-share what they see.
-  const writable = await prisma.item.count({ where: { id: item.id, ...writableItems(viewer.id) } });
-  if (!writable) throw forbidden(`You may only read item ${dfid}; it cannot be pushed onward`);
+  if (item === 'read-only') throw forbidden(`You may only read item ${dfid}; it cannot be pushed onward`);
   // Pushing twice is harmless: the (circuit, item) pair is unique and duplicates are skipped.
   await prisma.circuitItem.createMany({
     data: [{ circuitId, itemId: item.id, pushedById: viewer.id }],

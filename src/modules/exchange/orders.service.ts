@@ -3,7 +3,7 @@ import { Prisma, type Order, type Position } from '../../generated/prisma/client
 import type { Context } from '../../context';
 import { badUserInput, conflict, ErrorCode, notFound } from '../../errors';
 import { isUniqueViolation, TRANSACTION_OPTIONS } from '../../db/prisma-errors';
-import { idOfType } from '../../graphql/global-id';
+import { idOfType, toGlobalId } from '../../graphql/global-id';
 import { decimalInput, optionalText } from '../../graphql/validate';
 import type { CreateOrderInput } from '../../generated/graphql';
 import { checkSymbol, lockOwnAccount, lockOwnOrder, money, quoteAssetOf, requireFunds } from './ledger';
@@ -49,6 +49,12 @@ export async function createOrder(deps: Deps, input: CreateOrderInput): Promise<
   // A retry's answer invalidates too: the first request may have committed but not invalidated yet.
   const answerRetry = async (first: Order) => {
     await deps.balanceCache.invalidate(viewer.id);
+    // The same key with other content is another order, not a retry (Stripe's rule).
+    if (!sameOrder(first, fill, input.type, positionId)) {
+      throw new GraphQLError(`input.clientOrderId: ${JSON.stringify(clientOrderId)} was already used for a different order on this account`, {
+        extensions: { code: ErrorCode.CONFLICT, field: 'input.clientOrderId', orderId: toGlobalId('Order', first.id) },
+      });
+    }
     return first;
   };
   const earlier = await retried();
@@ -96,6 +102,19 @@ export async function createOrder(deps: Deps, input: CreateOrderInput): Promise<
   }
   await deps.balanceCache.invalidate(viewer.id);
   return order;
+}
+
+/** Whether a stored order is what this request asks for (a true retry of it). */
+function sameOrder(order: Order, fill: Fill, type: string, positionId: number | null): boolean {
+  return (
+    order.symbol === fill.symbol &&
+    order.side === fill.side &&
+    order.type === type &&
+    order.quantity.equals(fill.quantity) &&
+    order.price !== null &&
+    order.price.equals(fill.price) &&
+    (positionId === null || order.positionId === positionId)
+  );
 }
 
 /** A fill's effect: the position as it now is, and the ledger entries to book for it. */

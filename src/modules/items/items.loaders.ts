@@ -1,7 +1,7 @@
 import { Prisma, type Circuit, type ItemEvent, type PrismaClient } from '../../generated/prisma/client';
 import { pagesPerParent } from '../../db/pages-per-parent';
 import { loaderOfMany, loaderOfOne, pagedLoader } from '../../graphql/batch';
-import { visibleItems } from './item-access';
+import { preferredItem, visibleItems } from './item-access';
 
 /** Per-request loaders of items and what hangs off them, scoped to what the viewer may see. */
 export function createItemLoaders(prisma: PrismaClient, viewerId: () => number) {
@@ -10,9 +10,14 @@ export function createItemLoaders(prisma: PrismaClient, viewerId: () => number) 
       (ids: readonly number[]) => prisma.item.findMany({ where: { id: { in: [...ids] }, ...visibleItems(viewerId()) } }),
       (item) => item.id,
     ),
+    // Each owner has their own item per dfid: of those the viewer sees, their own, else the oldest.
     itemByDfid: loaderOfOne(
-      (dfids: readonly string[]) =>
-        prisma.item.findMany({ where: { dfid: { in: [...dfids] }, ...visibleItems(viewerId()) } }),
+      async (dfids: readonly string[]) => {
+        const items = await prisma.item.findMany({ where: { dfid: { in: [...dfids] }, ...visibleItems(viewerId()) } });
+        const byDfid = new Map<string, typeof items>();
+        for (const item of items) byDfid.set(item.dfid, [...(byDfid.get(item.dfid) ?? []), item]);
+        return [...byDfid.values()].map((candidates) => preferredItem(candidates, viewerId())!);
+      },
       (item) => item.dfid,
     ),
     itemEventById: loaderOfOne(

@@ -5,7 +5,7 @@ import { isUniqueViolation, withPrismaErrors } from '../../db/prisma-errors';
 import { toConnection, type Connection, type Page } from '../../graphql/pagination';
 import { listOfAtMost, numberInRange, optionalText, requiredText } from '../../graphql/validate';
 import type { ItemFilter, RecordItemEventInput, StoreItemInput } from '../../generated/graphql';
-import { visibleItems, writableItems } from './item-access';
+import { itemToWrite, visibleItems } from './item-access';
 
 /** The viewer's items, newest first, narrowed by `filter`. */
 export async function listItems(
@@ -103,8 +103,10 @@ export async function storeItem(prisma: PrismaClient, viewer: Viewer, input: Sto
     ...(input.legacyMode != null ? { legacyMode: input.legacyMode } : {}),
   };
 
-  const existing = await prisma.item.findUnique({ where: { dfid }, select: { id: true } });
-  if (!existing) {
+  // Merge into the item the viewer may change; one they can only read is FORBIDDEN; one they
+  // cannot see does not exist for them (they get their own item with that dfid).
+  let target = await itemToWrite(prisma, viewer.id, dfid);
+  if (target === null) {
     try {
       return await prisma.item.create({
         data: {
@@ -117,13 +119,14 @@ export async function storeItem(prisma: PrismaClient, viewer: Viewer, input: Sto
         },
       });
     } catch (error) {
-      // Another request created the same dfid first: merge into it like any stored item.
+      // Another request of this viewer created the same dfid first: merge into it.
       if (!isUniqueViolation(error)) throw error;
+      target = await itemToWrite(prisma, viewer.id, dfid);
     }
   }
   return withPrismaErrors('Item', async () => {
-    const writable = await prisma.item.findFirst({ where: { dfid, ...writableItems(viewer.id) }, select: { id: true } });
-    if (!writable) throw forbidden(`Item ${dfid} is not yours to change`);
+    if (target === 'read-only' || target === null) throw forbidden(`Item ${dfid} is not yours to change`);
+    const writable = target;
     const itemId = writable.id;
     const [, , , item] = await prisma.$transaction([
       // Merging in SQL keeps concurrent stores from losing each other's aliases; the stored
@@ -144,10 +147,9 @@ export async function storeItem(prisma: PrismaClient, viewer: Viewer, input: Sto
 export async function recordItemEvent(prisma: PrismaClient, viewer: Viewer, input: RecordItemEventInput): Promise<ItemEvent> {
   const dfid = requiredText(input.dfid, 'input.dfid', 200);
   const type = requiredText(input.type, 'input.type', 100);
-  const item = await prisma.item.findFirst({ where: { dfid, ...visibleItems(viewer.id) }, select: { id: true } });
-  if (!item) throw notFound(`Item ${dfid}`);
-  const writable = await prisma.item.count({ where: { id: item.id, ...writableItems(viewer.id) } });
-  if (!writable) throw forbidden(`You may only read item ${dfid}`);
+  const item = await itemToWrite(prisma, viewer.id, dfid);
+  if (item === null) throw notFound(`Item ${dfid}`);
+  if (item === 'read-only') throw forbidden(`You may only read item ${dfid}`);
   return prisma.itemEvent.create({
     data: {
       itemId: item.id,

@@ -1,6 +1,7 @@
 import type { Prisma, PrismaClient, Trade } from '../../generated/prisma/client';
 import type { Viewer } from '../../auth/api-keys';
-import { conflict, notFound } from '../../errors';
+import { GraphQLError } from 'graphql';
+import { conflict, ErrorCode, notFound } from '../../errors';
 import { afterCursor, timeAndIdKey } from '../../db/keyset';
 import { idOfType } from '../../graphql/global-id';
 import { toConnection, type Connection, type Page } from '../../graphql/pagination';
@@ -33,6 +34,34 @@ export async function listTrades(
 
 const optionalDecimal = (value: string | null | undefined, field: string) =>
   value == null ? null : decimalInput(value, field).toFixed();
+
+/** Decimal columns compared by value (`1.50` is `1.5`); null only equals null. */
+const sameDecimal = (stored: Prisma.Decimal | null, given: string | null) => (stored === null || given === null ? stored === given : stored.equals(given));
+
+/** Whether a stored trade is what this request logs (a true retry of it). */
+function sameTrade(
+  stored: Trade,
+  values: { symbol: string; direction: string; volume: string; entryPrice: string | null; exitPrice: string | null; pnl: string | null; pnlPips: string | null; commission: string | null; comment: string | null; executedAt: string | null; positionId: number | null },
+  input: LogTradeInput,
+): boolean {
+  return (
+    stored.symbol === values.symbol &&
+    stored.direction === values.direction &&
+    stored.action === input.action &&
+    (stored.intensity ?? null) === (input.intensity ?? null) &&
+    (stored.hmmState ?? null) === (input.hmmState ?? null) &&
+    stored.isPaper === (input.isPaper ?? false) &&
+    (stored.comment ?? null) === values.comment &&
+    (stored.positionId ?? null) === values.positionId &&
+    sameDecimal(stored.volume, values.volume) &&
+    sameDecimal(stored.entryPrice, values.entryPrice) &&
+    sameDecimal(stored.exitPrice, values.exitPrice) &&
+    sameDecimal(stored.pnl, values.pnl) &&
+    sameDecimal(stored.pnlPips, values.pnlPips) &&
+    sameDecimal(stored.commission, values.commission) &&
+    (values.executedAt === null || stored.executedAt.toISOString() === values.executedAt)
+  );
+}
 
 /**
  * Logs a trade in one statement that inserts it (unless (session, tradeId) exists) and adds it
@@ -86,7 +115,15 @@ export async function logTrade(prisma: PrismaClient, viewer: Viewer, input: LogT
   if (inserted[0]) return inserted[0];
 
   const stored = await prisma.trade.findFirst({ where: { sessionId, tradeId, userId: viewer.id } });
-  if (stored) return stored;
+  if (stored) {
+    // The same tradeId with other content is another trade, not a retry (Stripe's rule).
+    if (!sameTrade(stored, values, input)) {
+      throw new GraphQLError(`input.tradeId: ${JSON.stringify(tradeId)} was already logged in this session with different content`, {
+        extensions: { code: ErrorCode.CONFLICT, field: 'input.tradeId' },
+      });
+    }
+    return stored;
+  }
   const session = await prisma.tradingSession.findFirst({ where: { id: sessionId, userId: viewer.id }, select: { id: true } });
   if (!session) throw notFound('Trading session');
   throw conflict('The session has ended; it takes no more trades');
