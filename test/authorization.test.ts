@@ -126,6 +126,9 @@ const mutations: Entry[] = [
   { field: 'createCircuit', query: `mutation { createCircuit(input: { name: "Another of mine" }) { id } }`, check: (r) => expect(r.errors).toBeUndefined() },
   { field: 'addCircuitMember', query: `mutation($c: ID!) { addCircuitMember(input: { circuitId: $c, username: "authz-intruder", role: ADMIN }) { role } }`, variables: () => ({ c: owned.circuit }), check: refused },
   { field: 'pushItemToCircuit', query: `mutation($c: ID!) { pushItemToCircuit(input: { circuitId: $c, dfid: "AUTHZ-OWNED-1" }) { id } }`, variables: () => ({ c: owned.circuit }), check: refused },
+  { field: 'removeCircuitMember', query: `mutation($c: ID!) { removeCircuitMember(input: { circuitId: $c, username: "authz-owner" }) { role } }`, variables: () => ({ c: owned.circuit }), check: refused },
+  { field: 'changeCircuitMemberRole', query: `mutation($c: ID!) { changeCircuitMemberRole(input: { circuitId: $c, username: "authz-owner", role: VIEWER }) { role } }`, variables: () => ({ c: owned.circuit }), check: refused },
+  { field: 'changeCircuitMemberRole', query: `mutation($c: ID!) { changeCircuitMemberRole(input: { circuitId: $c, username: "authz-intruder", role: OWNER }) { role } }`, variables: () => ({ c: owned.circuit }), check: refused },
   // Pushes the intruder's own AUTHZ-OWNED-1 into their own circuit; the owner's item stays out of it.
   { field: 'pushItemToCircuit', query: `mutation($c: ID!) { pushItemToCircuit(input: { circuitId: $c, dfid: "AUTHZ-OWNED-1" }) { id } }`, variables: () => ({ c: owned.intruderCircuit }), check: (r) => expect(r.data.pushItemToCircuit.id).toBe(owned.intruderCircuit) },
   { field: 'startTradingSession', query: `mutation { startTradingSession(input: { sessionKey: "authz", initialBalance: "1", symbols: [] }) { id } }`, check: (r) => expect(r.data.startTradingSession.id).not.toBe(owned.session) },

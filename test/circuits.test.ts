@@ -352,18 +352,20 @@ describe('addCircuitMember', () => {
     expect(await membersOfCircuit()).toContainEqual(['cm-new1', 'MEMBER']);
   });
 
-  test('an ADMIN adds members with a role', async () => {
+  test('an ADMIN adds members with a role below their own, never another ADMIN', async () => {
     for (const [username, role] of [
       ['cm-new2', 'VIEWER'],
-      ['cm-new3', 'ADMIN'],
+      ['cm-new3', 'MEMBER'],
     ]) {
       const result = await gw.execute(ADD, { input: { circuitId, username, role } }, keys.admin);
       expect(dataOf(result)).toEqual({ addCircuitMember: { role, joinedAt: expect.any(String), user: { username } } });
     }
+    const admin = await gw.execute(ADD, { input: { circuitId, username: 'cm-new3', role: 'ADMIN' } }, keys.admin);
+    expect(codeOf(admin)).toBe('FORBIDDEN');
     expect(await membersOfCircuit()).toEqual(
       expect.arrayContaining([
         ['cm-new2', 'VIEWER'],
-        ['cm-new3', 'ADMIN'],
+        ['cm-new3', 'MEMBER'],
       ]),
     );
   });

@@ -2,7 +2,7 @@ import type { Resolvers } from '../../generated/graphql';
 import { clearLoaders } from '../../graphql/batch';
 import { idOfType, toGlobalId } from '../../graphql/global-id';
 import { BY_TIME_AND_ID, parentPageConnection, parseChildPage, parsePage } from '../../graphql/pagination';
-import { addCircuitMember, createCircuit, listCircuits, pushItemToCircuit } from './circuits.service';
+import { addCircuitMember, changeCircuitMemberRole, createCircuit, listCircuits, pushItemToCircuit, removeCircuitMember } from './circuits.service';
 
 export const circuitResolvers: Resolvers = {
   Query: {
@@ -17,6 +17,16 @@ export const circuitResolvers: Resolvers = {
     },
     addCircuitMember: async (_, { input }, { viewer, prisma, loaders }) => {
       const member = await addCircuitMember(prisma, viewer, idOfType(input.circuitId, 'Circuit', 'input.circuitId'), input);
+      clearLoaders(loaders);
+      return member;
+    },
+    removeCircuitMember: async (_, { input }, { viewer, prisma, loaders }) => {
+      const member = await removeCircuitMember(prisma, viewer, idOfType(input.circuitId, 'Circuit', 'input.circuitId'), input);
+      clearLoaders(loaders);
+      return member;
+    },
+    changeCircuitMemberRole: async (_, { input }, { viewer, prisma, loaders }) => {
+      const member = await changeCircuitMemberRole(prisma, viewer, idOfType(input.circuitId, 'Circuit', 'input.circuitId'), input);
       clearLoaders(loaders);
       return member;
     },

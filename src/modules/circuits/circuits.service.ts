@@ -1,10 +1,12 @@
-import type { Circuit, CircuitMember, PrismaClient } from '../../generated/prisma/client';
+import type { Circuit, CircuitMember, CircuitRole, Prisma, PrismaClient } from '../../generated/prisma/client';
 import type { Viewer } from '../../auth/api-keys';
 import { badUserInput, conflict, forbidden, notFound } from '../../errors';
-import { isUniqueViolation } from '../../db/prisma-errors';
+import { isUniqueViolation, TRANSACTION_OPTIONS } from '../../db/prisma-errors';
 import { toConnection, type Connection, type Page } from '../../graphql/pagination';
 import { optionalText, requiredText } from '../../graphql/validate';
-import type { AddCircuitMemberInput, CreateCircuitInput, PushItemToCircuitInput } from '../../generated/graphql';
+import type { AddCircuitMemberInput, ChangeCircuitMemberRoleInput, CreateCircuitInput, PushItemToCircuitInput, RemoveCircuitMemberInput } from '../../generated/graphql';
+
+type Tx = Prisma.TransactionClient;
 import { itemToWrite, visibleItems } from '../items/item-access';
 
 /** The circuits the viewer belongs to, newest first. */
@@ -39,7 +41,28 @@ async function viewerMembership(prisma: PrismaClient, viewer: Viewer, circuitId:
   return membership;
 }
 
-/** Adds a member; only the circuit's OWNER and ADMINs may, and nobody may add a second OWNER. */
+/** The roles in order: each may act only on the roles below its own. */
+const RANK: Record<CircuitRole, number> = { OWNER: 4, ADMIN: 3, MEMBER: 2, VIEWER: 1 };
+
+/** The circuit's row lock, so that membership changes of one circuit happen one at a time. */
+async function lockCircuit(tx: Tx, circuitId: number): Promise<void> {
+  await tx.$queryRaw`SELECT id FROM "Circuit" WHERE id = ${circuitId} FOR UPDATE`;
+}
+
+/** The member `username` of a circuit (NOT_FOUND when they are not one). */
+async function memberNamed(tx: Tx, circuitId: number, username: string): Promise<CircuitMember> {
+  const member = await tx.circuitMember.findFirst({ where: { circuitId, user: { username } } });
+  if (!member) throw notFound(`Member ${username} of this circuit`);
+  return member;
+}
+
+/** Refuses unless the viewer's role is above `targetRole` (and they are OWNER or ADMIN). */
+function requireAbove(viewerRole: CircuitRole, targetRole: CircuitRole, action: string): void {
+  if (viewerRole !== 'OWNER' && viewerRole !== 'ADMIN') throw forbidden(`Only the circuit's OWNER or an ADMIN may ${action}`);
+  if (RANK[targetRole] >= RANK[viewerRole]) throw forbidden(`An ${viewerRole} may only ${action} below their own role (${targetRole} is not)`);
+}
+
+/** Adds a member with a role below the viewer's own; nobody may add a second OWNER. */
 export async function addCircuitMember(
   prisma: PrismaClient,
   viewer: Viewer,
@@ -47,11 +70,9 @@ export async function addCircuitMember(
   input: AddCircuitMemberInput,
 ): Promise<CircuitMember> {
   const role = input.role ?? 'MEMBER';
-  if (role === 'OWNER') throw badUserInput('input.role: a circuit has one OWNER; use ADMIN', 'input.role');
+  if (role === 'OWNER') throw badUserInput('input.role: a circuit has one OWNER; use ADMIN, or hand the circuit over with changeCircuitMemberRole', 'input.role');
   const membership = await viewerMembership(prisma, viewer, circuitId);
-  if (membership.role !== 'OWNER' && membership.role !== 'ADMIN') {
-    throw forbidden('Only the circuit OWNER or an ADMIN may add members');
-  }
+  requireAbove(membership.role, role, 'add members');
   const username = requiredText(input.username, 'input.username', 100);
   const user = await prisma.user.findUnique({ where: { username }, select: { id: true } });
   if (!user) throw notFound(`User ${username}`);
@@ -61,6 +82,51 @@ export async function addCircuitMember(
     if (isUniqueViolation(error)) throw conflict(`${username} is already a member of this circuit`);
     throw error;
   }
+}
+
+/** Removes a member below the viewer's role, or the viewer themselves (not the OWNER). */
+export async function removeCircuitMember(prisma: PrismaClient, viewer: Viewer, circuitId: number, input: RemoveCircuitMemberInput): Promise<CircuitMember> {
+  const username = requiredText(input.username, 'input.username', 100);
+  await viewerMembership(prisma, viewer, circuitId);
+  return prisma.$transaction(async (tx) => {
+    await lockCircuit(tx, circuitId);
+    // Read under the lock: a concurrent demotion or removal has either happened or waits.
+    const own = await tx.circuitMember.findUnique({ where: { circuitId_userId: { circuitId, userId: viewer.id } } });
+    if (!own) throw notFound('Circuit');
+    const target = await memberNamed(tx, circuitId, username);
+    if (target.userId === viewer.id) {
+      if (own.role === 'OWNER') throw forbidden('The OWNER cannot leave; hand the circuit over first (changeCircuitMemberRole with role OWNER)');
+    } else {
+      requireAbove(own.role, target.role, 'remove members');
+    }
+    await tx.circuitMember.delete({ where: { circuitId_userId: { circuitId, userId: target.userId } } });
+    return target;
+  }, TRANSACTION_OPTIONS);
+}
+
+/**
+ * Changes a member's role within the hierarchy; role OWNER (from the OWNER only) hands the
+ * circuit over: the member becomes OWNER and the former OWNER an ADMIN, in one transaction.
+ */
+export async function changeCircuitMemberRole(prisma: PrismaClient, viewer: Viewer, circuitId: number, input: ChangeCircuitMemberRoleInput): Promise<CircuitMember> {
+  const username = requiredText(input.username, 'input.username', 100);
+  await viewerMembership(prisma, viewer, circuitId);
+  return prisma.$transaction(async (tx) => {
+    await lockCircuit(tx, circuitId);
+    const own = await tx.circuitMember.findUnique({ where: { circuitId_userId: { circuitId, userId: viewer.id } } });
+    if (!own) throw notFound('Circuit');
+    const target = await memberNamed(tx, circuitId, username);
+    if (target.userId === viewer.id) throw forbidden('Nobody may change their own role');
+    if (input.role === 'OWNER') {
+      if (own.role !== 'OWNER') throw forbidden('Only the OWNER may hand the circuit over');
+      await tx.circuitMember.update({ where: { circuitId_userId: { circuitId, userId: viewer.id } }, data: { role: 'ADMIN' } });
+      await tx.circuit.update({ where: { id: circuitId }, data: { ownerId: target.userId } });
+    } else {
+      requireAbove(own.role, target.role, "change the role of members");
+      requireAbove(own.role, input.role, 'give roles');
+    }
+    return tx.circuitMember.update({ where: { circuitId_userId: { circuitId, userId: target.userId } }, data: { role: input.role } });
+  }, TRANSACTION_OPTIONS);
 }
 
 /** Shares an item the viewer may write with a circuit where they are more than a VIEWER. */
