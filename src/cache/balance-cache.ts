@@ -56,10 +56,19 @@ interface Entry<T> {
  *
  * Concurrent misses for one user and version on this instance share one computation.
  */
+/** One user's reads and invalidations on this instance. */
+interface UserCounts {
+  hits: number;
+  misses: number;
+  invalidations: number;
+}
+
+/** Users whose counts are kept per instance; the least recently active go first. */
+const COUNTED_USERS = 10_000;
+
 export class BalanceSummaryCache<T> {
-  private hits = 0;
-  private misses = 0;
-  private invalidations = 0;
+  /** Per user, never gateway-wide: a user's figures tell nothing of anyone else's activity. */
+  private readonly counts = new Map<number, UserCounts>();
   private readonly inFlight = new Map<string, Promise<T>>();
   private storeDownUntil = 0;
   private storeFailing = false;
@@ -78,11 +87,11 @@ export class BalanceSummaryCache<T> {
     // Both at once: a hit costs the slower of one primary-key lookup and one store read.
     const [version, cached] = await Promise.all([this.versions.current(userId), this.cachedEntry(userId)]);
     if (cached && cached.version === version && cached.expiresAt > this.now()) {
-      this.hits += 1;
+      this.countFor(userId).hits += 1;
       this.options.onEvent?.('hit');
       return { value: cached.value, fromCache: true };
     }
-    this.misses += 1;
+    this.countFor(userId).misses += 1;
     this.options.onEvent?.('miss');
     // Keyed by version: a read that began after a mutation never joins a computation from before it.
     const value = await this.computeOnce(`${userId}:${version}`, async () => {
@@ -102,21 +111,28 @@ export class BalanceSummaryCache<T> {
   /** Makes every cached summary of the user invalid, on every instance sharing the database. */
   async invalidate(userId: number): Promise<void> {
     await this.versions.replace(userId);
-    this.invalidations += 1;
+    this.countFor(userId).invalidations += 1;
     this.options.onEvent?.('invalidation');
   }
 
-  async metrics(): Promise<BalanceCacheMetrics> {
-    const reads = this.hits + this.misses;
-    const size = await this.store.count(cacheKeys.balanceSummaryPrefix).catch(() => 0);
-    return {
-      hits: this.hits,
-      misses: this.misses,
-      hitRate: reads === 0 ? 0 : this.hits / reads,
-      size,
-      invalidations: this.invalidations,
-      store: this.store.kind,
-    };
+  /**
+   * The user's own figures on this instance: their hits, misses and invalidations, and whether
+   * their summary is in the store (`size` 0 or 1). The gateway-wide figures are for operators
+   * (the `gateway_balance_cache_events_total` counter on /metrics).
+   */
+  async metrics(userId: number): Promise<BalanceCacheMetrics> {
+    const { hits, misses, invalidations } = this.counts.get(userId) ?? { hits: 0, misses: 0, invalidations: 0 };
+    const reads = hits + misses;
+    const cached = await this.cachedEntry(userId).catch(() => undefined);
+    return { hits, misses, hitRate: reads === 0 ? 0 : hits / reads, size: cached ? 1 : 0, invalidations, store: this.store.kind };
+  }
+
+  private countFor(userId: number): UserCounts {
+    const counts = this.counts.get(userId) ?? { hits: 0, misses: 0, invalidations: 0 };
+    this.counts.delete(userId);
+    this.counts.set(userId, counts);
+    if (this.counts.size > COUNTED_USERS) this.counts.delete(this.counts.keys().next().value!);
+    return counts;
   }
 
   private async cachedEntry(userId: number): Promise<Entry<T> | undefined> {

@@ -4,13 +4,13 @@ import { startTestGateway, type TestGateway } from './test-gateway';
 /** A gateway as production runs it: production mode and the default limits (not the tests' relaxed ones). */
 export const startProductionGateway = (): Promise<TestGateway> => startTestGateway({ env: 'production', limits: loadConfig({}).limits });
 
-/** POSTs one operation and returns status and body. */
+/** POSTs one operation (an object, or a body already encoded) and returns status and body. */
 export async function postOperation(gw: TestGateway, body: unknown, key?: string): Promise<{ status: number; body: any; ms: number }> {
   const started = performance.now();
   const response = await fetch(`${gw.url}/graphql`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json', ...(key ? { authorization: `Bearer ${key}` } : {}) },
-    body: JSON.stringify(body),
+    body: typeof body === 'string' ? body : JSON.stringify(body),
   });
   const text = await response.text();
   let parsed: unknown = text;

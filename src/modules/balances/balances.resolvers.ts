@@ -7,7 +7,7 @@ export const balanceResolvers: Resolvers = {
       const { value, fromCache } = await balanceCache.get(viewer.id, () => balanceSummaryFor(prisma, viewer.id));
       return { ...value, fromCache };
     },
-    balanceCacheMetrics: (_, __, { balanceCache }) => balanceCache.metrics(),
+    balanceCacheMetrics: (_, __, { viewer, balanceCache }) => balanceCache.metrics(viewer.id),
   },
   Mutation: {
     invalidateBalanceCache: async (_, __, { viewer, balanceCache }) => {
