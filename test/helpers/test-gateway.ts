@@ -56,6 +56,8 @@ export interface TestGatewayOptions {
   slowOperationMs?: number;
   /** Receives the gateway's log lines (silent otherwise). */
   logLines?: string[];
+  /** The bearer token /metrics requires (production serves /metrics only with one). */
+  metricsToken?: string;
   /** Interposes on the real cache store, e.g. to hold a write back and force a race. */
   wrapCacheStore?: (store: CacheStore) => CacheStore;
 }
@@ -80,6 +82,7 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
     limits: { ...defaults.limits, maxConcurrentPerClient: 1_000, ...options.limits },
     corsOrigins: options.corsOrigins ?? defaults.corsOrigins,
     slowOperationMs: options.slowOperationMs ?? defaults.slowOperationMs,
+    metricsToken: options.metricsToken,
   } as const;
   const { cache: balanceCache, store: cacheStore } = createBalanceCache(config, db.prisma, log, { wrapStore: options.wrapCacheStore, onEvent: (event) => metrics.cacheEvent(event) });
   metrics.watchPool(() => db.poolStats());
