@@ -3,13 +3,14 @@ import type { TestGateway } from './test-gateway';
 /** Latencies of a light query a well-behaved client sends, in ms. */
 export interface ProbeFigures {
   p50: number;
+  p95: number;
   max: number;
   count: number;
 }
 
 const figures = (samples: number[]): ProbeFigures => {
   const sorted = [...samples].sort((a, b) => a - b);
-  return { p50: sorted[Math.floor(sorted.length / 2)] ?? 0, max: sorted[sorted.length - 1] ?? 0, count: sorted.length };
+  return { p50: sorted[Math.floor(sorted.length / 2)] ?? 0, p95: sorted[Math.floor(sorted.length * 0.95)] ?? 0, max: sorted[sorted.length - 1] ?? 0, count: sorted.length };
 };
 
 async function probeOnce(gw: TestGateway, key: string): Promise<number> {

@@ -35,6 +35,16 @@ export type AddCircuitMemberInput = {
   username: Scalars['String']['input'];
 };
 
+/** Whose role `changeCircuitMemberRole` changes, in which circuit, to what. */
+export type ChangeCircuitMemberRoleInput = {
+  /** The circuit's global ID. */
+  circuitId: Scalars['ID']['input'];
+  /** The member's new role; OWNER hands the circuit over (the OWNER only). */
+  role: CircuitRole;
+  /** The username of the member. */
+  username: Scalars['String']['input'];
+};
+
 /** What a member may do in a circuit. */
 export type CircuitRole =
   /** May add members and push items. */
@@ -270,6 +280,14 @@ export type RecordItemEventInput = {
   source?: InputMaybe<Scalars['String']['input']>;
   /** What happened, e.g. `SHIPPED`. */
   type: Scalars['String']['input'];
+};
+
+/** Whom `removeCircuitMember` removes from which circuit. */
+export type RemoveCircuitMemberInput = {
+  /** The circuit's global ID. */
+  circuitId: Scalars['ID']['input'];
+  /** The username of the member to remove. */
+  username: Scalars['String']['input'];
 };
 
 /** Why a trading session ended. */
