@@ -1,5 +1,5 @@
 import type { TestGateway } from './helpers/test-gateway';
-import { postOperation, startProductionGateway } from './helpers/hostile';
+import { postOperation, productionGatewayWithProbe } from './helpers/hostile';
 import { probeDuring, stallBound } from './helpers/stall-probe';
 
 // One client's burst: with the default limits (4 running per user) its extra requests wait
@@ -9,9 +9,7 @@ let gw: TestGateway;
 let key: string;
 let probeKey: string;
 beforeAll(async () => {
-  gw = await startProductionGateway();
-  key = await gw.keyFor('alice');
-  probeKey = await gw.keyFor('burst-probe');
+  ({ gw, key, probeKey } = await productionGatewayWithProbe('burst-probe'));
 });
 afterAll(() => gw.close());
 

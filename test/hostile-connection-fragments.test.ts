@@ -1,5 +1,5 @@
 import type { TestGateway } from './helpers/test-gateway';
-import { fanOutFragments, postOperation, startProductionGateway } from './helpers/hostile';
+import { fanOutFragments, postOperation, productionGatewayWithProbe } from './helpers/hostile';
 import { probeDuring, stallBound } from './helpers/stall-probe';
 
 // Fragment fan-out inside a child connection: fragments on ItemEventConnection spreading each
@@ -10,9 +10,7 @@ let gw: TestGateway;
 let key: string;
 let probeKey: string;
 beforeAll(async () => {
-  gw = await startProductionGateway();
-  key = await gw.keyFor('alice');
-  probeKey = await gw.keyFor('connection-fanout-probe');
+  ({ gw, key, probeKey } = await productionGatewayWithProbe('connection-fanout-probe'));
 });
 afterAll(() => gw.close());
 

@@ -1,5 +1,5 @@
 import type { TestGateway } from './helpers/test-gateway';
-import { fanOutFragments, postOperation, startProductionGateway } from './helpers/hostile';
+import { fanOutFragments, postOperation, productionGatewayWithProbe } from './helpers/hostile';
 import { probeDuring, stallBound } from './helpers/stall-probe';
 
 // A document padded past 10 000 selection nodes (the ceiling at which the old cost library gave
@@ -9,9 +9,7 @@ let gw: TestGateway;
 let key: string;
 let probeKey: string;
 beforeAll(async () => {
-  gw = await startProductionGateway();
-  key = await gw.keyFor('alice');
-  probeKey = await gw.keyFor('padded-cost-probe');
+  ({ gw, key, probeKey } = await productionGatewayWithProbe('padded-cost-probe'));
 });
 afterAll(() => gw.close());
 

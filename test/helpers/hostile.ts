@@ -33,3 +33,9 @@ export function fanOutFragments(on: string, leaf: string, fanOut: number, levels
   }
   return fragments.join('\n');
 }
+
+/** A production gateway, a key for the seeded user alice, and a key for the probing client. */
+export async function productionGatewayWithProbe(probeUser: string): Promise<{ gw: TestGateway; key: string; probeKey: string }> {
+  const gw = await startProductionGateway();
+  return { gw, key: await gw.keyFor('alice'), probeKey: await gw.keyFor(probeUser) };
+}

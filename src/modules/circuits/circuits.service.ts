@@ -84,16 +84,30 @@ export async function addCircuitMember(
   }
 }
 
-/** Removes a member below the viewer's role, or the viewer themselves (not the OWNER). */
-export async function removeCircuitMember(prisma: PrismaClient, viewer: Viewer, circuitId: number, input: RemoveCircuitMemberInput): Promise<CircuitMember> {
-  const username = requiredText(input.username, 'input.username', 100);
+/**
+ * Runs a change of `username`'s membership under the circuit's row lock, so that changes to one
+ * circuit happen one at a time and each reads the roles as they are (NOT_FOUND for an outsider).
+ */
+async function changeMembership<T>(
+  prisma: PrismaClient,
+  viewer: Viewer,
+  circuitId: number,
+  username: string,
+  change: (tx: Tx, own: CircuitMember, target: CircuitMember) => Promise<T>,
+): Promise<T> {
   await viewerMembership(prisma, viewer, circuitId);
   return prisma.$transaction(async (tx) => {
     await lockCircuit(tx, circuitId);
-    // Read under the lock: a concurrent demotion or removal has either happened or waits.
     const own = await tx.circuitMember.findUnique({ where: { circuitId_userId: { circuitId, userId: viewer.id } } });
     if (!own) throw notFound('Circuit');
-    const target = await memberNamed(tx, circuitId, username);
+    return change(tx, own, await memberNamed(tx, circuitId, username));
+  }, TRANSACTION_OPTIONS);
+}
+
+/** Removes a member below the viewer's role, or the viewer themselves (not the OWNER). */
+export function removeCircuitMember(prisma: PrismaClient, viewer: Viewer, circuitId: number, input: RemoveCircuitMemberInput): Promise<CircuitMember> {
+  const username = requiredText(input.username, 'input.username', 100);
+  return changeMembership(prisma, viewer, circuitId, username, async (tx, own, target) => {
     if (target.userId === viewer.id) {
       if (own.role === 'OWNER') throw forbidden('The OWNER cannot leave; hand the circuit over first (changeCircuitMemberRole with role OWNER)');
     } else {
@@ -101,32 +115,27 @@ export async function removeCircuitMember(prisma: PrismaClient, viewer: Viewer, 
     }
     await tx.circuitMember.delete({ where: { circuitId_userId: { circuitId, userId: target.userId } } });
     return target;
-  }, TRANSACTION_OPTIONS);
+  });
 }
 
 /**
  * Changes a member's role within the hierarchy; role OWNER (from the OWNER only) hands the
  * circuit over: the member becomes OWNER and the former OWNER an ADMIN, in one transaction.
  */
-export async function changeCircuitMemberRole(prisma: PrismaClient, viewer: Viewer, circuitId: number, input: ChangeCircuitMemberRoleInput): Promise<CircuitMember> {
+export function changeCircuitMemberRole(prisma: PrismaClient, viewer: Viewer, circuitId: number, input: ChangeCircuitMemberRoleInput): Promise<CircuitMember> {
   const username = requiredText(input.username, 'input.username', 100);
-  await viewerMembership(prisma, viewer, circuitId);
-  return prisma.$transaction(async (tx) => {
-    await lockCircuit(tx, circuitId);
-    const own = await tx.circuitMember.findUnique({ where: { circuitId_userId: { circuitId, userId: viewer.id } } });
-    if (!own) throw notFound('Circuit');
-    const target = await memberNamed(tx, circuitId, username);
+  return changeMembership(prisma, viewer, circuitId, username, async (tx, own, target) => {
     if (target.userId === viewer.id) throw forbidden('Nobody may change their own role');
     if (input.role === 'OWNER') {
       if (own.role !== 'OWNER') throw forbidden('Only the OWNER may hand the circuit over');
       await tx.circuitMember.update({ where: { circuitId_userId: { circuitId, userId: viewer.id } }, data: { role: 'ADMIN' } });
       await tx.circuit.update({ where: { id: circuitId }, data: { ownerId: target.userId } });
     } else {
-      requireAbove(own.role, target.role, "change the role of members");
+      requireAbove(own.role, target.role, 'change the role of members');
       requireAbove(own.role, input.role, 'give roles');
     }
     return tx.circuitMember.update({ where: { circuitId_userId: { circuitId, userId: target.userId } }, data: { role: input.role } });
-  }, TRANSACTION_OPTIONS);
+  });
 }
 
 /** Shares an item the viewer may write with a circuit where they are more than a VIEWER. */
