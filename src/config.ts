@@ -112,7 +112,7 @@ export function loadConfig(env: Env = process.env): Config {
       maxConcurrentPerClient: read.integer('MAX_CONCURRENT_PER_CLIENT', 4, 1, 10_000),
       maxQueuedPerClient: read.integer('MAX_QUEUED_PER_CLIENT', 64, 0, 100_000),
       admissionQueueTimeoutMs: read.integer('ADMISSION_QUEUE_TIMEOUT_MS', 10_000, 1, 600_000),
-      maxConcurrentRequests: read.integer('MAX_CONCURRENT_REQUESTS', 32, 1, 100_000),
+      maxConcurrentRequests: read.integer('MAX_CONCURRENT_REQUESTS', 256, 1, 100_000),
       rateLimitWindowMs: read.integer('RATE_LIMIT_WINDOW_MS', 60_000, 1_000, 86_400_000),
       unknownKeyLookupsPerMinute: read.integer('UNKNOWN_KEY_LOOKUPS_PER_MINUTE', 20, 1, 1_000_000),
       maxApiKeysPerUser: read.integer('MAX_API_KEYS_PER_USER', 20, 1, 10_000),

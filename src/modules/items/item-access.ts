@@ -1,4 +1,4 @@
-import type { Prisma, PrismaClient } from '../../generated/prisma/client';
+import type { CircuitRole, Prisma, PrismaClient } from '../../generated/prisma/client';
 
 /** Items a user can see: stored by them, or pushed to a circuit they belong to. */
 export const visibleItems = (userId: number): Prisma.ItemWhereInput => ({
@@ -9,14 +9,8 @@ export const visibleItems = (userId: number): Prisma.ItemWhereInput => ({
   ],
 });
 
-/** Items a user can change: their own, or pushed to a circuit where they are more than a VIEWER. */
-export const writableItems = (userId: number): Prisma.ItemWhereInput => ({
-  OR: [
-    { ownerId: userId },
-    { sources: { some: { userId } } },
-    { circuits: { some: { circuit: { members: { some: { userId, role: { in: ['OWNER', 'ADMIN', 'MEMBER'] } } } } } } },
-  ],
-});
+/** The circuit roles that may change the circuit's items. */
+const WRITER_ROLES: CircuitRole[] = ['OWNER', 'ADMIN', 'MEMBER'];
 
 /** Of several items with one dfid (each owner has their own), the one a user means: their own, else the oldest. */
 export function preferredItem<T extends { id: number; ownerId: number }>(items: readonly T[], userId: number): T | undefined {
@@ -35,9 +29,19 @@ export function preferredItem<T extends { id: number; ownerId: number }>(items: 
  * alike: another user's hidden item must look exactly like a missing one).
  */
 export async function itemToWrite(prisma: PrismaClient, userId: number, dfid: string): Promise<{ id: number } | 'read-only' | null> {
-  const writable = await prisma.item.findMany({ where: { dfid, ...writableItems(userId) }, select: { id: true, ownerId: true } });
+  // One read of the visible rows, each with what makes it writable: a second query could see a
+  // row the first did not (a concurrent store of the same dfid) and call it read-only.
+  const visible = await prisma.item.findMany({
+    where: { dfid, ...visibleItems(userId) },
+    select: {
+      id: true,
+      ownerId: true,
+      sources: { where: { userId }, select: { id: true }, take: 1 },
+      circuits: { where: { circuit: { members: { some: { userId, role: { in: WRITER_ROLES } } } } }, select: { circuitId: true }, take: 1 },
+    },
+  });
+  const writable = visible.filter((item) => item.ownerId === userId || item.sources.length > 0 || item.circuits.length > 0);
   const item = preferredItem(writable, userId);
   if (item) return { id: item.id };
-  const visible = await prisma.item.count({ where: { dfid, ...visibleItems(userId) } });
-  return visible > 0 ? 'read-only' : null;
+  return visible.length > 0 ? 'read-only' : null;
 }
