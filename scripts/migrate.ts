@@ -25,8 +25,9 @@ async function migrateEmbedded(dataDir: string): Promise<string[]> {
   // PGlite cannot tell that a server has the folder open, so check our own lock file first (throws if held).
   const release = acquireDataDirLock(dataDir);
   try {
-    // PGlite is ESM-first and loads its Wasm with dynamic imports; import it lazily like the server does.
-    const { PGlite } = await import('@electric-sql/pglite');
+    // The CommonJS build, lazily, as the server loads it (src/db/database.ts says why).
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { PGlite } = require('@electric-sql/pglite') as typeof import('@electric-sql/pglite');
     const db = new PGlite(path.join(dataDir, 'pglite'));
     try {
       await db.waitReady;

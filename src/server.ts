@@ -118,8 +118,9 @@ export function createServer(deps: ServerDeps): GatewayServer {
   app.use(
     cors({
       origin: deps.config.corsOrigins.includes('*') ? true : [...deps.config.corsOrigins],
-      allowedHeaders: ['content-type', 'authorization', 'apollo-require-preflight', 'x-apollo-operation-name'],
-      exposedHeaders: ['retry-after', 'ratelimit-limit', 'ratelimit-remaining'],
+      // Apollo Client sends its name and version; x-request-id ties a browser's request to our logs.
+      allowedHeaders: ['content-type', 'authorization', 'apollo-require-preflight', 'x-apollo-operation-name', 'x-request-id', 'apollographql-client-name', 'apollographql-client-version'],
+      exposedHeaders: ['retry-after', 'ratelimit-limit', 'ratelimit-remaining', 'x-request-id'],
       maxAge: 600,
     }),
   );

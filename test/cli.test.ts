@@ -232,6 +232,31 @@ test(
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({ data: { viewer: { username: 'alice' } } });
 
+    // Retries and conflicts answer as on PostgreSQL: the embedded database's unique violations
+    // must reach the gateway as Prisma's P2002 (one copy of PGlite loaded, whatever the loader).
+    const gql = async (query: string, variables: Record<string, unknown> = {}) =>
+      (await fetch(`${url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${aliceKey}` },
+        body: JSON.stringify({ query, variables }),
+      }).then((answer) => answer.json())) as { data?: any; errors?: Array<{ message: string; extensions: { code: string } }> };
+    const CREATE_ACCOUNT = 'mutation { createExchangeAccount(input: { exchange: "paper", label: "cli-embedded" }) { id } }';
+    const account = await gql(CREATE_ACCOUNT);
+    expect(account.errors).toBeUndefined();
+    const again = await gql(CREATE_ACCOUNT);
+    expect(again.errors?.[0]?.extensions.code).toBe('CONFLICT');
+    const DEPOSIT = 'mutation($a: ID!) { deposit(input: { accountId: $a, asset: "USDT", amount: "10", reference: "cli-retry-1" }) { id amount } }';
+    const first = await gql(DEPOSIT, { a: account.data.createExchangeAccount.id });
+    const retried = await gql(DEPOSIT, { a: account.data.createExchangeAccount.id });
+    expect(first.errors).toBeUndefined();
+    expect(retried).toEqual(first);
+    const circuit = await gql('mutation { createCircuit(input: { name: "cli-embedded" }) { id } }');
+    const ADD = 'mutation($c: ID!) { addCircuitMember(input: { circuitId: $c, username: "bob", role: MEMBER }) { role } }';
+    expect((await gql(ADD, { c: circuit.data.createCircuit.id })).errors).toBeUndefined();
+    const twice = await gql(ADD, { c: circuit.data.createCircuit.id });
+    expect(twice.errors?.[0]?.extensions.code).toBe('CONFLICT');
+    expect(JSON.stringify(twice)).not.toMatch(/prisma|23505/i);
+
     const holder = Number(readFileSync(lockFile(), 'utf8'));
     expect(holder).not.toBe(process.pid);
     expect(() => process.kill(holder, 0)).not.toThrow(); // held by the running gateway

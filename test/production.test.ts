@@ -43,6 +43,22 @@ describe('production', () => {
     expect(denied.headers.get('access-control-allow-origin')).toBeNull();
   });
 
+  test("CORS lets Apollo Client's and the request id's headers through, and exposes x-request-id", async () => {
+    const preflight = await fetch(`${gw.url}/graphql`, {
+      method: 'OPTIONS',
+      headers: {
+        origin: 'https://app.example.com',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'authorization,content-type,x-request-id,apollographql-client-name,apollographql-client-version',
+      },
+    });
+    const allowed = (preflight.headers.get('access-control-allow-headers') ?? '').split(',').map((name) => name.trim());
+    expect(allowed).toEqual(expect.arrayContaining(['x-request-id', 'apollographql-client-name', 'apollographql-client-version']));
+    const response = await post(gw, '{ __typename }', { origin: 'https://app.example.com', 'x-request-id': 'browser-req-1' });
+    expect(response.headers.get('x-request-id')).toBe('browser-req-1');
+    expect(response.headers.get('access-control-expose-headers')).toMatch(/x-request-id/);
+  });
+
   test('no secret reaches the logs, even when a request fails unexpectedly', async () => {
     await gw.db.prisma.$executeRawUnsafe('ALTER TABLE "Item" RENAME TO "Item_hidden"');
     try {

@@ -84,8 +84,12 @@ async function openPostgres(url: string, options: DatabaseOptions): Promise<Data
 async function openEmbedded(dataDir: string, options: DatabaseOptions): Promise<Database> {
   const releaseLock = acquireDataDirLock(dataDir);
   try {
-    // PGlite is ESM-only; a dynamic import keeps the rest of the app CommonJS.
-    const { PGlite } = await import('@electric-sql/pglite');
+    // The CommonJS build, the one pglite-prisma-adapter requires: under tsx an `import()` loads
+    // the ESM build, a second copy whose errors fail the adapter's `instanceof` check, so unique
+    // violations arrived as raw 23505 instead of Prisma's P2002 (INTERNAL instead of CONFLICT).
+    // Required here, not imported at the top, so PostgreSQL deployments never load PGlite.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { PGlite } = require('@electric-sql/pglite') as typeof import('@electric-sql/pglite');
     const db = new PGlite(path.join(dataDir, 'pglite'));
     await db.waitReady;
     const prisma = clientFor(new PrismaPGlite(db));
