@@ -7,6 +7,8 @@ import { createLogger, type Logger } from './log';
 import { createBalanceCache } from './cache/create-balance-cache';
 import { configureLoaders } from './graphql/batch';
 import { createMetrics } from './observability/metrics';
+import { classifyDatabaseError } from './db/availability';
+import type { CacheStore } from './cache/cache-store';
 
 /** A start-up failure an operator can fix from its message alone (printed without a stack). */
 class StartupError extends Error {
@@ -90,17 +92,17 @@ async function main(): Promise<number> {
   let db: Database;
   let url = '';
   try {
-    db = await openDatabase({
+    db = await withNamedDatabaseFailure(config, () => openDatabase({
       url: config.databaseUrl,
       poolMax: config.databasePoolMax,
       statementTimeoutMs: config.databaseStatementTimeoutMs,
       connectTimeoutMs: config.databaseConnectTimeoutMs,
       dataDir: config.dataDir,
       log: (message) => log.info(message),
-    });
+    }));
     resources.add('database', () => db.close());
     if (!signalled) {
-      const applied = await db.migrate();
+      const applied = await withNamedDatabaseFailure(config, () => db.migrate());
       if (applied.length) log.info({ applied }, 'applied migrations');
     }
     if (!signalled && db.kind === 'pglite' && config.seedDemoData) {
@@ -110,6 +112,13 @@ async function main(): Promise<number> {
     if (!signalled) {
       const { cache: balanceCache, store: cacheStore } = createBalanceCache(config, db.prisma, log, { onEvent: (event) => metrics.cacheEvent(event) });
       resources.add('cache', () => cacheStore.close());
+      // The cache is optional (balances come from the database without it), but a configured
+      // Redis that does not answer is worth saying at once, not at the first request.
+      if (cacheStore.kind === 'redis' && !(await cacheReachable(cacheStore))) {
+        const warning = `REDIS_URL: Redis at ${addressOf(config.redisUrl!)} is not answering; the gateway starts without the shared cache (balances come from the database, and it retries Redis every second). Start Redis there or fix REDIS_URL.`;
+        log.warn({ redis: addressOf(config.redisUrl!) }, 'Redis unreachable at start-up');
+        process.stderr.write(`Warning: ${warning}\n`);
+      }
       metrics.watchPool(() => db.poolStats());
       const server = createServer({ config, db, balanceCache, cacheStore, log, metrics });
       await server.start();
@@ -134,6 +143,41 @@ async function main(): Promise<number> {
   }
   return finished;
 }
+
+/** host:port/path of a URL, never its user or password. */
+function addressOf(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return `${parsed.hostname}:${parsed.port || (parsed.protocol.startsWith('redis') ? '6379' : '5432')}${parsed.pathname.length > 1 ? parsed.pathname : ''}`;
+  } catch {
+    return '(unparseable URL)';
+  }
+}
+
+/** Runs a start-up step against the database; a database that cannot be reached is named, without a stack. */
+async function withNamedDatabaseFailure<T>(config: Config, step: () => Promise<T>): Promise<T> {
+  try {
+    return await step();
+  } catch (error) {
+    if (!config.databaseUrl || !classifyDatabaseError(error)) throw error;
+    const reason = firstCode(error);
+    throw new StartupError(
+      `DATABASE_URL: cannot reach PostgreSQL at ${addressOf(config.databaseUrl)}${reason ? ` (${reason})` : ''}. Start PostgreSQL there or fix DATABASE_URL; unset it to run on the embedded database.`,
+    );
+  }
+}
+
+/** The first error code along an error's causes (ECONNREFUSED, 3D000…), for a one-line message. */
+function firstCode(error: unknown): string | undefined {
+  for (let current = error as { code?: unknown; cause?: unknown; errors?: unknown[] } | undefined, depth = 0; current && depth < 6; depth++) {
+    if (typeof current.code === 'string') return current.code;
+    current = (current.cause ?? current.errors?.[0]) as typeof current;
+  }
+  return undefined;
+}
+
+/** Whether the cache store answers a read now. */
+const cacheReachable = (store: CacheStore) => store.getMany(['startup-probe']).then(() => true, () => false);
 
 /** Listens on the configured port and host; resolves with the base URL, rejects readably when it cannot. */
 function listen(server: http.Server, config: Pick<Config, 'port' | 'host'>): Promise<string> {

@@ -147,16 +147,23 @@ export function createServer(deps: ServerDeps): GatewayServer {
   if (deps.config.graphiqlEnabled ?? !production) {
     app.use(graphiqlRouter({ graphqlPath: '/graphql', demoQuery: DEMO_QUERY }));
   }
+  // Ready means the database answers; the cache is optional (reported, never a reason for 503).
+  const cacheState = () =>
+    deps.cacheStore.getMany(['ready-probe']).then(
+      () => ({ store: deps.cacheStore.kind, reachable: true }),
+      () => ({ store: deps.cacheStore.kind, reachable: false }),
+    );
   app.get('/ready', async (_req, res) => {
     if (admission.draining) {
       res.status(503).json({ status: 'draining', database: deps.db.kind });
       return;
     }
+    const cache = cacheState();
     try {
       await deps.db.ping();
-      res.json({ status: 'ready', database: deps.db.kind });
+      res.json({ status: 'ready', database: deps.db.kind, cache: await cache });
     } catch {
-      res.status(503).json({ status: 'unavailable', database: deps.db.kind });
+      res.status(503).json({ status: 'unavailable', database: deps.db.kind, cache: await cache });
     }
   });
 

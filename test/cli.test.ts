@@ -304,3 +304,44 @@ test(
   },
   SLOW,
 );
+
+/** A port on which nothing listens (bound, then released). */
+async function closedPort(): Promise<number> {
+  const probe = net.createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const port = (probe.address() as net.AddressInfo).port;
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
+}
+
+test(
+  'DATABASE_URL at a closed port: exit 1 with one line naming the setting and the address, no stack, no password',
+  async () => {
+    const port = await closedPort();
+    const exited = await startGateway({ PORT: '0', DATABASE_URL: `postgresql://postgres:hunter2@127.0.0.1:${port}/gateway` }).exited;
+    expect(exited.code).toBe(1);
+    expect(exited.stderr).toBe(
+      `DATABASE_URL: cannot reach PostgreSQL at 127.0.0.1:${port}/gateway (ECONNREFUSED). Start PostgreSQL there or fix DATABASE_URL; unset it to run on the embedded database.\n`,
+    );
+  },
+  SLOW,
+);
+
+test(
+  'REDIS_URL at a closed port: the gateway starts with a clear warning, and /ready reports the cache unreachable',
+  async () => {
+    const port = await closedPort();
+    const gateway = startGateway({ PORT: '0', REDIS_URL: `redis://127.0.0.1:${port}` });
+    try {
+      const [, url] = await waitForOutput(gateway, /GraphQL gateway ready at (http:\/\/\S+)\/graphql/);
+      expect(gateway.output().stderr).toContain(`Warning: REDIS_URL: Redis at 127.0.0.1:${port} is not answering`);
+      const ready = await fetch(`${url}/ready`);
+      expect(ready.status).toBe(200);
+      expect(await ready.json()).toEqual({ status: 'ready', database: 'pglite', cache: { store: 'redis', reachable: false } });
+    } finally {
+      gateway.child.kill('SIGTERM');
+      await gateway.exited;
+    }
+  },
+  SLOW,
+);

@@ -145,7 +145,7 @@ describe('development', () => {
   test('GET /ready answers 200 while the database answers', async () => {
     const r = await get(gw, '/ready');
     expect(r.status).toBe(200);
-    expect(r.json).toEqual({ status: 'ready', database: databaseKind });
+    expect(r.json).toEqual({ status: 'ready', database: databaseKind, cache: { store: 'memory', reachable: true } });
   });
 
   test.each(['/', '/graphql'])('a browser opening %s gets the Apollo Sandbox page', async (path) => {
@@ -295,7 +295,7 @@ describe('readiness when the database is gone', () => {
     await gw.db.close();
     const ready = await get(gw, '/ready');
     expect(ready.status).toBe(503);
-    expect(ready.json).toEqual({ status: 'unavailable', database: databaseKind });
+    expect(ready.json).toEqual({ status: 'unavailable', database: databaseKind, cache: { store: 'memory', reachable: true } });
     const health = await get(gw, '/health');
     expect(health.status).toBe(200);
   });
