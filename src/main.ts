@@ -2,6 +2,7 @@ import type http from 'node:http';
 import { loadConfig, ConfigError, type Config } from './config';
 import { openDatabase, type Database } from './db/database';
 import { seedDemoData } from './db/seed';
+import { issueDevelopmentKey } from './auth/development-key';
 import { createServer } from './server';
 import { createLogger, type Logger } from './log';
 import { createBalanceCache } from './cache/create-balance-cache';
@@ -91,6 +92,7 @@ async function main(): Promise<number> {
 
   let db: Database;
   let url = '';
+  let developmentKey: string | undefined;
   try {
     db = await withNamedDatabaseFailure(config, () => openDatabase({
       url: config.databaseUrl,
@@ -109,6 +111,10 @@ async function main(): Promise<number> {
       const summary = await seedDemoData(db.prisma, { log: (message) => log.info(message) });
       if (!summary.skipped) log.info({ summary }, 'seeded demo data');
     }
+    // Development on the embedded database: a key for the demo user, printed below and filled in
+    // GraphiQL, so the first query needs no second terminal and no restart. Never in production.
+    developmentKey =
+      !signalled && config.env === 'development' && db.kind === 'pglite' && config.seedDemoData ? await issueDevelopmentKey(db.prisma) : undefined;
     if (!signalled) {
       const { cache: balanceCache, store: cacheStore } = createBalanceCache(config, db.prisma, log, { onEvent: (event) => metrics.cacheEvent(event) });
       resources.add('cache', () => cacheStore.close());
@@ -120,7 +126,7 @@ async function main(): Promise<number> {
         process.stderr.write(`Warning: ${warning}\n`);
       }
       metrics.watchPool(() => db.poolStats());
-      const server = createServer({ config, db, balanceCache, cacheStore, log, metrics });
+      const server = createServer({ config, db, balanceCache, cacheStore, log, metrics, developmentKey });
       await server.start();
       resources.add('server', () => server.stop());
       url = await listen(server.httpServer, config);
@@ -138,7 +144,10 @@ async function main(): Promise<number> {
       `\n  GraphQL gateway ready at ${url}/graphql (Apollo Sandbox: ${url}/)\n` +
         (config.graphiqlEnabled === false ? '' : `  GraphiQL, served offline by the gateway: ${url}/graphiql\n`) +
         `  Database: ${db.kind === 'pglite' ? `embedded PGlite in ${config.dataDir}` : 'PostgreSQL'}\n` +
-        `  Get an API key: npm run apikey -- demo   (then send Authorization: Bearer <key>)\n\n`,
+        (developmentKey
+          ? `  API key of the demo user (issued for this run; GraphiQL has it filled in): ${developmentKey}\n` +
+            `  Try: curl -s ${url}/graphql -H 'authorization: Bearer ${developmentKey}' -H 'content-type: application/json' -d '{"query":"{ viewer { username } }"}'\n\n`
+          : `  Get an API key: npm run apikey -- demo   (then send Authorization: Bearer <key>)\n\n`),
     );
   }
   return finished;

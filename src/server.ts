@@ -3,7 +3,6 @@ import express from 'express';
 import { ApolloServer } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import type { Config } from './config';
 import type { Database } from './db/database';
@@ -29,7 +28,8 @@ import { createAuthenticator, type Authentication } from './auth/authenticate';
 import { bearerToken } from './auth/api-keys';
 import { sameSecret } from './auth/same-secret';
 import { persistedQueryGuard } from './http/persisted-query-guard';
-import { DEMO_QUERY, graphiqlRouter } from './http/graphiql';
+import { DEMO_QUERY, GRAPHIQL_PATH, graphiqlRouter } from './http/graphiql';
+import { landingPagePlugin } from './http/landing-page';
 import type { Logger } from './log';
 import type { BalanceSummaryCache } from './cache/balance-cache';
 import type { BalanceSummaryData } from './modules/balances/balance-summary';
@@ -44,6 +44,8 @@ export interface ServerDeps {
   readonly log: Logger;
   /** Served at /metrics when given. */
   readonly metrics?: GatewayMetrics;
+  /** The demo user's key npm start issued in development (GraphiQL's Authorization header starts with it). */
+  readonly developmentKey?: string;
 }
 
 export interface GatewayServer {
@@ -61,6 +63,7 @@ export interface GatewayServer {
 /** Builds the Apollo server and its HTTP app. It reads no environment and does not listen. */
 export function createServer(deps: ServerDeps): GatewayServer {
   const production = deps.config.env === 'production';
+  const graphiqlEnabled = deps.config.graphiqlEnabled ?? !production;
   const { limits } = deps.config;
   const app = express();
   const admission = createAdmission({
@@ -102,7 +105,7 @@ export function createServer(deps: ServerDeps): GatewayServer {
       // Closes the listener once stop() has let admitted requests finish (see stop below); what is
       // still open a second later is cut.
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: Math.min(1_000, Math.max(0, deps.config.shutdownGraceMs - 2_000)) }),
-      production ? ApolloServerPluginLandingPageDisabled() : ApolloServerPluginLandingPageLocalDefault({ embed: true }),
+      production ? ApolloServerPluginLandingPageDisabled() : landingPagePlugin({ graphqlPath: '/graphql', graphiqlPath: graphiqlEnabled ? GRAPHIQL_PATH : undefined }),
     ],
   });
   const contextDeps = {
@@ -144,8 +147,15 @@ export function createServer(deps: ServerDeps): GatewayServer {
   // GraphiQL, bundled from npm and served by the gateway itself (works offline), with its own CSP.
   // Like the Sandbox: not in production unless GRAPHIQL_ENABLED=true (and production has no
   // introspection, so there it runs operations without docs or completion).
-  if (deps.config.graphiqlEnabled ?? !production) {
-    app.use(graphiqlRouter({ graphqlPath: '/graphql', demoQuery: DEMO_QUERY }));
+  if (graphiqlEnabled) {
+    app.use(
+      graphiqlRouter({
+        graphqlPath: '/graphql',
+        demoQuery: DEMO_QUERY,
+        // Development on the embedded database: the key npm start issued, ready to run.
+        ...(deps.developmentKey ? { defaultHeaders: JSON.stringify({ Authorization: `Bearer ${deps.developmentKey}` }, null, 2) } : {}),
+      }),
+    );
   }
   // Ready means the database answers; the cache is optional (reported, never a reason for 503).
   const cacheState = () =>

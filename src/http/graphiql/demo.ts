@@ -4,8 +4,10 @@
  */
 export const DEMO_QUERY = `# GraphiQL, served by the gateway itself (works offline).
 #
-# 1. Get a key:  npm run apikey -- demo
-# 2. Paste it into the Headers tab below.
+# 1. The key: in development on the embedded database
+#    npm start prints one, already in the Headers tab.
+#    Elsewhere: npm run apikey -- demo
+# 2. Paste it into the Headers tab below (if not there).
 # 3. Run: the ▶ button or Ctrl-Enter.
 #    The docs are behind the book icon.
 query Demo {

@@ -47,8 +47,8 @@ function App() {
       <GraphiQL.Logo>{config.title}</GraphiQL.Logo>
       <GraphiQL.Footer>
         <div className="gateway-hint">
-          Headers: <code>{'{"Authorization": "Bearer <key>"}'}</code>; get a key with{' '}
-          <code>npm run apikey -- demo</code>.
+          Headers: <code>{'{"Authorization": "Bearer <key>"}'}</code>; <code>npm start</code> prints one in
+          development, or get one with <code>npm run apikey -- demo</code>.
         </div>
       </GraphiQL.Footer>
     </GraphiQL>
