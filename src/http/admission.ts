@@ -37,8 +37,10 @@ export function createAdmission(options: AdmissionOptions) {
   const queues = new Map<string, Waiter[]>();
   let queuedTotal = 0;
   const idleWaiters = new Set<() => void>();
+  /** Requests past the drain gate and not yet answered (still sending a body, queued or running). */
+  let admitted = 0;
 
-  const isIdle = () => runningTotal === 0 && queuedTotal === 0;
+  const isIdle = () => admitted === 0 && queuedTotal === 0;
 
   /** Hands free turns to waiting clients, one per client in turn. */
   const pump = () => {
@@ -79,7 +81,20 @@ export function createAdmission(options: AdmissionOptions) {
   };
 
   const drainGate: RequestHandler = (_req, res, next) => {
-    if (!draining) return next();
+    if (!draining) {
+      // Counted from here, so shutdown waits for a request still sending its body too.
+      admitted += 1;
+      let done = false;
+      const leave = () => {
+        if (done) return;
+        done = true;
+        admitted -= 1;
+        if (isIdle()) for (const wake of idleWaiters) wake();
+      };
+      res.on('finish', leave);
+      res.on('close', leave);
+      return next();
+    }
     res.setHeader('connection', 'close');
     sendHttpError(res, 503, 'SERVICE_UNAVAILABLE', 'The server is shutting down; retry on another instance', { retryAfterSeconds: 1 });
   };
