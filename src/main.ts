@@ -9,7 +9,7 @@ import { createBalanceCache } from './cache/create-balance-cache';
 import { configureLoaders } from './graphql/batch';
 import { createMetrics } from './observability/metrics';
 import { classifyDatabaseError } from './db/availability';
-import type { CacheStore } from './cache/cache-store';
+import { storeAnswers } from './cache/cache-store';
 
 /** A start-up failure an operator can fix from its message alone (printed without a stack). */
 class StartupError extends Error {
@@ -120,9 +120,10 @@ async function main(): Promise<number> {
       resources.add('cache', () => cacheStore.close());
       // The cache is optional (balances come from the database without it), but a configured
       // Redis that does not answer is worth saying at once, not at the first request.
-      if (cacheStore.kind === 'redis' && !(await cacheReachable(cacheStore))) {
-        const warning = `REDIS_URL: Redis at ${addressOf(config.redisUrl!)} is not answering; the gateway starts without the shared cache (balances come from the database, and it retries Redis every second). Start Redis there or fix REDIS_URL.`;
-        log.warn({ redis: addressOf(config.redisUrl!) }, 'Redis unreachable at start-up');
+      if (cacheStore.kind === 'redis' && !(await storeAnswers(cacheStore))) {
+        const redis = addressOf(config.redisUrl!);
+        const warning = `REDIS_URL: Redis at ${redis} is not answering; the gateway starts without the shared cache (balances come from the database, and it retries Redis every second). Start Redis there or fix REDIS_URL.`;
+        log.warn({ redis }, 'Redis unreachable at start-up');
         process.stderr.write(`Warning: ${warning}\n`);
       }
       metrics.watchPool(() => db.poolStats());
@@ -184,9 +185,6 @@ function firstCode(error: unknown): string | undefined {
   }
   return undefined;
 }
-
-/** Whether the cache store answers a read now. */
-const cacheReachable = (store: CacheStore) => store.getMany(['startup-probe']).then(() => true, () => false);
 
 /** Listens on the configured port and host; resolves with the base URL, rejects readably when it cannot. */
 function listen(server: http.Server, config: Pick<Config, 'port' | 'host'>): Promise<string> {

@@ -20,7 +20,7 @@ import { requestLimits } from './http/request-limits';
 import { graphqlResponseStatusPlugin } from './http/graphql-response-status';
 import { countRequestStatements, operationInfoPlugin, requestObserver, type RequestInfo } from './observability/request-observer';
 import type { GatewayMetrics } from './observability/metrics';
-import type { CacheStore } from './cache/cache-store';
+import { storeAnswers, type CacheStore } from './cache/cache-store';
 import { persistedQueryCache } from './cache/persisted-queries';
 import { createRateLimiter } from './http/rate-limit';
 import { createAdmission } from './http/admission';
@@ -158,11 +158,7 @@ export function createServer(deps: ServerDeps): GatewayServer {
     );
   }
   // Ready means the database answers; the cache is optional (reported, never a reason for 503).
-  const cacheState = () =>
-    deps.cacheStore.getMany(['ready-probe']).then(
-      () => ({ store: deps.cacheStore.kind, reachable: true }),
-      () => ({ store: deps.cacheStore.kind, reachable: false }),
-    );
+  const cacheState = async () => ({ store: deps.cacheStore.kind, reachable: await storeAnswers(deps.cacheStore) });
   app.get('/ready', async (_req, res) => {
     if (admission.draining) {
       res.status(503).json({ status: 'draining', database: deps.db.kind });

@@ -143,10 +143,6 @@ export function createAuthenticator(prisma: PrismaClient, options: KeyGuardOptio
   };
 
   /**
-   * Express middleware: sets `res.locals.authentication` and `res.locals.client` (the identity
-   * that limits and queues count against: the user, or the address without a key).
-   */
-  /**
    * A throttled refusal is answered after a short wait (a timer, no work), so a client guessing
    * keys gets at most one answer per connection every THROTTLED_ANSWER_DELAY_MS: its rate, and the
    * CPU its refusals cost, are bounded by its connections. At most MAX_HELD answers wait.
@@ -161,6 +157,10 @@ export function createAuthenticator(prisma: PrismaClient, options: KeyGuardOptio
     }, THROTTLED_ANSWER_DELAY_MS).unref();
   };
 
+  /**
+   * Express middleware: sets `res.locals.authentication` and `res.locals.client` (the identity
+   * that limits and queues count against: the user, or the address without a key).
+   */
   const middleware: RequestHandler = (req, res, next) => {
     const address = req.ip ?? req.socket.remoteAddress ?? 'unknown';
     // Runs before the body is parsed (a refused flood costs no parsing), so the request's

@@ -96,3 +96,6 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
     );
   });
 }
+
+/** Whether the store answers a read now (for start-up warnings and /ready; never throws). */
+export const storeAnswers = (store: CacheStore): Promise<boolean> => store.getMany(['reachability-probe']).then(() => true, () => false);

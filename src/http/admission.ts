@@ -40,7 +40,8 @@ export function createAdmission(options: AdmissionOptions) {
   /** Requests past the drain gate and not yet answered (still sending a body, queued or running). */
   let admitted = 0;
 
-  const isIdle = () => admitted === 0 && queuedTotal === 0;
+  // Queued and running requests all passed the drain gate: `admitted` covers them.
+  const isIdle = () => admitted === 0;
 
   /** Hands free turns to waiting clients, one per client in turn. */
   const pump = () => {
@@ -74,7 +75,6 @@ export function createAdmission(options: AdmissionOptions) {
       else running.set(client, left);
       runningTotal -= 1;
       pump();
-      if (isIdle()) for (const wake of idleWaiters) wake();
     };
     res.on('finish', release);
     res.on('close', release);
@@ -128,7 +128,6 @@ export function createAdmission(options: AdmissionOptions) {
       list!.splice(index, 1);
       if (list!.length === 0) queues.delete(client);
       queuedTotal -= 1;
-      if (isIdle()) for (const wake of idleWaiters) wake();
       return true;
     };
     const waiter: Waiter = {
