@@ -1,6 +1,6 @@
-// Child processes of the benchmark: the real gateway (src/main.ts) and the raw-SQL server, each
-// started as `node --import tsx <entry>` so that the child's pid is the node process that serves
-// (no tsx wrapper in between: its RSS is the server's).
+// Child processes of the benchmark: the real gateway as production runs it (`node dist/main.js`,
+// built by bench/run.ts first) and the raw-SQL server (`node --import tsx`), each spawned as node
+// itself so that the child's pid is the process that serves (its RSS is the server's).
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -77,9 +77,10 @@ async function waitForHealth(url: string, child: ChildProcess, output: () => str
   throw new Error(`no 200 on ${url}/health within ${timeoutMs} ms:\n${output()}`);
 }
 
-export async function startChild(name: string, entry: string, env: NodeJS.ProcessEnv, port: number): Promise<Child> {
+/** Spawns `node <nodeArgs>` and waits for its first 200 on /health. */
+export async function startChild(name: string, nodeArgs: string[], env: NodeJS.ProcessEnv, port: number): Promise<Child> {
   const started = performance.now();
-  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
+  const child = spawn(process.execPath, nodeArgs, {
     cwd: settings.repoDir,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -123,13 +124,14 @@ function stopChild(child: ChildProcess): Promise<void> {
   });
 }
 
+/** The gateway as production runs it: the compiled dist/main.js (bench/run.ts builds it first). */
 export const startGateway = (name: string, options: GatewayOptions) =>
-  startChild(name, 'src/main.ts', gatewayEnv(options), options.port);
+  startChild(name, [path.join('dist', 'main.js')], gatewayEnv(options), options.port);
 
 export const startRawServer = (databaseUrl: string, port: number) =>
   startChild(
     'raw',
-    path.join('bench', 'raw-server.ts'),
+    ['--import', 'tsx', path.join('bench', 'raw-server.ts')],
     { PATH: process.env.PATH, HOME: process.env.HOME, RAW_DATABASE_URL: databaseUrl, PORT: String(port) },
     port,
   );

@@ -4,6 +4,7 @@
 // Settings: bench/settings.ts (BENCH_DATABASE_URL, BENCH_SCALE, BENCH_DURATION_S, BENCH_ROUNDS, …).
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
+import { buildDist } from '../scripts/build';
 import { settings, databaseName } from './settings';
 import { dropDatabase, prepareBenchDatabase, prepareEmptyDatabase } from './data';
 import { benchOperations, INVALIDATE, type BenchOperation } from './operations';
@@ -65,6 +66,11 @@ async function main(): Promise<void> {
       `database ${databaseName(settings.databaseUrl)}, cache ${settings.redisUrl ? 'redis' : 'memory'}; ` +
       `${os.cpus().length} cores, load average ${loadBefore.map((value) => value.toFixed(2)).join(' ')}`,
   );
+
+  // 0. The gateway as production runs it (compiled JavaScript).
+  const buildStarted = performance.now();
+  buildDist(settings.repoDir);
+  progress(`built dist/ in ${Math.round(performance.now() - buildStarted)} ms (the gateway runs as node dist/main.js)`);
 
   // 1. Data.
   const data = await prepareBenchDatabase(settings.databaseUrl, settings.scale, { rebuild: settings.rebuild, log: progress });
@@ -221,7 +227,7 @@ async function main(): Promise<void> {
       startup: {
         ...startup,
         rssAfterLoadMb,
-        note: 'spawn (node --import tsx src/main.ts) → first 200 on /health; RSS = VmRSS after one authenticated nested-items request; medians',
+        note: 'spawn (node dist/main.js) → first 200 on /health; RSS = VmRSS after one authenticated nested-items request; medians',
       },
       run: {
         scale: data.scale,

@@ -2,7 +2,7 @@
 // database: spawn → first 200 on /health, then one authenticated request (a page of nested
 // items: empty on the empty database), then VmRSS of the node process. Spawns alternate between
 // the two databases; the median of each is reported. One spawn before them is discarded (it
-// warms tsx's transform cache and the page cache, which would otherwise favour the second).
+// warms the page cache and the database's buffers, which would otherwise favour the second).
 import { startGateway, rssMb } from './processes';
 import { dataOf } from './http';
 import { NESTED_ITEMS } from './operations';

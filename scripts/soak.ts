@@ -44,6 +44,7 @@ import { openDatabase } from '../src/db/database';
 import { seedDemoData } from '../src/db/seed';
 import { createApiKey } from '../src/auth/api-keys';
 import { parseGlobalId } from '../src/graphql/global-id';
+import { buildDist } from './build';
 import { collectGarbage, rssMiB, scrapeMetric, startGateway, type GatewayProcess } from './soak/gateways';
 import { dec, marketBuy, marketSell, noBookings, plus, show, UserModel, zero, type Bookings, type Dec, type Effect, type Mutation, type PositionModel } from './soak/model';
 
@@ -632,6 +633,8 @@ async function gcProbes(gateways: GatewayProcess[], durationMs: number) {
 async function main(): Promise<number> {
   const startedAtIso = new Date().toISOString();
   log(`duration ${settings.durationMs / 1000} s, ${settings.users} users × ${settings.workersPerUser} workers, database ${new URL(settings.databaseUrl).pathname.slice(1)}, redis ${settings.redisUrl}`);
+  buildDist(repoDir);
+  log('built dist/: the gateways run as node dist/main.js');
   await prepareDatabase();
   const gateways: GatewayProcess[] = [];
   // Ends a run that hangs: the workload is bounded, the checks take seconds.

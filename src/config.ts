@@ -16,8 +16,10 @@ export interface Config {
   /** Seed demo data into an empty embedded database on first start. */
   readonly seedDemoData: boolean;
   readonly shutdownGraceMs: number;
-  /** pino level of the JSON log on stdout. */
+  /** pino level of the log on stdout. */
   readonly logLevel: LogLevel;
+  /** `json` or `pretty` (LOG_FORMAT); unset: pretty in development on a terminal, JSON otherwise. */
+  readonly logFormat: LogFormat | undefined;
   /** Redis shared by every instance for the balance cache; in-process memory when absent. */
   readonly redisUrl: string | undefined;
   readonly balanceCacheTtlMs: number;
@@ -68,8 +70,10 @@ export interface Config {
 
 type Env = Record<string, string | undefined>;
 
+export const LOG_FORMATS = ['json', 'pretty'] as const;
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
+export type LogFormat = (typeof LOG_FORMATS)[number];
 
 /** Thrown with every problem found, one per line, so an operator fixes them all at once. */
 export class ConfigError extends Error {
@@ -93,6 +97,7 @@ export function loadConfig(env: Env = process.env): Config {
     seedDemoData: read.boolean('SEED_DEMO_DATA', true),
     shutdownGraceMs: read.integer('SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
     logLevel: read.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
+    logFormat: read.optionalOneOf('LOG_FORMAT', LOG_FORMATS),
     redisUrl: read.url('REDIS_URL', ['redis:', 'rediss:']),
     balanceCacheTtlMs: read.integer('BALANCE_CACHE_TTL_MS', 3_000, 1, 86_400_000),
     cacheNamespace: read.string('CACHE_NAMESPACE', '') || undefined,
@@ -188,6 +193,11 @@ class Reader {
   /** Like boolean(), but undefined when the variable is not set (the caller decides the default). */
   optionalBoolean(name: string): boolean | undefined {
     return this.raw(name) === undefined ? undefined : this.boolean(name, false);
+  }
+
+  /** Like oneOf(), but undefined when the variable is not set (the caller decides the default). */
+  optionalOneOf<T extends string>(name: string, allowed: readonly T[]): T | undefined {
+    return this.raw(name) === undefined ? undefined : this.oneOf(name, allowed, allowed[0] as T);
   }
 
   oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T): T {

@@ -51,7 +51,8 @@ class Resources {
  */
 async function main(): Promise<number> {
   const config = loadConfig();
-  const log = createLogger({ level: config.logLevel });
+  const logFormat = config.logFormat ?? (config.env === 'development' && process.stdout.isTTY ? 'pretty' : 'json');
+  const log = createLogger({ level: config.logLevel, format: logFormat });
   const metrics = createMetrics();
   configureLoaders({ onBatch: (size) => metrics.observeLoaderBatch(size) });
   if (config.benchNaiveLoaders) {

@@ -45,7 +45,7 @@ afterAll(async () => {
 /** The environment of a fresh machine: embedded database in our folder, nothing else configured. */
 function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, ...extra };
-  for (const name of ['DATABASE_URL', 'REDIS_URL', 'NODE_ENV', 'NODE_OPTIONS', 'PORT', 'HOST', 'LOG_LEVEL']) {
+  for (const name of ['DATABASE_URL', 'REDIS_URL', 'NODE_ENV', 'NODE_OPTIONS', 'PORT', 'HOST', 'LOG_LEVEL', 'LOG_FORMAT']) {
     if (!(name in extra)) delete env[name];
   }
   return env;
@@ -328,12 +328,14 @@ test(
 );
 
 test(
-  'REDIS_URL at a closed port: the gateway starts with a clear warning, and /ready reports the cache unreachable',
+  'REDIS_URL at a closed port: the gateway starts with a clear warning, and /ready reports the cache unreachable (log for a person: LOG_FORMAT=pretty)',
   async () => {
     const port = await closedPort();
-    const gateway = startGateway({ PORT: '0', REDIS_URL: `redis://127.0.0.1:${port}` });
+    const gateway = startGateway({ PORT: '0', REDIS_URL: `redis://127.0.0.1:${port}`, LOG_FORMAT: 'pretty' });
     try {
       const [, url] = await waitForOutput(gateway, /GraphQL gateway ready at (http:\/\/\S+)\/graphql/);
+      expect(gateway.output().stdout).toMatch(/^\[\d\d:\d\d:\d\d\.\d{3}\] INFO: gateway ready$/m);
+      expect(gateway.output().stdout).not.toMatch(/^\{"level"/m);
       expect(gateway.output().stderr).toContain(`Warning: REDIS_URL: Redis at 127.0.0.1:${port} is not answering`);
       const ready = await fetch(`${url}/ready`);
       expect(ready.status).toBe(200);
@@ -342,6 +344,45 @@ test(
       gateway.child.kill('SIGTERM');
       await gateway.exited;
     }
+  },
+  SLOW,
+);
+
+test(
+  'npm run build, then production on the compiled JavaScript: node dist/main.js serves, logs JSON, exits 0 on SIGTERM',
+  async () => {
+    const build = await npmRun('build');
+    expect(build.code).toBe(0);
+    expect(build.stdout).toMatch(/built dist\/ in \d+ ms/);
+    expect(existsSync(path.join(ROOT, 'dist', 'main.js'))).toBe(true);
+    expect(existsSync(path.join(ROOT, 'dist', 'generated', 'graphiql', 'graphiql.js'))).toBe(true);
+
+    // As `npm run start:prod` runs it: plain node, no TypeScript loader anywhere in the process.
+    const gateway = start(process.execPath, [path.join('dist', 'main.js')], cleanEnv({ HOST: '127.0.0.1', PORT: '0', NODE_ENV: 'production' }));
+    try {
+      const [, url] = await waitForOutput(gateway, /"url":"(http:\/\/[^"]+)\/graphql"/);
+      const response = await fetch(`${url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${aliceKey}` },
+        body: JSON.stringify({ query: '{ viewer { username } }' }),
+      });
+      expect(await response.json()).toEqual({ data: { viewer: { username: 'alice' } } });
+      const unknown = await fetch(`${url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${aliceKey}` },
+        body: JSON.stringify({ query: '{ viewer { nope } }' }),
+      }).then((answer) => answer.json() as Promise<{ errors: Array<{ message: string; extensions: Record<string, unknown> }> }>);
+      expect(unknown.errors[0]!.extensions.code).toBe('GRAPHQL_VALIDATION_FAILED');
+      expect(unknown.errors[0]!.message).not.toMatch(/Did you mean/); // production: no suggestions
+    } finally {
+      gateway.child.kill('SIGTERM');
+    }
+    const exited = await gateway.exited;
+    expect({ code: exited.code, signal: exited.signal }).toEqual({ code: 0, signal: null });
+    const lines = exited.stdout.trim().split('\n');
+    for (const line of lines) expect(() => JSON.parse(line)).not.toThrow(); // one JSON object per line
+    expect(lines.map((line) => JSON.parse(line).msg)).toContain('shutdown complete');
+    expect(exited.stderr).toBe('');
   },
   SLOW,
 );

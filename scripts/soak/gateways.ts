@@ -1,6 +1,6 @@
-// The soak's gateway processes: the real server (src/main.ts) as production runs it, started as
-// `node --import tsx src/main.ts` so that the child's pid is the node process that serves (no
-// tsx wrapper in between: /proc/<pid>/status is the server's own memory).
+// The soak's gateway processes: the real server as production runs it, `node dist/main.js`
+// (scripts/soak.ts builds it first), spawned as node itself so that the child's pid is the process
+// that serves (/proc/<pid>/status is the server's own memory).
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -47,7 +47,7 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayProc
   const port = await sparePort();
   // gc-on-signal: a full collection on SIGUSR2, so RSS can be read at comparable points.
   const gcHook = path.join(__dirname, 'gc-on-signal.cjs');
-  const child: ChildProcess = spawn(process.execPath, ['--expose-gc', '--require', gcHook, '--import', 'tsx', path.join('src', 'main.ts')], {
+  const child: ChildProcess = spawn(process.execPath, ['--expose-gc', '--require', gcHook, path.join('dist', 'main.js')], {
     cwd: options.repoDir,
     env: {
       PATH: process.env.PATH,
