@@ -955,14 +955,18 @@ describe('graceful shutdown of the real server under load', () => {
       child.once('exit', (code, signal) => resolve({ code, signal, at: now() })),
     );
     const blocker = usingPostgres ? new pg.Client({ connectionString: databaseUrl }) : null;
+    // Declared out here so that a failing assertion still stops the load and frees the sockets
+    // (otherwise the loaders loop on and Jest's worker cannot exit).
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 16 });
+    let stopLoad = false;
+    let releaseHeld: () => void = () => undefined;
     try {
       for (let attempt = 0; ; attempt++) {
         const up = await fetch(`${url}/health`).then((r) => r.status === 200, () => false);
         if (up) break;
-        if (attempt > 300 || child.exitCode !== null) throw new Error(`the server did not start:\n${output}`);
+        if (attempt > 1200 || child.exitCode !== null) throw new Error(`the server did not start:\n${output}`);
         await sleep(100);
       }
-      const agent = new http.Agent({ keepAlive: true, maxSockets: 16 });
       const light = `{ viewer { username } tradingSessions(first: 5) { totalCount edges { node { sessionKey totalTrades } } } }`;
       expect((await send(url, key, light, undefined, agent).done).status).toBe(200);
 
@@ -974,11 +978,9 @@ describe('graceful shutdown of the real server under load', () => {
       }
       const slow = Array.from({ length: 4 }, () => send(url, key, light, undefined, agent));
       // Held requests: admitted (100 Continue), their bodies still to come when the signal arrives.
-      let releaseHeld!: () => void;
       const held = new Promise<void>((resolve) => (releaseHeld = resolve));
       const holding = Array.from({ length: 3 }, () => send(url, key, light, held, agent));
       // And a steady load from six clients until well after the signal.
-      let stopLoad = false;
       const loadResults: Sent[] = [];
       const loaders = Array.from({ length: 6 }, async () => {
         while (!stopLoad) {
@@ -1013,7 +1015,6 @@ describe('graceful shutdown of the real server under load', () => {
       stopLoad = true;
       await Promise.all(loaders);
       const exit = await exited;
-      agent.destroy();
 
       // In flight at the signal: finished normally.
       expect([...slowDone, ...heldDone].map((r) => ({ status: r.status, error: r.error, admitted: r.admittedAt! < signalledAt }))).toEqual(
@@ -1051,10 +1052,13 @@ describe('graceful shutdown of the real server under load', () => {
           `${after.filter((r) => r.status === 503).length} answered 503 and ${after.filter(refused).length} refused after the signal\n`,
       );
     } finally {
+      stopLoad = true;
+      releaseHeld();
+      agent.destroy();
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
       await blocker?.end().catch(() => undefined);
       if (dbName) await admin(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`);
       if (dataDir) await rm(dataDir, { recursive: true, force: true });
     }
-  }, 90_000);
+  }, 240_000); // start-up (tsx, migration) takes most of it on a busy machine
 });
