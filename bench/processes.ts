@@ -5,6 +5,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { DIST_ENTRY } from '../scripts/build';
 import { settings } from './settings';
 
 export interface Child {
@@ -126,7 +127,7 @@ function stopChild(child: ChildProcess): Promise<void> {
 
 /** The gateway as production runs it: the compiled dist/main.js (bench/run.ts builds it first). */
 export const startGateway = (name: string, options: GatewayOptions) =>
-  startChild(name, [path.join('dist', 'main.js')], gatewayEnv(options), options.port);
+  startChild(name, [DIST_ENTRY], gatewayEnv(options), options.port);
 
 export const startRawServer = (databaseUrl: string, port: number) =>
   startChild(

@@ -9,8 +9,11 @@ import path from 'node:path';
 
 const ROOT = path.resolve(__dirname, '..');
 
-/** Rebuilds `<root>/dist`; returns the entry point production starts (`dist/main.js`). */
-export function buildDist(root = ROOT): string {
+/** What production starts, relative to the repository (`npm run start:prod`, the bench, the soak). */
+export const DIST_ENTRY = path.join('dist', 'main.js');
+
+/** Rebuilds `<root>/dist`. */
+export function buildDist(root = ROOT): void {
   const dist = path.join(root, 'dist');
   fs.rmSync(dist, { recursive: true, force: true });
   execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', path.join(root, 'tsconfig.build.json')], {
@@ -19,7 +22,6 @@ export function buildDist(root = ROOT): string {
   const graphiql = path.join(root, 'src', 'generated', 'graphiql');
   if (fs.existsSync(graphiql)) fs.cpSync(graphiql, path.join(dist, 'generated', 'graphiql'), { recursive: true });
   else process.stderr.write('note: no GraphiQL bundle to copy (run `npm run generate`); /graphiql will say so\n');
-  return path.join(dist, 'main.js');
 }
 
 if (require.main === module) {

@@ -5,6 +5,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
+import { DIST_ENTRY } from '../build';
 
 /** The token the soak's gateways require for /metrics (production serves it to operators only). */
 const OPERATOR_METRICS_TOKEN = 'soak-metrics-token';
@@ -47,7 +48,7 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayProc
   const port = await sparePort();
   // gc-on-signal: a full collection on SIGUSR2, so RSS can be read at comparable points.
   const gcHook = path.join(__dirname, 'gc-on-signal.cjs');
-  const child: ChildProcess = spawn(process.execPath, ['--expose-gc', '--require', gcHook, path.join('dist', 'main.js')], {
+  const child: ChildProcess = spawn(process.execPath, ['--expose-gc', '--require', gcHook, DIST_ENTRY], {
     cwd: options.repoDir,
     env: {
       PATH: process.env.PATH,
