@@ -1,12 +1,20 @@
 import { GraphQLError } from 'graphql';
 
-/** The error codes a client can rely on, in `errors[].extensions.code`. */
+/** The error codes a client can rely on, in `errors[].extensions.code` (the README lists them). */
 export const ErrorCode = {
   BAD_USER_INPUT: 'BAD_USER_INPUT',
   UNAUTHENTICATED: 'UNAUTHENTICATED',
   FORBIDDEN: 'FORBIDDEN',
   NOT_FOUND: 'NOT_FOUND',
   CONFLICT: 'CONFLICT',
+  /** The HTTP request itself is malformed (not JSON, too large, too many operations in a batch). */
+  BAD_REQUEST: 'BAD_REQUEST',
+  /** Over a rate limit or a queue bound; Retry-After says when to come back. */
+  RATE_LIMITED: 'RATE_LIMITED',
+  /** Registering automatic persisted queries is turned off. */
+  PERSISTED_QUERY_NOT_SUPPORTED: 'PERSISTED_QUERY_NOT_SUPPORTED',
+  /** Over a query limit (depth, cost, aliases, fragments); graphql-js uses the code for its own rules too. */
+  GRAPHQL_VALIDATION_FAILED: 'GRAPHQL_VALIDATION_FAILED',
   /** The database (or another dependency) cannot answer now; retrying later may work. */
   SERVICE_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
   /** The operation ran past its time limit and was cancelled. */

@@ -3,6 +3,8 @@ import type { PrismaClient } from '../generated/prisma/client';
 import { bearerToken, hashApiKey, isKeyShaped, viewerForKeyHash, type Viewer } from './api-keys';
 import { RecentSet } from './recent-set';
 import { sendHttpError } from '../http/http-error-body';
+import { ErrorCode } from '../errors';
+import { clientAddress, setClient } from '../http/client-identity';
 import { runCounting } from '../db/statement-counter';
 import type { RequestInfo } from '../observability/request-observer';
 
@@ -162,7 +164,7 @@ export function createAuthenticator(prisma: PrismaClient, options: KeyGuardOptio
    * that limits and queues count against: the user, or the address without a key).
    */
   const middleware: RequestHandler = (req, res, next) => {
-    const address = req.ip ?? req.socket.remoteAddress ?? 'unknown';
+    const address = clientAddress(req);
     // Runs before the body is parsed (a refused flood costs no parsing), so the request's
     // statement tally is entered here explicitly: the key lookup counts as the request's.
     const stats = (res.locals.requestInfo as RequestInfo | undefined)?.stats;
@@ -170,17 +172,17 @@ export function createAuthenticator(prisma: PrismaClient, options: KeyGuardOptio
     (stats ? runCounting(stats, run) : run()).then(
       (authentication) => {
         if (authentication.kind === 'throttled') {
-          refuseSlowly(() => sendHttpError(res, 429, 'RATE_LIMITED', 'Too many unknown API keys from this address; retry later', { retryAfterSeconds: authentication.retryAfterSeconds }));
+          refuseSlowly(() => sendHttpError(res, 429, ErrorCode.RATE_LIMITED, 'Too many unknown API keys from this address; retry later', { retryAfterSeconds: authentication.retryAfterSeconds }));
           return;
         }
         res.locals.authentication = authentication;
-        res.locals.client = authentication.kind === 'viewer' ? `user:${authentication.viewer.id}` : `ip:${address}`;
+        setClient(res, authentication.kind === 'viewer' ? authentication.viewer.id : null, address);
         next();
       },
       (error: unknown) => {
         // The context turns a database failure into SERVICE_UNAVAILABLE (503) as for any request.
         res.locals.authentication = { kind: 'failed', error } satisfies Authentication;
-        res.locals.client = `ip:${address}`;
+        setClient(res, null, address);
         next();
       },
     );

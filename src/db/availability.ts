@@ -1,4 +1,5 @@
 import { GraphQLError } from 'graphql';
+import { ErrorCode } from '../errors';
 
 /** Why a database call failed, when it is the database's state rather than a bug. */
 export type DatabaseFailure = 'unavailable' | 'timeout';
@@ -36,10 +37,10 @@ export function classifyDatabaseError(error: unknown): DatabaseFailure | null {
 export function databaseFailureError(failure: DatabaseFailure): GraphQLError {
   return failure === 'timeout'
     ? new GraphQLError('The operation took too long and was cancelled; try a smaller request', {
-        extensions: { code: 'TIMEOUT', http: { status: 503 } },
+        extensions: { code: ErrorCode.TIMEOUT, http: { status: 503 } },
       })
     : new GraphQLError('The database is unavailable; retry shortly', {
-        extensions: { code: 'SERVICE_UNAVAILABLE', http: { status: 503, headers: new Map([['retry-after', '2']]) } },
+        extensions: { code: ErrorCode.SERVICE_UNAVAILABLE, http: { status: 503, headers: new Map([['retry-after', '2']]) } },
       });
 }
 

@@ -1,6 +1,8 @@
 import { AsyncResource } from 'node:async_hooks';
 import type { RequestHandler, Response } from 'express';
 import { sendHttpError } from './http-error-body';
+import { ErrorCode } from '../errors';
+import { clientOf } from './client-identity';
 
 export interface AdmissionOptions {
   /** Requests of one client (a user, or an address without a key) running at once. */
@@ -96,11 +98,11 @@ export function createAdmission(options: AdmissionOptions) {
       return next();
     }
     res.setHeader('connection', 'close');
-    sendHttpError(res, 503, 'SERVICE_UNAVAILABLE', 'The server is shutting down; retry on another instance', { retryAfterSeconds: 1 });
+    sendHttpError(res, 503, ErrorCode.SERVICE_UNAVAILABLE, 'The server is shutting down; retry on another instance', { retryAfterSeconds: 1 });
   };
 
-  const queue: RequestHandler = (_req, res, next) => {
-    const client = String(res.locals.client ?? 'unknown');
+  const queue: RequestHandler = (req, res, next) => {
+    const client = clientOf(req, res);
     const mine = running.get(client) ?? 0;
     if (mine < options.maxConcurrentPerClient && runningTotal < options.maxConcurrent && queuedTotal === 0) {
       begin(client, res);
@@ -108,7 +110,7 @@ export function createAdmission(options: AdmissionOptions) {
     }
     const waiting = queues.get(client) ?? [];
     if (waiting.length >= options.maxQueuedPerClient) {
-      sendHttpError(res, 429, 'RATE_LIMITED', `Too many requests waiting: at most ${options.maxConcurrentPerClient} run and ${options.maxQueuedPerClient} wait per client`, {
+      sendHttpError(res, 429, ErrorCode.RATE_LIMITED, `Too many requests waiting: at most ${options.maxConcurrentPerClient} run and ${options.maxQueuedPerClient} wait per client`, {
         retryAfterSeconds: 1,
       });
       return;
@@ -136,7 +138,7 @@ export function createAdmission(options: AdmissionOptions) {
       refuse: () => {
         if (!remove()) return;
         res.off('close', abandon);
-        sendHttpError(res, 503, 'SERVICE_UNAVAILABLE', `The gateway is busy: the request waited ${options.queueTimeoutMs} ms for its turn`, { retryAfterSeconds: 1 });
+        sendHttpError(res, 503, ErrorCode.SERVICE_UNAVAILABLE, `The gateway is busy: the request waited ${options.queueTimeoutMs} ms for its turn`, { retryAfterSeconds: 1 });
       },
     };
     const abandon = () => {

@@ -1,18 +1,19 @@
 import type { GraphQLFormattedError } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
-import { hasKnownCode } from '../errors';
+import { ErrorCode, hasKnownCode } from '../errors';
 import type { Logger } from '../log';
 import { classifyDatabaseError, databaseFailureError, isRefusedValue } from '../db/availability';
 
 /** Codes whose messages describe the client's own request and are safe to show as they are. */
-const CLIENT_FACING_CODES = new Set([
+const CLIENT_FACING_CODES = new Set<string>([
+  // Apollo Server's own request errors.
   'GRAPHQL_PARSE_FAILED',
-  'GRAPHQL_VALIDATION_FAILED',
-  'BAD_USER_INPUT',
-  'BAD_REQUEST',
   'OPERATION_RESOLUTION_FAILURE',
   'PERSISTED_QUERY_NOT_FOUND',
-  'PERSISTED_QUERY_NOT_SUPPORTED',
+  ErrorCode.GRAPHQL_VALIDATION_FAILED,
+  ErrorCode.BAD_USER_INPUT,
+  ErrorCode.BAD_REQUEST,
+  ErrorCode.PERSISTED_QUERY_NOT_SUPPORTED,
 ]);
 
 /**
@@ -24,7 +25,7 @@ export function createErrorFormatter(options: { production: boolean; log: Logger
     // Apollo reports a persisted-query hash that does not match its query without a code;
     // it is the client's mistake, not ours.
     if (formatted.message === 'provided sha does not match query') {
-      return { message: formatted.message, extensions: { code: 'BAD_REQUEST' } };
+      return { message: formatted.message, extensions: { code: ErrorCode.BAD_REQUEST } };
     }
     const original = unwrapResolverError(error);
     const code = formatted.extensions?.code;
@@ -34,7 +35,7 @@ export function createErrorFormatter(options: { production: boolean; log: Logger
     // A value the database refuses to store (a number past its column's range, text it cannot
     // hold): the client's input, so BAD_USER_INPUT; the statement failed, so nothing was stored.
     if (isRefusedValue(original)) {
-      return { message: 'A value is out of range for what can be stored (amounts hold at most 18 digits before the point)', locations: formatted.locations, path: formatted.path, extensions: { code: 'BAD_USER_INPUT' } };
+      return { message: 'A value is out of range for what can be stored (amounts hold at most 18 digits before the point)', locations: formatted.locations, path: formatted.path, extensions: { code: ErrorCode.BAD_USER_INPUT } };
     }
     const failure = classifyDatabaseError(original);
     if (failure) {
@@ -48,7 +49,7 @@ export function createErrorFormatter(options: { production: boolean; log: Logger
       message: 'Internal server error',
       locations: formatted.locations,
       path: formatted.path,
-      extensions: { code: 'INTERNAL_SERVER_ERROR' },
+      extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR },
     };
   };
 }

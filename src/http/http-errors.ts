@@ -1,5 +1,7 @@
 import type { ErrorRequestHandler } from 'express';
 import type { Logger } from '../log';
+import { ErrorCode } from '../errors';
+import { sendHttpError } from './http-error-body';
 
 /** What body-parser (behind `express.json()`) attaches to the errors it raises. */
 interface HttpError extends Error {
@@ -36,10 +38,10 @@ export function createHttpErrorHandler(options: { log: Logger }): ErrorRequestHa
     if (Number.isInteger(status) && status >= 400 && status < 500) {
       const describe = error.type ? CLIENT_MESSAGES[error.type] : undefined;
       const message = describe ? describe(error) : error.expose && error.message ? error.message : 'Bad request.';
-      res.status(status).json({ errors: [{ message, extensions: { code: 'BAD_REQUEST' } }] });
+      sendHttpError(res, status, ErrorCode.BAD_REQUEST, message);
       return;
     }
     options.log.error({ err: error, method: req.method, path: req.path }, 'unexpected error in an HTTP request');
-    res.status(500).json({ errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
+    sendHttpError(res, 500, ErrorCode.INTERNAL_SERVER_ERROR, 'Internal server error');
   };
 }

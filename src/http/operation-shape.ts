@@ -16,7 +16,7 @@ import {
   type SelectionSetNode,
   type ValueNode,
 } from 'graphql';
-import { DEFAULT_PAGE_SIZE } from '../graphql/pagination';
+import { DEFAULT_PAGE_SIZE } from '../pagination';
 
 /**
  * Walks over an operation's selections that visit each fragment once, whatever the document's

@@ -1,6 +1,7 @@
 import type { RequestHandler } from 'express';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import { sendHttpError } from './http-error-body';
+import { ErrorCode } from '../errors';
 import type { Authentication } from '../auth/authenticate';
 
 /** True when an operation of the request sends a query text with a persisted-query hash (a registration). */
@@ -24,11 +25,11 @@ export function persistedQueryGuard(options: { perHour: number }): RequestHandle
     if (count === 0) return next();
     const authentication = res.locals.authentication as Authentication | undefined;
     if (authentication?.kind !== 'viewer') {
-      sendHttpError(res, 401, 'UNAUTHENTICATED', 'Registering a persisted query needs an API key: send Authorization: Bearer <api key>');
+      sendHttpError(res, 401, ErrorCode.UNAUTHENTICATED, 'Registering a persisted query needs an API key: send Authorization: Bearer <api key>');
       return;
     }
     if (options.perHour === 0) {
-      sendHttpError(res, 400, 'PERSISTED_QUERY_NOT_SUPPORTED', 'Registering persisted queries is turned off; send the query text without a hash');
+      sendHttpError(res, 400, ErrorCode.PERSISTED_QUERY_NOT_SUPPORTED, 'Registering persisted queries is turned off; send the query text without a hash');
       return;
     }
     try {
@@ -36,7 +37,7 @@ export function persistedQueryGuard(options: { perHour: number }): RequestHandle
       next();
     } catch (rejection) {
       if (!(rejection instanceof RateLimiterRes)) return next(rejection);
-      sendHttpError(res, 429, 'RATE_LIMITED', `At most ${options.perHour} persisted queries may be registered per hour`, {
+      sendHttpError(res, 429, ErrorCode.RATE_LIMITED, `At most ${options.perHour} persisted queries may be registered per hour`, {
         retryAfterSeconds: Math.max(1, Math.ceil(rejection.msBeforeNext / 1000)),
       });
     }

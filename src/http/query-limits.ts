@@ -1,4 +1,5 @@
 import { GraphQLError, type ValidationRule, type ValidationContext } from 'graphql';
+import { ErrorCode } from '../errors';
 import type { ApolloServerPlugin } from '@apollo/server';
 import { fragmentsByName, selectionCost, selectionShape } from './operation-shape';
 
@@ -13,7 +14,7 @@ export interface QueryLimits {
 /** An operation over a limit: 400 GRAPHQL_VALIDATION_FAILED, `extensions.limit` says which. */
 function limitError(limit: string, max: number, actual: number | undefined, message: string): GraphQLError {
   return new GraphQLError(message, {
-    extensions: { code: 'GRAPHQL_VALIDATION_FAILED', limit, max, ...(actual === undefined ? {} : { actual }), http: { status: 400 } },
+    extensions: { code: ErrorCode.GRAPHQL_VALIDATION_FAILED, limit, max, ...(actual === undefined ? {} : { actual }), http: { status: 400 } },
   });
 }
 

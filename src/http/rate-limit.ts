@@ -2,6 +2,8 @@ import type { RequestHandler } from 'express';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { createClient } from '@keyv/redis';
 import { sendHttpError } from './http-error-body';
+import { ErrorCode } from '../errors';
+import { clientOf } from './client-identity';
 import type { Logger } from '../log';
 
 export interface RateLimitOptions {
@@ -65,8 +67,7 @@ export function createRateLimiter(options: RateLimitOptions): RateLimiter {
         });
 
   const middleware: RequestHandler = async (req, res, next) => {
-    // Set by authentication: the user (whichever of their keys is used), or the address.
-    const who = String(res.locals.client ?? `ip:${req.ip ?? 'unknown'}`);
+    const who = clientOf(req, res);
     const operations = Array.isArray(req.body) ? Math.max(1, req.body.length) : 1;
     try {
       const state = await consume(who, operations);
@@ -79,7 +80,7 @@ export function createRateLimiter(options: RateLimitOptions): RateLimiter {
         return;
       }
       const retryAfter = Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
-      sendHttpError(res, 429, 'RATE_LIMITED', `Too many requests: at most ${options.points} operations per ${duration} s. Retry after ${retryAfter} s.`, {
+      sendHttpError(res, 429, ErrorCode.RATE_LIMITED, `Too many requests: at most ${options.points} operations per ${duration} s. Retry after ${retryAfter} s.`, {
         retryAfterSeconds: retryAfter,
       });
     }

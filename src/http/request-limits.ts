@@ -1,4 +1,6 @@
 import type { RequestHandler } from 'express';
+import { ErrorCode } from '../errors';
+import { sendHttpError } from './http-error-body';
 
 export interface RequestLimits {
   /** Characters in one operation's `query` text. */
@@ -8,7 +10,7 @@ export interface RequestLimits {
 }
 
 const reject = (res: Parameters<RequestHandler>[1], status: number, message: string, limit: string, max: number) =>
-  res.status(status).json({ errors: [{ message, extensions: { code: 'BAD_REQUEST', limit, max } }] });
+  sendHttpError(res, status, ErrorCode.BAD_REQUEST, message, { limit, max });
 
 /** Checks what can be checked before parsing: batch size and query length (400 BAD_REQUEST). */
 export function requestLimits(limits: RequestLimits): RequestHandler {
