@@ -4,24 +4,26 @@ import { bearerToken, viewerForApiKey, type Viewer } from './auth/api-keys';
 import type { Authentication } from './auth/authenticate';
 import { ErrorCode, unauthenticated } from './errors';
 import { classifyDatabaseError, databaseFailureError } from './db/availability';
-import { createCircuitLoaders } from './modules/circuits/circuits.loaders';
-import { createItemLoaders } from './modules/items/items.loaders';
-import { createUserLoaders } from './modules/users/users.loaders';
-import { createTradingLoaders } from './modules/trading/trading.loaders';
-import { createExchangeLoaders } from './modules/exchange/exchange.loaders';
-import type { BalanceSummaryCache } from './cache/balance-cache';
-import type { BalanceSummaryData } from './modules/balances/balance-summary';
+import { createLoaders, type Loaders } from './modules';
+import type { BalanceCache } from './modules/balances/balance-cache';
 import type { RequestInfo } from './observability/request-observer';
 
-/** What every resolver receives: who is asking, and loaders that live for this request only. */
-export interface Context {
+/**
+ * What every service receives: who is asking and the long-lived parts. Services take it
+ * whole, with ids already decoded from their global form by the resolver.
+ */
+export interface ServiceDeps {
   /** The authenticated viewer; reading it without credentials throws UNAUTHENTICATED. */
   readonly viewer: Viewer;
-  readonly viewerOrNull: Viewer | null;
   readonly prisma: PrismaClient;
-  readonly loaders: Loaders;
-  readonly balanceCache: BalanceSummaryCache<BalanceSummaryData>;
+  readonly balanceCache: BalanceCache;
   readonly settings: TradingSettings;
+}
+
+/** What every resolver receives: the service deps, and loaders that live for this request only. */
+export interface Context extends ServiceDeps {
+  readonly viewerOrNull: Viewer | null;
+  readonly loaders: Loaders;
   /** The HTTP request's id and statement tally (absent for in-process executeOperation). */
   readonly requestInfo?: RequestInfo;
 }
@@ -34,27 +36,13 @@ export interface TradingSettings {
   readonly maxApiKeysPerUser: number;
 }
 
-export type Loaders = ReturnType<typeof createLoaders>;
+export type { Loaders };
 
 /** The long-lived parts a context is built from (made once in main.ts). */
 export interface ContextDeps {
   readonly prisma: PrismaClient;
-  readonly balanceCache: BalanceSummaryCache<BalanceSummaryData>;
+  readonly balanceCache: BalanceCache;
   readonly settings: TradingSettings;
-}
-
-/**
- * Fresh loaders for every request: a loader that outlived its request would serve one
- * viewer's rows to another.
- */
-function createLoaders(prisma: PrismaClient, viewerId: () => number) {
-  return {
-    ...createUserLoaders(prisma, viewerId),
-    ...createItemLoaders(prisma, viewerId),
-    ...createCircuitLoaders(prisma, viewerId),
-    ...createTradingLoaders(prisma, viewerId),
-    ...createExchangeLoaders(prisma, viewerId),
-  };
 }
 
 /**
@@ -68,11 +56,12 @@ class RequestContext implements Context {
   constructor(
     readonly viewerOrNull: Viewer | null,
     readonly prisma: PrismaClient,
-    readonly balanceCache: BalanceSummaryCache<BalanceSummaryData>,
+    readonly balanceCache: BalanceCache,
     readonly settings: TradingSettings,
     readonly requestInfo?: RequestInfo,
   ) {
-    this.loaders = createLoaders(prisma, () => this.viewer.id);
+    // Fresh for every request: a loader that outlived its request would serve one viewer's rows to another.
+    this.loaders = createLoaders({ prisma, viewerId: () => this.viewer.id });
   }
 
   get viewer(): Viewer {

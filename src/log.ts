@@ -39,6 +39,7 @@ export function createLogger(
 
 function prettyStream(): DestinationStream {
   // Loaded only when asked for, so production (JSON) never loads it.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a lazy, synchronous load
   const pinoPretty = require('pino-pretty') as typeof import('pino-pretty');
   return pinoPretty({ sync: true, colorize: process.stdout.isTTY, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' });
 }

@@ -7,7 +7,7 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import type { Config } from './config';
 import type { Database } from './db/database';
 import { createContext, type Context } from './context';
-import { resolvers } from './resolvers';
+import { resolvers } from './modules';
 import { typeDefs } from './graphql/schema';
 import { requireViewerOnRootFields } from './auth/require-viewer';
 import { createErrorFormatter } from './http/error-format';
@@ -31,14 +31,13 @@ import { persistedQueryGuard } from './http/persisted-query-guard';
 import { DEMO_QUERY, GRAPHIQL_PATH, graphiqlRouter } from './http/graphiql';
 import { landingPagePlugin } from './http/landing-page';
 import type { Logger } from './log';
-import type { BalanceSummaryCache } from './cache/balance-cache';
-import type { BalanceSummaryData } from './modules/balances/balance-summary';
+import type { BalanceCache } from './modules/balances/balance-cache';
 
-/** The long-lived parts a server is built from; main.ts makes them, tests make their own. */
+/** The long-lived parts a server is built from (gateway.ts makes them). */
 export interface ServerDeps {
   readonly config: Pick<Config, 'env' | 'sessionStaleAfterMs' | 'exchangeFeeRate' | 'limits' | 'corsOrigins' | 'redisUrl' | 'slowOperationMs' | 'shutdownGraceMs' | 'graphiqlEnabled' | 'metricsToken'>;
   readonly db: Database;
-  readonly balanceCache: BalanceSummaryCache<BalanceSummaryData>;
+  readonly balanceCache: BalanceCache;
   /** Where automatic persisted queries are kept (the same store as the balance cache). */
   readonly cacheStore: CacheStore;
   readonly log: Logger;

@@ -1,5 +1,4 @@
 import type { GraphQLFieldResolver } from 'graphql';
-import type { Context } from '../context';
 import type { Resolvers } from '../generated/graphql';
 
 /**
@@ -9,12 +8,12 @@ import type { Resolvers } from '../generated/graphql';
 export function requireViewerOnRootFields(resolvers: Resolvers): Resolvers {
   const guarded: Record<string, unknown> = { ...resolvers };
   for (const rootType of ['Query', 'Mutation'] as const) {
-    const fields = resolvers[rootType] as Record<string, GraphQLFieldResolver<unknown, Context>> | undefined;
+    const fields = resolvers[rootType] as Record<string, GraphQLFieldResolver<unknown, { viewer: unknown }>> | undefined;
     if (!fields) continue;
     guarded[rootType] = Object.fromEntries(
       Object.entries(fields).map(([name, resolve]) => [
         name,
-        (parent: unknown, args: Record<string, unknown>, context: Context, info: Parameters<typeof resolve>[3]) => {
+        (parent: unknown, args: Record<string, unknown>, context: { viewer: unknown }, info: Parameters<typeof resolve>[3]) => {
           void context.viewer; // throws UNAUTHENTICATED for an anonymous request
           return resolve(parent, args, context, info);
         },

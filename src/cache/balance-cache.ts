@@ -2,7 +2,7 @@ import type { CacheStore } from './cache-store';
 import { cacheKeys } from './keys';
 
 /**
- * Where a user's balance version lives: the database (see create-balance-cache.ts). Every
+ * Where a user's balance version lives: the database (see modules/balances/balance-cache.ts). Every
  * mutation that changes the user's balances replaces it after committing and before answering.
  */
 export interface BalanceVersions {

@@ -1,24 +1,25 @@
 import { createHash } from 'node:crypto';
 import type { Config } from '../config';
 import type { Logger } from '../log';
-import type { PrismaClient } from '../generated/prisma/client';
-import type { BalanceSummaryData } from '../modules/balances/balance-summary';
 import { BalanceSummaryCache, type BalanceCacheOptions, type BalanceVersions } from './balance-cache';
 import { createCacheStore, type CacheStore } from './cache-store';
 
-export interface CreateBalanceCacheOptions {
+export interface CreateVersionedCacheOptions {
   /** Lets tests interpose on the real store (to hold a write back and force a race). */
   wrapStore?: (store: CacheStore) => CacheStore;
   onEvent?: BalanceCacheOptions['onEvent'];
 }
 
-/** The balance cache as configured: Redis-backed when REDIS_URL is set, bounded memory otherwise. */
-export function createBalanceCache(
+/**
+ * A per-user cache of `T` as configured: Redis-backed when REDIS_URL is set, bounded memory
+ * otherwise; an entry is served only under its user's current version (`versions`).
+ */
+export function createVersionedCache<T>(
   config: Pick<Config, 'redisUrl' | 'balanceCacheTtlMs' | 'balanceCacheMaxEntries' | 'cacheTimeoutMs' | 'databaseUrl' | 'dataDir' | 'cacheNamespace'>,
-  prisma: PrismaClient,
+  versions: BalanceVersions,
   log: Logger,
-  options: CreateBalanceCacheOptions = {},
-): { cache: BalanceSummaryCache<BalanceSummaryData>; store: CacheStore } {
+  options: CreateVersionedCacheOptions = {},
+): { cache: BalanceSummaryCache<T>; store: CacheStore } {
   const created = createCacheStore({
     namespace: cacheNamespaceFor(config),
     redisUrl: config.redisUrl,
@@ -26,25 +27,12 @@ export function createBalanceCache(
     opTimeoutMs: config.cacheTimeoutMs,
   });
   const store = options.wrapStore ? options.wrapStore(created) : created;
-  const cache = new BalanceSummaryCache<BalanceSummaryData>(store, balanceVersionsIn(prisma), {
+  const cache = new BalanceSummaryCache<T>(store, versions, {
     ttlMs: config.balanceCacheTtlMs,
     log: (message, error) => (error ? log.warn({ err: error }, message) : log.info(message)),
     onEvent: options.onEvent,
   });
   return { cache, store };
-}
-
-/** Balance versions in the User row: as available and as current as the balances themselves. */
-export function balanceVersionsIn(prisma: PrismaClient): BalanceVersions {
-  return {
-    async current(userId) {
-      const user = await prisma.user.findUnique({ where: { id: userId }, select: { balanceVersion: true } });
-      return user?.balanceVersion ?? 'no-such-user';
-    },
-    async replace(userId) {
-      await prisma.$executeRaw`UPDATE "User" SET "balanceVersion" = gen_random_uuid() WHERE "id" = ${userId}`;
-    },
-  };
 }
 
 /**

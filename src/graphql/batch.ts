@@ -1,6 +1,4 @@
 import DataLoader from 'dataloader';
-import type { ParentPage } from '../db/pages-per-parent';
-import type { Page } from './pagination';
 
 // DataLoader's contract: one result per key, in key order. These helpers build batch functions
 // that honour it from one query's rows, so a loader can never answer with a shorter array.
@@ -16,7 +14,8 @@ export function configureLoaders(options: Partial<typeof settings>): void {
   Object.assign(settings, options);
 }
 
-function newLoader<K, V>(batchFn: (keys: readonly K[]) => Promise<V[]>): DataLoader<K, V> {
+/** A DataLoader that follows the process-wide settings (batching on or off, batch sizes observed). */
+export function newLoader<K, V>(batchFn: (keys: readonly K[]) => Promise<V[]>): DataLoader<K, V> {
   return new DataLoader<K, V>(
     (keys) => {
       settings.onBatch(keys.length);
@@ -50,45 +49,13 @@ export function loaderOfMany<K, V>(
   });
 }
 
-/** Loaders of one page of a child list per parent, one loader per distinct paging arguments. */
-export interface PagedLoader<Row, Args extends Page = Page> {
-  (page: Args): DataLoader<number, ParentPage<Row>>;
-  /** Forgets every page read so far (after a write, so later reads see it). */
-  clearAll(): void;
-}
-
 /**
- * Loaders of one page of a child list per parent id. Fields with the same paging arguments
- * share one loader, so all parents of a level are read in one statement.
+ * Empties one loader's cache (a DataLoader, or anything with `clearAll`, such as a paged loader).
+ * A mutation's writes are followed by this for every loader the request made, so the fields of
+ * its result (and later mutations of the same operation) read the data as it is now.
  */
-export function pagedLoader<Row, Args extends Page = Page>(
-  fetch: (parentIds: readonly number[], page: Args) => Promise<Map<number, ParentPage<Row>>>,
-): PagedLoader<Row, Args> {
-  const loaders = new Map<string, DataLoader<number, ParentPage<Row>>>();
-  const loaderFor = (page: Args) => {
-    const argsKey = JSON.stringify(page);
-    let loader = loaders.get(argsKey);
-    if (!loader) {
-      loader = newLoader(async (parentIds: readonly number[]) => {
-        const pages = await fetch(parentIds, page);
-        return parentIds.map((id) => pages.get(id) ?? { rows: [], keys: [], totalCount: 0 });
-      });
-      loaders.set(argsKey, loader);
-    }
-    return loader;
-  };
-  return Object.assign(loaderFor, { clearAll: () => loaders.clear() });
-}
-
-/**
- * Empties every cache of a request's loaders. A mutation calls it after its write: the fields
- * of its result (and of the mutations after it in the same operation) must read the data as it
- * is now, not as an earlier field of the operation loaded it.
- */
-export function clearLoaders(loaders: object): void {
-  for (const loader of Object.values(loaders)) {
-    if (loader instanceof DataLoader || (typeof loader === 'function' && typeof loader.clearAll === 'function')) {
-      loader.clearAll();
-    }
+export function clearLoader(loader: unknown): void {
+  if (loader instanceof DataLoader || (typeof loader === 'function' && typeof (loader as { clearAll?: unknown }).clearAll === 'function')) {
+    (loader as { clearAll(): void }).clearAll();
   }
 }

@@ -33,3 +33,8 @@ export function idOfType(globalId: string, type: string, field: string): number 
   if (!parsed || parsed.type !== type) throw badUserInput(`${field}: expected the ID of a ${type}`, field);
   return parsed.id;
 }
+
+/** `idOfType` for an optional argument: null when it is absent. */
+export function optionalIdOfType(globalId: string | null | undefined, type: string, field: string): number | null {
+  return globalId ? idOfType(globalId, type, field) : null;
+}

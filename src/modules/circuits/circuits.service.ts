@@ -1,27 +1,31 @@
 import type { Circuit, CircuitMember, CircuitRole, Prisma, PrismaClient } from '../../generated/prisma/client';
 import type { Viewer } from '../../auth/api-keys';
+import type { ServiceDeps } from '../../context';
 import { badUserInput, conflict, forbidden, notFound } from '../../errors';
 import { isUniqueViolation, TRANSACTION_OPTIONS } from '../../db/prisma-errors';
-import { toConnection, type Connection, type Page } from '../../graphql/pagination';
+import { afterCursorWhere, byId, keyOfRow, parsePage, prismaOrderBy, toConnection, type Connection, type PageArgs } from '../../pagination';
 import { optionalText, requiredText } from '../../graphql/validate';
 import type { AddCircuitMemberInput, ChangeCircuitMemberRoleInput, CreateCircuitInput, PushItemToCircuitInput, RemoveCircuitMemberInput } from '../../generated/graphql';
 
 type Tx = Prisma.TransactionClient;
-import { itemToWrite, visibleItems } from '../items/item-access';
+import { itemToWrite } from '../items/item-access';
+
+const CIRCUITS_ORDER = byId('desc');
 
 /** The circuits the viewer belongs to, newest first. */
-export async function listCircuits(prisma: PrismaClient, viewer: Viewer, page: Page): Promise<Connection<Circuit>> {
+export async function listCircuits({ prisma, viewer }: ServiceDeps, args: PageArgs): Promise<Connection<Circuit>> {
+  const page = parsePage(args, CIRCUITS_ORDER);
   const where = { members: { some: { userId: viewer.id } } };
   const rows = await prisma.circuit.findMany({
-    where: page.after ? { ...where, id: { lt: Number(page.after[0]) } } : where,
-    orderBy: { id: 'desc' },
+    where: { AND: [where, afterCursorWhere(CIRCUITS_ORDER, page.after)] },
+    orderBy: prismaOrderBy(CIRCUITS_ORDER),
     take: page.first + 1,
   });
-  return toConnection(rows, page, (circuit) => [circuit.id], () => prisma.circuit.count({ where }));
+  return toConnection(rows, page, keyOfRow(CIRCUITS_ORDER), () => prisma.circuit.count({ where }));
 }
 
 /** Creates a circuit with the viewer as its OWNER. */
-export function createCircuit(prisma: PrismaClient, viewer: Viewer, input: CreateCircuitInput): Promise<Circuit> {
+export function createCircuit({ prisma, viewer }: ServiceDeps, input: CreateCircuitInput): Promise<Circuit> {
   return prisma.circuit.create({
     data: {
       name: requiredText(input.name, 'input.name', 200),
@@ -64,8 +68,7 @@ function requireAbove(viewerRole: CircuitRole, targetRole: CircuitRole, action: 
 
 /** Adds a member with a role below the viewer's own; nobody may add a second OWNER. */
 export async function addCircuitMember(
-  prisma: PrismaClient,
-  viewer: Viewer,
+  { prisma, viewer }: ServiceDeps,
   circuitId: number,
   input: AddCircuitMemberInput,
 ): Promise<CircuitMember> {
@@ -105,7 +108,7 @@ async function changeMembership<T>(
 }
 
 /** Removes a member below the viewer's role, or the viewer themselves (not the OWNER). */
-export function removeCircuitMember(prisma: PrismaClient, viewer: Viewer, circuitId: number, input: RemoveCircuitMemberInput): Promise<CircuitMember> {
+export function removeCircuitMember({ prisma, viewer }: ServiceDeps, circuitId: number, input: RemoveCircuitMemberInput): Promise<CircuitMember> {
   const username = requiredText(input.username, 'input.username', 100);
   return changeMembership(prisma, viewer, circuitId, username, async (tx, own, target) => {
     if (target.userId === viewer.id) {
@@ -122,7 +125,7 @@ export function removeCircuitMember(prisma: PrismaClient, viewer: Viewer, circui
  * Changes a member's role within the hierarchy; role OWNER (from the OWNER only) hands the
  * circuit over: the member becomes OWNER and the former OWNER an ADMIN, in one transaction.
  */
-export function changeCircuitMemberRole(prisma: PrismaClient, viewer: Viewer, circuitId: number, input: ChangeCircuitMemberRoleInput): Promise<CircuitMember> {
+export function changeCircuitMemberRole({ prisma, viewer }: ServiceDeps, circuitId: number, input: ChangeCircuitMemberRoleInput): Promise<CircuitMember> {
   const username = requiredText(input.username, 'input.username', 100);
   return changeMembership(prisma, viewer, circuitId, username, async (tx, own, target) => {
     if (target.userId === viewer.id) throw forbidden('Nobody may change their own role');
@@ -140,8 +143,7 @@ export function changeCircuitMemberRole(prisma: PrismaClient, viewer: Viewer, ci
 
 /** Shares an item the viewer may write with a circuit where they are more than a VIEWER. */
 export async function pushItemToCircuit(
-  prisma: PrismaClient,
-  viewer: Viewer,
+  { prisma, viewer }: ServiceDeps,
   circuitId: number,
   input: PushItemToCircuitInput,
 ): Promise<Circuit> {

@@ -1,20 +1,18 @@
 import type { ExchangeAccount, LedgerEntry } from '../../generated/prisma/client';
-import type { Context } from '../../context';
+import type { ServiceDeps } from '../../context';
 import { badUserInput, conflict, notFound } from '../../errors';
 import { isUniqueViolation } from '../../db/prisma-errors';
 import { decimalInput, optionalText, requiredText } from '../../graphql/validate';
 import type { CreateExchangeAccountInput, DepositInput } from '../../generated/graphql';
 import { ASSET_PATTERN } from './ledger';
 
-type Deps = Pick<Context, 'prisma' | 'viewer' | 'balanceCache'>;
-
 /** The viewer's accounts, oldest first (a user has few: a plain list). */
-export function listAccounts({ prisma, viewer }: Deps): Promise<ExchangeAccount[]> {
+export function listAccounts({ prisma, viewer }: ServiceDeps): Promise<ExchangeAccount[]> {
   return prisma.exchangeAccount.findMany({ where: { userId: viewer.id }, orderBy: { id: 'asc' } });
 }
 
 /** Opens an account; the balance summary lists accounts, so it is invalidated. */
-export async function createExchangeAccount({ prisma, viewer, balanceCache }: Deps, input: CreateExchangeAccountInput): Promise<ExchangeAccount> {
+export async function createExchangeAccount({ prisma, viewer, balanceCache }: ServiceDeps, input: CreateExchangeAccountInput): Promise<ExchangeAccount> {
   const exchange = requiredText(input.exchange, 'input.exchange', 32).toLowerCase();
   if (!/^[a-z0-9][a-z0-9-]*$/.test(exchange)) throw badUserInput('input.exchange: letters, digits and dashes only', 'input.exchange');
   const label = requiredText(input.label, 'input.label', 64);
@@ -33,7 +31,7 @@ export async function createExchangeAccount({ prisma, viewer, balanceCache }: De
  * Either answer invalidates the viewer's balance summary: a retry can be answered while the
  * first request, already committed, has not invalidated yet.
  */
-export async function deposit({ prisma, viewer, balanceCache }: Deps, accountId: number, input: DepositInput): Promise<LedgerEntry> {
+export async function deposit({ prisma, viewer, balanceCache }: ServiceDeps, accountId: number, input: DepositInput): Promise<LedgerEntry> {
   const asset = requiredText(input.asset, 'input.asset', 15);
   if (!ASSET_PATTERN.test(asset)) throw badUserInput('input.asset: expected an asset code in capitals, e.g. USDT', 'input.asset');
   const amount = decimalInput(input.amount, 'input.amount', { greaterThan: 0 });

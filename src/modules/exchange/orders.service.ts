@@ -1,15 +1,14 @@
 import { GraphQLError } from 'graphql';
 import { Prisma, type Order, type Position } from '../../generated/prisma/client';
-import type { Context } from '../../context';
+import type { ServiceDeps } from '../../context';
 import { badUserInput, conflict, ErrorCode, notFound } from '../../errors';
 import { isUniqueViolation, TRANSACTION_OPTIONS } from '../../db/prisma-errors';
-import { idOfType, toGlobalId } from '../../graphql/global-id';
+import { toGlobalId } from '../../graphql/global-id';
 import { decimalInput, optionalText } from '../../graphql/validate';
 import type { CreateOrderInput } from '../../generated/graphql';
 import { checkSymbol, lockOwnAccount, lockOwnOrder, money, quoteAssetOf, requireFunds } from './ledger';
 import { cancelOpenOrdersOf, realizedPnlOf } from './positions.service';
 
-type Deps = Pick<Context, 'prisma' | 'viewer' | 'balanceCache' | 'settings'>;
 type Tx = Prisma.TransactionClient;
 
 interface Fill {
@@ -29,10 +28,8 @@ interface Fill {
  * first order. The account's row lock makes its balance checks and bookings one at a time (see
  * ledger.ts), and the fill's ledger entries carry the order's id.
  */
-export async function createOrder(deps: Deps, input: CreateOrderInput): Promise<Order> {
+export async function createOrder(deps: ServiceDeps, accountId: number, positionId: number | null, input: CreateOrderInput): Promise<Order> {
   const { prisma, viewer } = deps;
-  const accountId = idOfType(input.accountId, 'ExchangeAccount', 'input.accountId');
-  const positionId = input.positionId ? idOfType(input.positionId, 'Position', 'input.positionId') : null;
   if (input.type !== 'MARKET' && input.type !== 'LIMIT') {
     throw badUserInput('input.type: MARKET or LIMIT (protective orders come from setPositionProtection)', 'input.type');
   }
@@ -189,7 +186,7 @@ async function reduce(tx: Tx, position: Position, fill: Fill): Promise<Filled> {
 }
 
 /** Cancels a NEW order of the viewer's; anything else is a CONFLICT. Releases what it locked. */
-export async function cancelOrder(deps: Deps, orderId: number): Promise<Order> {
+export async function cancelOrder(deps: ServiceDeps, orderId: number): Promise<Order> {
   const { prisma, viewer } = deps;
   const order = await prisma.$transaction(async (tx) => {
     const current = await lockOwnOrder(tx, orderId, viewer.id);

@@ -1,24 +1,24 @@
 import { Prisma, type Position, type PositionStatus } from '../../generated/prisma/client';
-import type { Context } from '../../context';
+import type { ServiceDeps } from '../../context';
 import { badUserInput, conflict, notFound } from '../../errors';
 import { TRANSACTION_OPTIONS } from '../../db/prisma-errors';
-import { afterCursor, timeAndIdKey } from '../../db/keyset';
-import { toConnection, type Connection, type Page } from '../../graphql/pagination';
+import { afterCursorWhere, byTimeThenId, keyOfRow, parsePage, prismaOrderBy, toConnection, type Connection, type PageArgs } from '../../pagination';
 import { decimalInput, storableAmount } from '../../graphql/validate';
 import type { ClosePositionInput, SetPositionProtectionInput } from '../../generated/graphql';
 import { lockOwnPosition, money, quoteAssetOf } from './ledger';
 
-type Deps = Pick<Context, 'prisma' | 'viewer' | 'balanceCache'>;
+const POSITIONS_ORDER = byTimeThenId('openedAt', 'desc');
 
 /** The viewer's positions across accounts, most recently opened first. */
-export async function listPositions({ prisma, viewer }: Deps, page: Page, status: PositionStatus | null | undefined): Promise<Connection<Position>> {
+export async function listPositions({ prisma, viewer }: ServiceDeps, args: PageArgs, status: PositionStatus | null | undefined): Promise<Connection<Position>> {
   const where: Prisma.PositionWhereInput = { account: { userId: viewer.id }, ...(status ? { status } : {}) };
+  const page = parsePage(args, POSITIONS_ORDER);
   const rows = await prisma.position.findMany({
-    where: { AND: [where, afterCursor(page.after, 'openedAt', 'desc')] },
-    orderBy: [{ openedAt: 'desc' }, { id: 'desc' }],
+    where: { AND: [where, afterCursorWhere(POSITIONS_ORDER, page.after)] },
+    orderBy: prismaOrderBy(POSITIONS_ORDER),
     take: page.first + 1,
   });
-  return toConnection(rows, page, timeAndIdKey<Position>('openedAt'), () => prisma.position.count({ where }));
+  return toConnection(rows, page, keyOfRow(POSITIONS_ORDER), () => prisma.position.count({ where }));
 }
 
 /** PnL of leaving `quantity` of the position at `price`: up is profit for LONG, down for SHORT. */
@@ -38,7 +38,7 @@ export function cancelOpenOrdersOf(tx: Prisma.TransactionClient, positionId: num
  * protective orders are canceled in one statement and the new ones placed. Levels must lie on
  * the right side of the entry price: below it for a LONG's stop-loss, above for its take-profit.
  */
-export async function setPositionProtection({ prisma, viewer }: Deps, positionId: number, input: SetPositionProtectionInput): Promise<Position> {
+export async function setPositionProtection({ prisma, viewer }: ServiceDeps, positionId: number, input: SetPositionProtectionInput): Promise<Position> {
   const stopLoss = input.stopLoss == null ? null : decimalInput(input.stopLoss, 'input.stopLoss', { greaterThan: 0 });
   const takeProfit = input.takeProfit == null ? null : decimalInput(input.takeProfit, 'input.takeProfit', { greaterThan: 0 });
   return prisma.$transaction(async (tx) => {
@@ -84,7 +84,7 @@ function checkLevels(position: Position, stopLoss: Prisma.Decimal | null, takePr
  * OPEN; the others get CONFLICT), its open orders are canceled in one statement, and the
  * returned cost (FILL +quantity x entry) and the PnL (REALIZED_PNL) are booked to the ledger.
  */
-export async function closePosition(deps: Deps, positionId: number, input: ClosePositionInput): Promise<Position> {
+export async function closePosition(deps: ServiceDeps, positionId: number, input: ClosePositionInput): Promise<Position> {
   const { prisma, viewer } = deps;
   const exitPrice = decimalInput(input.exitPrice, 'input.exitPrice', { greaterThan: 0 });
   const closed = await prisma.$transaction(async (tx) => {

@@ -1,17 +1,24 @@
-import { Prisma, type Circuit, type ItemEvent, type PrismaClient } from '../../generated/prisma/client';
-import { pagesPerParent } from '../../db/pages-per-parent';
-import { loaderOfMany, loaderOfOne, pagedLoader } from '../../graphql/batch';
+import { Prisma, type Circuit, type ItemEvent } from '../../generated/prisma/client';
+import { loaderOfMany, loaderOfOne } from '../../graphql/batch';
+import { byTimeThenId, childListLoader } from '../../pagination';
+import type { LoaderScope } from '../module';
 import { preferredItem, visibleItems } from './item-access';
 
-/** Per-request loaders of items and what hangs off them, scoped to what the viewer may see. */
-export function createItemLoaders(prisma: PrismaClient, viewerId: () => number) {
-  return {
-    itemById: loaderOfOne(
+/** An item's events, newest first. */
+export const ITEM_EVENTS_ORDER = byTimeThenId('occurredAt', 'desc', 'e');
+/** The circuits an item was pushed to, most recently pushed first. */
+export const ITEM_CIRCUITS_ORDER = byTimeThenId('pushedAt', 'desc', 'ci');
+
+/** Loaders of items and what hangs off them, scoped to what the viewer may see. */
+export const itemLoaders = {
+  itemById: ({ prisma, viewerId }: LoaderScope) =>
+    loaderOfOne(
       (ids: readonly number[]) => prisma.item.findMany({ where: { id: { in: [...ids] }, ...visibleItems(viewerId()) } }),
       (item) => item.id,
     ),
-    // Each owner has their own item per dfid: of those the viewer sees, their own, else the oldest.
-    itemByDfid: loaderOfOne(
+  // Each owner has their own item per dfid: of those the viewer sees, their own, else the oldest.
+  itemByDfid: ({ prisma, viewerId }: LoaderScope) =>
+    loaderOfOne(
       async (dfids: readonly string[]) => {
         const items = await prisma.item.findMany({ where: { dfid: { in: [...dfids] }, ...visibleItems(viewerId()) } });
         const byDfid = new Map<string, typeof items>();
@@ -20,59 +27,34 @@ export function createItemLoaders(prisma: PrismaClient, viewerId: () => number) 
       },
       (item) => item.dfid,
     ),
-    itemEventById: loaderOfOne(
-      (ids: readonly number[]) =>
-        prisma.itemEvent.findMany({ where: { id: { in: [...ids] }, item: visibleItems(viewerId()) } }),
+  itemEventById: ({ prisma, viewerId }: LoaderScope) =>
+    loaderOfOne(
+      (ids: readonly number[]) => prisma.itemEvent.findMany({ where: { id: { in: [...ids] }, item: visibleItems(viewerId()) } }),
       (event) => event.id,
     ),
-    identifiersByItemId: loaderOfMany(
-      (itemIds: readonly number[]) =>
-        prisma.itemIdentifier.findMany({ where: { itemId: { in: [...itemIds] } }, orderBy: { id: 'asc' } }),
+  identifiersByItemId: ({ prisma }: LoaderScope) =>
+    loaderOfMany(
+      (itemIds: readonly number[]) => prisma.itemIdentifier.findMany({ where: { itemId: { in: [...itemIds] } }, orderBy: { id: 'asc' } }),
       (identifier) => identifier.itemId,
     ),
-    sourcesByItemId: loaderOfMany(
+  sourcesByItemId: ({ prisma }: LoaderScope) =>
+    loaderOfMany(
       (itemIds: readonly number[]) =>
-        prisma.itemSource.findMany({
-          where: { itemId: { in: [...itemIds] } },
-          orderBy: [{ receivedAt: 'desc' }, { id: 'desc' }],
-        }),
+        prisma.itemSource.findMany({ where: { itemId: { in: [...itemIds] } }, orderBy: [{ receivedAt: 'desc' }, { id: 'desc' }] }),
       (source) => source.itemId,
     ),
-    eventsByItemId: pagedLoader((itemIds, page) =>
-      pagesPerParent<ItemEvent>(
-        prisma,
-        {
-          select: Prisma.sql`e.*`,
-          from: Prisma.sql`"ItemEvent" e`,
-          parent: 'e."itemId"',
-          sortKey: [
-            { sql: 'e."occurredAt"', type: 'timestamp' },
-            { sql: 'e.id', type: 'int' },
-          ],
-          direction: 'desc',
-        },
-        itemIds,
-        page,
-      ),
-    ),
-    /** The viewer's circuits an item was pushed to (never other users' circuits), most recently pushed first. */
-    circuitsByItemId: pagedLoader((itemIds, page) =>
-      pagesPerParent<Circuit>(
-        prisma,
-        {
-          select: Prisma.sql`c.*`,
-          from: Prisma.sql`"CircuitItem" ci JOIN "Circuit" c ON c.id = ci."circuitId"`,
-          parent: 'ci."itemId"',
-          sortKey: [
-            { sql: 'ci."pushedAt"', type: 'timestamp' },
-            { sql: 'ci.id', type: 'int' },
-          ],
-          direction: 'desc',
-          where: Prisma.sql`EXISTS (SELECT 1 FROM "CircuitMember" m WHERE m."circuitId" = c.id AND m."userId" = ${viewerId()})`,
-        },
-        itemIds,
-        page,
-      ),
-    ),
-  };
-}
+  eventsByItemId: ({ prisma }: LoaderScope) =>
+    childListLoader<ItemEvent>(prisma, ITEM_EVENTS_ORDER, () => ({
+      select: Prisma.sql`e.*`,
+      from: Prisma.sql`"ItemEvent" e`,
+      parent: 'e."itemId"',
+    })),
+  /** The viewer's circuits an item was pushed to (never other users' circuits). */
+  circuitsByItemId: ({ prisma, viewerId }: LoaderScope) =>
+    childListLoader<Circuit>(prisma, ITEM_CIRCUITS_ORDER, () => ({
+      select: Prisma.sql`c.*`,
+      from: Prisma.sql`"CircuitItem" ci JOIN "Circuit" c ON c.id = ci."circuitId"`,
+      parent: 'ci."itemId"',
+      where: Prisma.sql`EXISTS (SELECT 1 FROM "CircuitMember" m WHERE m."circuitId" = c.id AND m."userId" = ${viewerId()})`,
+    })),
+};

@@ -1,17 +1,18 @@
 import { Prisma, type Item, type ItemEvent, type PrismaClient } from '../../generated/prisma/client';
-import type { Viewer } from '../../auth/api-keys';
+import type { ServiceDeps } from '../../context';
 import { forbidden, notFound } from '../../errors';
 import { isUniqueViolation, withPrismaErrors } from '../../db/prisma-errors';
-import { toConnection, type Connection, type Page } from '../../graphql/pagination';
+import { afterCursorSql, byId, keyOfRow, parsePage, toConnection, type Connection, type Page, type PageArgs } from '../../pagination';
 import { listOfAtMost, numberInRange, optionalText, requiredText } from '../../graphql/validate';
 import type { ItemFilter, RecordItemEventInput, StoreItemInput } from '../../generated/graphql';
 import { itemToWrite, visibleItems } from './item-access';
 
+const ITEMS_ORDER = byId('desc', 'i');
+
 /** The viewer's items, newest first, narrowed by `filter`. */
 export async function listItems(
-  prisma: PrismaClient,
-  viewer: Viewer,
-  page: Page,
+  { prisma, viewer }: ServiceDeps,
+  args: PageArgs,
   filter: ItemFilter | null | undefined,
 ): Promise<Connection<Item>> {
   const where: Prisma.ItemWhereInput = {
@@ -23,8 +24,9 @@ export async function listItems(
       typeof filter?.minConfidence === 'number' ? { confidenceScore: { gte: filter.minConfidence } } : {},
     ],
   };
+  const page = parsePage(args, ITEMS_ORDER);
   const rows = await visibleItemsPage(prisma, viewer.id, page, filter);
-  return toConnection(rows, page, (item) => [item.id], () => prisma.item.count({ where }));
+  return toConnection(rows, page, keyOfRow(ITEMS_ORDER), () => prisma.item.count({ where }));
 }
 
 /**
@@ -42,7 +44,8 @@ function visibleItemsPage(prisma: PrismaClient, userId: number, page: Page, filt
     typeof filter?.minConfidence === 'number' ? Prisma.sql`i."confidenceScore" >= ${filter.minConfidence}` : null,
   ].filter((condition): condition is Prisma.Sql => condition !== null);
   const matches = conditions.length ? Prisma.join(conditions, ' AND ') : Prisma.sql`TRUE`;
-  const before = (column: string) => (page.after ? Prisma.sql`${Prisma.raw(column)} < ${Number(page.after[0])}` : Prisma.sql`TRUE`);
+  // Each branch reads the id from its own table: the same cursor condition on another column.
+  const before = (column: string) => afterCursorSql(ITEMS_ORDER, page.after, [column]);
   return prisma.$queryRaw<Item[]>`
     WITH page_ids AS (
       SELECT id FROM (
@@ -71,7 +74,7 @@ function visibleItemsPage(prisma: PrismaClient, userId: number, page: Page, filt
 const likeLiteral = (text: string): string => text.replace(/[\\%_]/g, (char) => `\\${char}`);
 
 /** The viewer's items carrying identifier `key` = `value` (one indexed statement). */
-export function itemsByIdentifier(prisma: PrismaClient, viewer: Viewer, key: string, value: string): Promise<Item[]> {
+export function itemsByIdentifier({ prisma, viewer }: ServiceDeps, key: string, value: string): Promise<Item[]> {
   return prisma.item.findMany({
     where: { AND: [visibleItems(viewer.id), { identifiers: { some: { key, value } } }] },
     orderBy: { id: 'desc' },
@@ -87,7 +90,7 @@ const MAX_ALIASES = 50;
  * and aliases are added (never removed), given scalars replace the stored ones, and the
  * source is recorded either way.
  */
-export async function storeItem(prisma: PrismaClient, viewer: Viewer, input: StoreItemInput): Promise<Item> {
+export async function storeItem({ prisma, viewer }: ServiceDeps, input: StoreItemInput): Promise<Item> {
   const dfid = requiredText(input.dfid, 'input.dfid', 200);
   const identifiers = listOfAtMost(input.identifiers, 'input.identifiers', MAX_IDENTIFIERS).map((identifier, index) => ({
     key: requiredText(identifier.key, `input.identifiers[${index}].key`, 100),
@@ -144,7 +147,7 @@ export async function storeItem(prisma: PrismaClient, viewer: Viewer, input: Sto
 }
 
 /** Records an event on an item the viewer may write; NOT_FOUND when they cannot see it. */
-export async function recordItemEvent(prisma: PrismaClient, viewer: Viewer, input: RecordItemEventInput): Promise<ItemEvent> {
+export async function recordItemEvent({ prisma, viewer }: ServiceDeps, input: RecordItemEventInput): Promise<ItemEvent> {
   const dfid = requiredText(input.dfid, 'input.dfid', 200);
   const type = requiredText(input.type, 'input.type', 100);
   const item = await itemToWrite(prisma, viewer.id, dfid);

@@ -1,26 +1,28 @@
 import { Prisma, type PrismaClient, type SessionEvent, type SessionStatus, type TradingSession } from '../../generated/prisma/client';
 import type { Viewer } from '../../auth/api-keys';
+import type { ServiceDeps } from '../../context';
 import { badUserInput, conflict, notFound } from '../../errors';
 import { isUniqueViolation, TRANSACTION_OPTIONS } from '../../db/prisma-errors';
-import { afterCursor, timeAndIdKey } from '../../db/keyset';
-import { toConnection, type Connection, type Page } from '../../graphql/pagination';
+import { afterCursorWhere, byTimeThenId, keyOfRow, parsePage, prismaOrderBy, toConnection, type Connection, type PageArgs } from '../../pagination';
 import { decimalInput, listOfAtMost, requiredText } from '../../graphql/validate';
 import type { EndTradingSessionInput, HeartbeatInput, LogSessionEventInput, StartTradingSessionInput } from '../../generated/graphql';
 
 /** The viewer's sessions, most recently started first. */
+const SESSIONS_ORDER = byTimeThenId('startedAt', 'desc');
+
 export async function listSessions(
-  prisma: PrismaClient,
-  viewer: Viewer,
-  page: Page,
+  { prisma, viewer }: ServiceDeps,
+  args: PageArgs,
   status: SessionStatus | null | undefined,
 ): Promise<Connection<TradingSession>> {
   const where: Prisma.TradingSessionWhereInput = { userId: viewer.id, ...(status ? { status } : {}) };
+  const page = parsePage(args, SESSIONS_ORDER);
   const rows = await prisma.tradingSession.findMany({
-    where: { AND: [where, afterCursor(page.after, 'startedAt', 'desc')] },
-    orderBy: [{ startedAt: 'desc' }, { id: 'desc' }],
+    where: { AND: [where, afterCursorWhere(SESSIONS_ORDER, page.after)] },
+    orderBy: prismaOrderBy(SESSIONS_ORDER),
     take: page.first + 1,
   });
-  return toConnection(rows, page, timeAndIdKey<TradingSession>('startedAt'), () => prisma.tradingSession.count({ where }));
+  return toConnection(rows, page, keyOfRow(SESSIONS_ORDER), () => prisma.tradingSession.count({ where }));
 }
 
 const SYMBOL = /^[A-Za-z0-9._\-/]{1,32}$/;
@@ -30,7 +32,7 @@ const SYMBOL = /^[A-Za-z0-9._\-/]{1,32}$/;
  * crashed and restarts carries on where it was instead of opening a second session. The partial
  * unique index (one RUNNING session per user and key) settles concurrent starts.
  */
-export async function startTradingSession(prisma: PrismaClient, viewer: Viewer, input: StartTradingSessionInput): Promise<TradingSession> {
+export async function startTradingSession({ prisma, viewer }: ServiceDeps, input: StartTradingSessionInput): Promise<TradingSession> {
   const sessionKey = requiredText(input.sessionKey, 'input.sessionKey', 200);
   const initialBalance = decimalInput(input.initialBalance, 'input.initialBalance', { min: 0 });
   const symbols = [...new Set(listOfAtMost(input.symbols, 'input.symbols', 100))];
@@ -84,7 +86,7 @@ async function ownSession(prisma: PrismaClient, viewer: Viewer, sessionId: numbe
 }
 
 /** Records a heartbeat; only a RUNNING session takes one. */
-export async function heartbeat(prisma: PrismaClient, viewer: Viewer, sessionId: number, input: HeartbeatInput): Promise<TradingSession> {
+export async function heartbeat({ prisma, viewer }: ServiceDeps, sessionId: number, input: HeartbeatInput): Promise<TradingSession> {
   const currentBalance = decimalInput(input.currentBalance, 'input.currentBalance', { min: 0 });
   const { count } = await prisma.tradingSession.updateMany({
     where: { id: sessionId, userId: viewer.id, status: 'RUNNING' },
@@ -103,7 +105,7 @@ export async function heartbeat(prisma: PrismaClient, viewer: Viewer, sessionId:
  * session STOPPED. (A single UPDATE ... FROM (recount) would wait for the lock but keep the
  * recount of its older snapshot, missing the trade it waited for.)
  */
-export async function endTradingSession(prisma: PrismaClient, viewer: Viewer, sessionId: number, input: EndTradingSessionInput): Promise<TradingSession> {
+export async function endTradingSession({ prisma, viewer }: ServiceDeps, sessionId: number, input: EndTradingSessionInput): Promise<TradingSession> {
   const finalBalance = input.finalBalance == null ? null : decimalInput(input.finalBalance, 'input.finalBalance', { min: 0 }).toFixed();
   const ended = await prisma.$transaction(async (tx) => {
     const locked = await tx.$queryRaw<Array<{ id: number }>>`
@@ -128,7 +130,7 @@ export async function endTradingSession(prisma: PrismaClient, viewer: Viewer, se
 }
 
 /** Stores a typed event with JSON data on one of the viewer's sessions. */
-export async function logSessionEvent(prisma: PrismaClient, viewer: Viewer, sessionId: number, input: LogSessionEventInput): Promise<SessionEvent> {
+export async function logSessionEvent({ prisma, viewer }: ServiceDeps, sessionId: number, input: LogSessionEventInput): Promise<SessionEvent> {
   const type = requiredText(input.type, 'input.type', 100);
   await ownSession(prisma, viewer, sessionId);
   return prisma.sessionEvent.create({

@@ -1,35 +1,35 @@
-import type { Prisma, PrismaClient, Trade } from '../../generated/prisma/client';
-import type { Viewer } from '../../auth/api-keys';
+import type { Prisma, Trade } from '../../generated/prisma/client';
+import type { ServiceDeps } from '../../context';
 import { GraphQLError } from 'graphql';
 import { conflict, ErrorCode, notFound } from '../../errors';
-import { afterCursor, timeAndIdKey } from '../../db/keyset';
-import { idOfType } from '../../graphql/global-id';
-import { toConnection, type Connection, type Page } from '../../graphql/pagination';
+import { afterCursorWhere, byTimeThenId, keyOfRow, parsePage, prismaOrderBy, toConnection, type Connection, type PageArgs } from '../../pagination';
 import { decimalInput, optionalText, requiredText } from '../../graphql/validate';
 import type { LogTradeInput, TradeFilter } from '../../generated/graphql';
 
-/** The viewer's trades, newest first, narrowed by `filter`. */
+const TRADES_ORDER = byTimeThenId('executedAt', 'desc');
+
+/** The viewer's trades, newest first, narrowed by `filter` (its session id decoded). */
 export async function listTrades(
-  prisma: PrismaClient,
-  viewer: Viewer,
-  page: Page,
-  filter: TradeFilter | null | undefined,
+  { prisma, viewer }: ServiceDeps,
+  args: PageArgs,
+  filter: (Omit<TradeFilter, 'sessionId'> & { sessionId?: number | null }) | null | undefined,
 ): Promise<Connection<Trade>> {
   const where: Prisma.TradeWhereInput = {
     userId: viewer.id,
-    ...(filter?.sessionId ? { sessionId: idOfType(filter.sessionId, 'TradingSession', 'filter.sessionId') } : {}),
+    ...(filter?.sessionId ? { sessionId: filter.sessionId } : {}),
     ...(typeof filter?.isPaper === 'boolean' ? { isPaper: filter.isPaper } : {}),
     ...(filter?.symbol ? { symbol: filter.symbol } : {}),
     ...(filter?.from || filter?.to
       ? { executedAt: { ...(filter.from ? { gte: filter.from } : {}), ...(filter.to ? { lt: filter.to } : {}) } }
       : {}),
   };
+  const page = parsePage(args, TRADES_ORDER);
   const rows = await prisma.trade.findMany({
-    where: { AND: [where, afterCursor(page.after, 'executedAt', 'desc')] },
-    orderBy: [{ executedAt: 'desc' }, { id: 'desc' }],
+    where: { AND: [where, afterCursorWhere(TRADES_ORDER, page.after)] },
+    orderBy: prismaOrderBy(TRADES_ORDER),
     take: page.first + 1,
   });
-  return toConnection(rows, page, timeAndIdKey<Trade>('executedAt'), () => prisma.trade.count({ where }));
+  return toConnection(rows, page, keyOfRow(TRADES_ORDER), () => prisma.trade.count({ where }));
 }
 
 const optionalDecimal = (value: string | null | undefined, field: string) =>
@@ -70,8 +70,12 @@ function sameTrade(
  * locks the session row before inserting, so a concurrent endTradingSession either counts the
  * trade or makes it a CONFLICT (never a trade in a STOPPED session that its totals miss).
  */
-export async function logTrade(prisma: PrismaClient, viewer: Viewer, input: LogTradeInput): Promise<Trade> {
-  const sessionId = idOfType(input.sessionId, 'TradingSession', 'input.sessionId');
+export async function logTrade(
+  { prisma, viewer }: ServiceDeps,
+  sessionId: number,
+  positionId: number | null,
+  input: LogTradeInput,
+): Promise<Trade> {
   const tradeId = requiredText(input.tradeId, 'input.tradeId', 100);
   const values = {
     symbol: requiredText(input.symbol, 'input.symbol', 32),
@@ -84,7 +88,7 @@ export async function logTrade(prisma: PrismaClient, viewer: Viewer, input: LogT
     commission: optionalDecimal(input.commission, 'input.commission'),
     comment: optionalText(input.comment, 'input.comment', 1000) ?? null,
     executedAt: input.executedAt ? input.executedAt.toISOString() : null,
-    positionId: input.positionId ? idOfType(input.positionId, 'Position', 'input.positionId') : null,
+    positionId,
   };
   if (values.positionId !== null) {
     const owned = await prisma.position.count({ where: { id: values.positionId, account: { userId: viewer.id } } });

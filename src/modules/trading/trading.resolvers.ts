@@ -1,53 +1,32 @@
 import type { Resolvers } from '../../generated/graphql';
-import type { Context } from '../../context';
-import { clearLoaders } from '../../graphql/batch';
-import { idOfType, toGlobalId } from '../../graphql/global-id';
-import { parentPageConnection, parseChildPage, parsePage } from '../../graphql/pagination';
+import { idOfType, optionalIdOfType, toGlobalId } from '../../graphql/global-id';
 import { endTradingSession, heartbeat, listSessions, logSessionEvent, startTradingSession } from './sessions.service';
 import { listTrades, logTrade } from './trades.service';
-
-/**
- * Awaits a mutation's write, then empties the request's loaders, so that the mutation's result
- * fields and later mutations of the same operation read the data as it now is.
- */
-async function afterWrite<T>(context: Pick<Context, 'loaders'>, write: Promise<T>): Promise<T> {
-  try {
-    return await write;
-  } finally {
-    clearLoaders(context.loaders);
-  }
-}
 
 const sessionIdOf = (input: { sessionId: string }) => idOfType(input.sessionId, 'TradingSession', 'input.sessionId');
 
 export const tradingResolvers: Resolvers = {
   Query: {
     tradingSession: (_, { id }, { loaders }) => loaders.sessionById.load(idOfType(id, 'TradingSession', 'id')),
-    tradingSessions: (_, args, { viewer, prisma }) => listSessions(prisma, viewer, parsePage(args, 2), args.status),
-    trades: (_, args, { viewer, prisma }) => listTrades(prisma, viewer, parsePage(args, 2), args.filter),
+    tradingSessions: (_, args, context) => listSessions(context, args, args.status),
+    trades: (_, args, context) =>
+      listTrades(context, args, args.filter && { ...args.filter, sessionId: optionalIdOfType(args.filter.sessionId, 'TradingSession', 'filter.sessionId') }),
   },
   Mutation: {
-    startTradingSession: (_, { input }, context) => afterWrite(context, startTradingSession(context.prisma, context.viewer, input)),
-    heartbeat: (_, { input }, context) => afterWrite(context, heartbeat(context.prisma, context.viewer, sessionIdOf(input), input)),
-    endTradingSession: (_, { input }, context) =>
-      afterWrite(context, endTradingSession(context.prisma, context.viewer, sessionIdOf(input), input)),
-    logTrade: (_, { input }, context) => afterWrite(context, logTrade(context.prisma, context.viewer, input)),
-    logSessionEvent: (_, { input }, context) =>
-      afterWrite(context, logSessionEvent(context.prisma, context.viewer, sessionIdOf(input), input)),
+    startTradingSession: (_, { input }, context) => startTradingSession(context, input),
+    heartbeat: (_, { input }, context) => heartbeat(context, sessionIdOf(input), input),
+    endTradingSession: (_, { input }, context) => endTradingSession(context, sessionIdOf(input), input),
+    logTrade: (_, { input }, context) =>
+      logTrade(context, sessionIdOf(input), optionalIdOfType(input.positionId, 'Position', 'input.positionId'), input),
+    logSessionEvent: (_, { input }, context) => logSessionEvent(context, sessionIdOf(input), input),
   },
   TradingSession: {
     id: (session) => toGlobalId('TradingSession', session.id),
     stale: (session, _, { settings }) =>
       session.status === 'RUNNING' &&
       Date.now() - (session.lastHeartbeatAt ?? session.startedAt).getTime() > settings.sessionStaleAfterMs,
-    trades: async (session, args, { loaders }, info) => {
-      const page = parseChildPage(args, info, 2);
-      return parentPageConnection(page, await loaders.tradesBySessionId(page).load(session.id));
-    },
-    events: async (session, args, { loaders }, info) => {
-      const page = parseChildPage(args, info, 2);
-      return parentPageConnection(page, await loaders.eventsBySessionId(page).load(session.id));
-    },
+    trades: (session, args, { loaders }, info) => loaders.tradesBySessionId.connection(session.id, args, info),
+    events: (session, args, { loaders }, info) => loaders.eventsBySessionId.connection(session.id, args, info),
   },
   Trade: {
     id: (trade) => toGlobalId('Trade', trade.id),

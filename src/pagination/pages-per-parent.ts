@@ -1,22 +1,17 @@
 import { Prisma, type PrismaClient } from '../generated/prisma/client';
-import type { CursorKey, Page } from '../graphql/pagination';
+import type { CursorKey } from './cursor';
+import { afterCursorSql } from './keyset';
+import { cursorPart, type ListOrder } from './order';
+import type { Page } from './page';
 
-/** One column of a child list's sort key; the last one must be unique (the row's id). */
-export interface SortColumn {
-  sql: string;
-  type: 'int' | 'timestamp';
-}
-
-/** How to read one child list (e.g. an item's events) for many parents at once. */
-export interface ChildListQuery {
+/** Where one child list (e.g. an item's events) is read from, for many parents at once. */
+export interface ChildListSource {
   /** Columns of the child row, e.g. `e.*`. */
   select: Prisma.Sql;
   /** Tables, e.g. `"ItemEvent" e`. */
   from: Prisma.Sql;
   /** SQL expression of the parent's id, e.g. `e."itemId"`. */
   parent: string;
-  sortKey: readonly SortColumn[];
-  direction: 'asc' | 'desc';
   /** Extra condition every child row must meet (e.g. viewer visibility). */
   where?: Prisma.Sql;
 }
@@ -38,34 +33,33 @@ type RawRow = Record<string, unknown> & { __parent: number; __total: bigint | nu
  */
 export async function pagesPerParent<Row>(
   prisma: PrismaClient,
-  query: ChildListQuery,
+  source: ChildListSource,
+  order: ListOrder,
   parentIds: readonly number[],
   page: Page,
 ): Promise<Map<number, ParentPage<Row>>> {
-  const dir = Prisma.raw(query.direction === 'desc' ? 'DESC' : 'ASC');
-  const columns = query.sortKey.map((column) => Prisma.raw(column.sql));
-  const keyColumns = query.sortKey.map((column, index) => Prisma.sql`${Prisma.raw(column.sql)} AS ${Prisma.raw(`"__k${index}"`)}`);
+  const dir = Prisma.raw(order.direction === 'desc' ? 'DESC' : 'ASC');
   const orderBy = Prisma.join(
-    columns.map((column) => Prisma.sql`${column} ${dir}`),
+    order.columns.map((column) => Prisma.sql`${Prisma.raw(column.sql)} ${dir}`),
     ', ',
   );
-  const parent = Prisma.raw(query.parent);
-  const where = query.where ?? Prisma.sql`TRUE`;
-  const after = page.after ? cursorCondition(query, columns, page.after) : Prisma.sql`TRUE`;
+  const keyColumns = order.columns.map((column, index) => Prisma.sql`${Prisma.raw(column.sql)} AS ${Prisma.raw(`"__k${index}"`)}`);
+  const parent = Prisma.raw(source.parent);
+  const where = source.where ?? Prisma.sql`TRUE`;
   // Counted once per parent (a LATERAL of its own), not once per returned row.
   const total =
     page.withTotal === false
       ? Prisma.sql`SELECT NULL::bigint AS n`
-      : Prisma.sql`SELECT count(*) AS n FROM ${query.from} WHERE ${parent} = parents.id AND ${where}`;
+      : Prisma.sql`SELECT count(*) AS n FROM ${source.from} WHERE ${parent} = parents.id AND ${where}`;
 
   const rows = await prisma.$queryRaw<RawRow[]>`
     SELECT parents.id AS "__parent", totals.n AS "__total", child.*
     FROM unnest(${[...parentIds]}::int[]) AS parents(id)
     CROSS JOIN LATERAL (${total}) totals
     LEFT JOIN LATERAL (
-      SELECT ${query.select}, ${Prisma.join(keyColumns, ', ')}
-      FROM ${query.from}
-      WHERE ${parent} = parents.id AND ${where} AND ${after}
+      SELECT ${source.select}, ${Prisma.join(keyColumns, ', ')}
+      FROM ${source.from}
+      WHERE ${parent} = parents.id AND ${where} AND ${afterCursorSql(order, page.after)}
       ORDER BY ${orderBy}
       LIMIT ${page.first + 1}
     ) child ON TRUE`;
@@ -76,25 +70,10 @@ export async function pagesPerParent<Row>(
     const target = pages.get(raw.__parent)!;
     target.totalCount = raw.__total === null ? -1 : Number(raw.__total);
     if (raw.__k0 === null || raw.__k0 === undefined) continue; // a parent with no rows on this page
-    target.keys.push(query.sortKey.map((column, index) => keyPart(raw[`__k${index}`], column)));
+    target.keys.push(order.columns.map((column, index) => cursorPart(raw[`__k${index}`], column.type)));
     target.rows.push(stripHelperColumns(raw) as Row);
   }
   return pages;
-}
-
-/** Row-value comparison `(k0, k1) < (c0, c1)` (or `>` ascending): strictly after the cursor. */
-function cursorCondition(query: ChildListQuery, refs: Prisma.Sql[], after: CursorKey): Prisma.Sql {
-  const op = Prisma.raw(query.direction === 'desc' ? '<' : '>');
-  const values = query.sortKey.map((column, index) =>
-    column.type === 'timestamp'
-      ? Prisma.sql`CAST(${String(after[index])} AS timestamp(3))`
-      : Prisma.sql`CAST(${Number(after[index])} AS int)`,
-  );
-  return Prisma.sql`(${Prisma.join(refs, ', ')}) ${op} (${Prisma.join(values, ', ')})`;
-}
-
-function keyPart(value: unknown, column: SortColumn): string | number {
-  return column.type === 'timestamp' ? (value as Date).toISOString() : Number(value);
 }
 
 function stripHelperColumns(raw: Record<string, unknown>): Record<string, unknown> {
