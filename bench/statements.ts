@@ -1,14 +1,13 @@
 // SQL statements per operation, counted in process as the test suite counts them: the real
-// server (createServer + executeOperation) on the benchmark database, every statement Prisma
+// server (buildGateway + executeOperation) on the benchmark database, every statement Prisma
 // sends (the API-key lookup included) tallied by countStatements. Batched and naive differ only
 // in configureLoaders({ batch }), the switch BENCH_NAIVE_LOADERS flips in the gateway process.
 import { openDatabase } from '../src/db/database';
 import { countStatements } from '../src/db/statement-counter';
 import { configureLoaders } from '../src/graphql/batch';
-import { createServer } from '../src/server';
+import { buildGateway } from '../src/gateway';
 import { createLogger } from '../src/log';
 import { loadConfig } from '../src/config';
-import { createBalanceCache } from '../src/cache/create-balance-cache';
 import { INVALIDATE, NAIVE_STATEMENT_PAGE_SIZES, STATEMENT_PAGE_SIZES, type BenchOperation } from './operations';
 
 export interface StatementCounts {
@@ -36,9 +35,8 @@ export async function countOperationStatements(
     balanceCacheTtlMs: 86_400_000,
     limits: { ...defaults.limits, maxCost: 100_000_000 },
   };
-  const { cache, store } = createBalanceCache(config, db.prisma, log);
-  const server = createServer({ config, db, balanceCache: cache, cacheStore: store, log });
-  await server.start();
+  const gateway = await buildGateway(config, db, log);
+  const { server } = gateway;
 
   const execute = async (query: string, variables: Record<string, unknown>): Promise<number> => {
     const { result, statements } = await countStatements(async () => {
@@ -103,8 +101,7 @@ export async function countOperationStatements(
       counts.set(operation, entry);
     }
   } finally {
-    await server.stop();
-    await store.close();
+    await gateway.close();
     await db.close();
   }
   return counts;

@@ -3,9 +3,8 @@ import { loadConfig, ConfigError, type Config } from './config';
 import { openDatabase, type Database } from './db/database';
 import { seedDemoData } from './db/seed';
 import { issueDevelopmentKey } from './auth/development-key';
-import { createServer } from './server';
+import { buildGateway } from './gateway';
 import { createLogger, type Logger } from './log';
-import { createBalanceCache } from './cache/create-balance-cache';
 import { configureLoaders } from './graphql/batch';
 import { createMetrics } from './observability/metrics';
 import { classifyDatabaseError } from './db/availability';
@@ -117,8 +116,9 @@ async function main(): Promise<number> {
     developmentKey =
       !signalled && config.env === 'development' && db.kind === 'pglite' && config.seedDemoData ? await issueDevelopmentKey(db.prisma) : undefined;
     if (!signalled) {
-      const { cache: balanceCache, store: cacheStore } = createBalanceCache(config, db.prisma, log, { onEvent: (event) => metrics.cacheEvent(event) });
-      resources.add('cache', () => cacheStore.close());
+      const gateway = await buildGateway(config, db, log, { metrics, developmentKey });
+      resources.add('gateway', () => gateway.close());
+      const { cacheStore, server } = gateway;
       // The cache is optional (balances come from the database without it), but a configured
       // Redis that does not answer is worth saying at once, not at the first request.
       if (cacheStore.kind === 'redis' && !(await storeAnswers(cacheStore))) {
@@ -127,10 +127,6 @@ async function main(): Promise<number> {
         log.warn({ redis }, 'Redis unreachable at start-up');
         process.stderr.write(`Warning: ${warning}\n`);
       }
-      metrics.watchPool(() => db.poolStats());
-      const server = createServer({ config, db, balanceCache, cacheStore, log, metrics, developmentKey });
-      await server.start();
-      resources.add('server', () => server.stop());
       url = await listen(server.httpServer, config);
       log.info({ url: `${url}/graphql`, database: db.kind, cache: cacheStore.kind }, 'gateway ready');
     }

@@ -17,7 +17,7 @@ import { createLogger } from '../src/log';
 import { loadConfig } from '../src/config';
 import { createApiKey } from '../src/auth/api-keys';
 import { BalanceSummaryCache, type BalanceVersions } from '../src/cache/balance-cache';
-import { createBalanceCache } from '../src/cache/create-balance-cache';
+import { createBalanceCache } from '../src/modules/balances/balance-cache';
 import type { CacheStore } from '../src/cache/cache-store';
 
 // Faults under load: PostgreSQL going away and coming back while clients write, Redis going away

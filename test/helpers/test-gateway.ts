@@ -3,14 +3,13 @@ import type { GraphQLError, GraphQLFormattedError } from 'graphql';
 import { createApiKey } from '../../src/auth/api-keys';
 import { countStatements } from '../../src/db/statement-counter';
 import { createLogger } from '../../src/log';
-import { createServer, type GatewayServer } from '../../src/server';
+import type { GatewayServer } from '../../src/server';
+import { buildGateway } from '../../src/gateway';
 import { openTestDatabase, secondConnection, type TestDatabase } from './test-database';
 import { loadConfig, type Config } from '../../src/config';
-import { createBalanceCache } from '../../src/cache/create-balance-cache';
 import { createMetrics } from '../../src/observability/metrics';
-import type { BalanceSummaryCache } from '../../src/cache/balance-cache';
 import type { CacheStore } from '../../src/cache/cache-store';
-import type { BalanceSummaryData } from '../../src/modules/balances/balance-summary';
+import type { BalanceCache } from '../../src/modules/balances/balance-cache';
 
 export interface GraphQLResponse<T = any> {
   status: number;
@@ -23,7 +22,7 @@ export interface TestGateway {
   readonly url: string;
   readonly server: GatewayServer;
   readonly db: TestDatabase;
-  readonly balanceCache: BalanceSummaryCache<BalanceSummaryData>;
+  readonly balanceCache: BalanceCache;
   readonly cacheStore: CacheStore;
   /** A fresh API key for `username` (the user is created when missing). */
   keyFor(username: string): Promise<string>;
@@ -84,10 +83,8 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
     slowOperationMs: options.slowOperationMs ?? defaults.slowOperationMs,
     metricsToken: options.metricsToken,
   } as const;
-  const { cache: balanceCache, store: cacheStore } = createBalanceCache(config, db.prisma, log, { wrapStore: options.wrapCacheStore, onEvent: (event) => metrics.cacheEvent(event) });
-  metrics.watchPool(() => db.poolStats());
-  const server = createServer({ config, db, balanceCache, cacheStore, log, metrics });
-  await server.start();
+  const gateway = await buildGateway(config, db, log, { metrics, wrapCacheStore: options.wrapCacheStore });
+  const { server, balanceCache, cacheStore } = gateway;
   // Longer than fetch's idle keep-alive, so a reused connection is never closed under a request.
   server.httpServer.keepAliveTimeout = 60_000;
   await new Promise<void>((resolve) => server.httpServer.listen(0, '127.0.0.1', resolve));
@@ -137,9 +134,8 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
     balanceCache,
     cacheStore,
     async close() {
-      await server.stop();
+      await gateway.close();
       await db.close();
-      await cacheStore.close();
     },
   };
 }
