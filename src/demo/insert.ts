@@ -90,20 +90,8 @@ export async function insertAll(tx: Prisma.TransactionClient, data: DemoData, lo
   const aid = (key: string) => need(accountId, key, 'account');
 
   const positionRows = await tx.position.createManyAndReturn({
-    data: data.positions.map((p) => ({
-      accountId: aid(p.accountKey),
-      symbol: p.symbol,
-      side: p.side,
-      quantity: p.quantity,
-      entryPrice: p.entryPrice,
-      status: p.status,
-      stopLoss: p.stopLoss,
-      takeProfit: p.takeProfit,
-      openedAt: p.openedAt,
-      closedAt: p.closedAt,
-      exitPrice: p.exitPrice,
-      realizedPnl: p.realizedPnl,
-    })),
+    // A spec's fields are the row's columns, but for its symbolic references.
+    data: data.positions.map(({ key: _key, accountKey, ...columns }) => ({ accountId: aid(accountKey), ...columns })),
     select: { id: true, accountId: true, symbol: true, openedAt: true },
   });
   const rowByNaturalKey = new Map(positionRows.map((r) => [positionMapKey(r.accountId, r.symbol, r.openedAt), r.id]));
@@ -113,19 +101,10 @@ export async function insertAll(tx: Prisma.TransactionClient, data: DemoData, lo
   const pid = (key: string) => need(positionId, key, 'position');
 
   const orderRows = await tx.order.createManyAndReturn({
-    data: data.orders.map((o) => ({
-      accountId: aid(o.accountKey),
-      positionId: o.positionKey ? pid(o.positionKey) : null,
-      clientOrderId: o.clientOrderId,
-      symbol: o.symbol,
-      side: o.side,
-      type: o.type,
-      quantity: o.quantity,
-      price: o.price,
-      status: o.status,
-      createdAt: o.createdAt,
-      filledAt: o.filledAt,
-      canceledAt: o.canceledAt,
+    data: data.orders.map(({ accountKey, positionKey, ...columns }) => ({
+      accountId: aid(accountKey),
+      positionId: positionKey ? pid(positionKey) : null,
+      ...columns,
     })),
     select: { id: true, accountId: true, clientOrderId: true },
   });
