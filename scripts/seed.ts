@@ -1,5 +1,5 @@
 // npm run seed: inserts the demo data set (deterministic; running it again changes nothing).
-import { seedDemoData } from '../src/db/seed';
+import { seedDemoData } from '../src/demo/seed';
 import { openConfiguredDatabase, runCommand } from './open-configured-database';
 
 runCommand(async () => {

@@ -41,7 +41,7 @@ import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { applyMigrations, pgSession } from '../src/db/migrate';
 import { openDatabase } from '../src/db/database';
-import { seedDemoData } from '../src/db/seed';
+import { seedDemoData } from '../src/demo/seed';
 import { createApiKey } from '../src/auth/api-keys';
 import { parseGlobalId } from '../src/graphql/global-id';
 import { buildDist } from './build';

@@ -70,6 +70,9 @@ export interface Config {
 
 type Env = Record<string, string | undefined>;
 
+/** The paper exchange's commission when EXCHANGE_FEE_RATE is unset; the demo data books it too. */
+export const DEFAULT_EXCHANGE_FEE_RATE = '0.001';
+
 export const LOG_FORMATS = ['json', 'pretty'] as const;
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -104,7 +107,7 @@ export function loadConfig(env: Env = process.env): Config {
     balanceCacheMaxEntries: read.integer('BALANCE_CACHE_MAX_ENTRIES', 10_000, 1, 10_000_000),
     cacheTimeoutMs: read.integer('CACHE_TIMEOUT_MS', 250, 1, 60_000),
     sessionStaleAfterMs: read.integer('SESSION_STALE_AFTER_MS', 120_000, 1_000, 86_400_000),
-    exchangeFeeRate: read.decimal('EXCHANGE_FEE_RATE', '0.001', 0, 0.1),
+    exchangeFeeRate: read.decimal('EXCHANGE_FEE_RATE', DEFAULT_EXCHANGE_FEE_RATE, 0, 0.1),
     limits: Object.freeze({
       maxDepth: read.integer('MAX_QUERY_DEPTH', 15, 1, 100),
       maxAliases: read.integer('MAX_ALIASES', 30, 0, 1000),

@@ -1,7 +1,7 @@
 import type http from 'node:http';
 import { loadConfig, ConfigError, type Config } from './config';
 import { openDatabase, type Database } from './db/database';
-import { seedDemoData } from './db/seed';
+import { seedDemoData } from './demo/seed';
 import { issueDevelopmentKey } from './auth/development-key';
 import { buildGateway } from './gateway';
 import { createLogger, type Logger } from './log';

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { openDatabase, type Database } from '../../src/db/database';
-import { seedDemoData } from '../../src/db/seed';
+import { seedDemoData } from '../../src/demo/seed';
 
 // Tests run against PostgreSQL when DATABASE_URL is set (CI), else against embedded PGlite.
 // Either way each test file gets its own copy of one migrated, seeded template.
