@@ -1,5 +1,5 @@
-import type { GraphQLFormattedError } from 'graphql';
 import { startTestGateway, type TestGateway } from './helpers/test-gateway';
+import { codeOf, dataOf } from './helpers/responses';
 
 // Circuits: reads (circuit, circuits, Circuit's relations) and writes (createCircuit,
 // addCircuitMember, pushItemToCircuit), with the roles that govern them. Expectations come
@@ -18,13 +18,6 @@ afterAll(async () => {
   await gw.close();
 });
 
-type Result = { data?: any; errors?: readonly GraphQLFormattedError[] };
-const codeOf = (result: Result) => result.errors?.[0]?.extensions?.code;
-/** The data of a result that must have no errors (shows the errors when it has some). */
-function dataOf(result: Result): any {
-  expect(result.errors).toBeUndefined();
-  return result.data;
-}
 const userId = async (username: string) => (await gw.db.prisma.user.findUniqueOrThrow({ where: { username } })).id;
 
 /** The circuits `username` belongs to, newest first, from the tables. */

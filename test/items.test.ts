@@ -1,6 +1,6 @@
-import type { GraphQLFormattedError } from 'graphql';
 import type { Item } from '../src/generated/prisma/client';
 import { startTestGateway, type TestGateway } from './helpers/test-gateway';
+import { codeOf, dataOf } from './helpers/responses';
 
 // Items: reads (item, items, itemsByIdentifier, Item's relations) and writes (storeItem,
 // recordItemEvent) against the seeded fixture. Expectations are computed from the rows in the
@@ -23,13 +23,6 @@ afterAll(async () => {
   await gw.close();
 });
 
-type Result = { data?: any; errors?: readonly GraphQLFormattedError[] };
-const codeOf = (result: Result) => result.errors?.[0]?.extensions?.code;
-/** The data of a result that must have no errors (shows the errors when it has some). */
-function dataOf(result: Result): any {
-  expect(result.errors).toBeUndefined();
-  return result.data;
-}
 const cursorOf = (text: string) => Buffer.from(text, 'utf8').toString('base64url');
 
 /**

@@ -1,6 +1,7 @@
 import { Prisma, type Trade } from '../src/generated/prisma/client';
 import { parseGlobalId, toGlobalId } from '../src/graphql/global-id';
 import { startTestGateway, type TestGateway } from './helpers/test-gateway';
+import { ok } from './helpers/responses';
 
 // Trades: idempotent logging on (session, tradeId), the session totals that follow the trades,
 // and the newest-first trades list with its filters and cursors. The seeded demo trades (350)
@@ -53,14 +54,8 @@ const tradeJson = (t: Trade) => ({
 const dbId = (globalId: string) => parseGlobalId(globalId)!.id;
 const sum = (values: Array<Prisma.Decimal | null>) => values.reduce<Prisma.Decimal>((total, v) => (v ? total.plus(v) : total), new Prisma.Decimal(0));
 
-async function ok<T = any>(query: string, variables: Record<string, unknown>, key: string): Promise<T> {
-  const response = await gw.execute<T>(query, variables, key);
-  expect(response.errors).toBeUndefined();
-  return response.data as T;
-}
-
 async function startSession(key: string, sessionKey = 'bot') {
-  return (await ok(START, { input: { sessionKey, initialBalance: '10000', symbols: ['EURUSD'] } }, key)).startTradingSession.id as string;
+  return (await ok(gw.execute(START, { input: { sessionKey, initialBalance: '10000', symbols: ['EURUSD'] } }, key))).startTradingSession.id as string;
 }
 
 const trade = (sessionId: string, tradeId: string, extra: Record<string, unknown> = {}) => ({
@@ -106,7 +101,7 @@ describe('logTrade', () => {
       comment: 'breakout',
       executedAt: '2026-02-03T04:05:06.789Z',
     };
-    const data = await ok(LOG_TRADE, { input }, key);
+    const data = await ok(gw.execute(LOG_TRADE, { input }, key));
     const rows = await gw.db.prisma.trade.findMany({ where: { userId } });
     expect(rows).toHaveLength(1);
     expect(data).toEqual({ logTrade: tradeJson(rows[0]!) });
@@ -119,7 +114,7 @@ describe('logTrade', () => {
     const { key } = await freshUser();
     const sessionId = await startSession(key);
     const before = Date.now();
-    const data = await ok(LOG_TRADE, { input: trade(sessionId, 'T-min') }, key);
+    const data = await ok(gw.execute(LOG_TRADE, { input: trade(sessionId, 'T-min') }, key));
     expect(data.logTrade).toMatchObject({ isPaper: false, intensity: null, entryPrice: null, pnl: null, commission: null, hmmState: null, comment: null });
     const executedAt = new Date(data.logTrade.executedAt).getTime();
     expect(executedAt).toBeGreaterThanOrEqual(before - 1000);
@@ -140,8 +135,8 @@ describe('logTrade', () => {
   test('a retry returns the stored trade and writes nothing; the same tradeId with other values is CONFLICT', async () => {
     const { key, id: userId } = await freshUser();
     const sessionId = await startSession(key);
-    const first = await ok(LOG_TRADE, { input: trade(sessionId, 'T-retry', { pnl: '25.5', comment: 'first' }) }, key);
-    const retry = await ok(LOG_TRADE, { input: trade(sessionId, 'T-retry', { pnl: '25.50', comment: 'first' }) }, key);
+    const first = await ok(gw.execute(LOG_TRADE, { input: trade(sessionId, 'T-retry', { pnl: '25.5', comment: 'first' }) }, key));
+    const retry = await ok(gw.execute(LOG_TRADE, { input: trade(sessionId, 'T-retry', { pnl: '25.50', comment: 'first' }) }, key));
     expect(retry).toEqual(first);
     expect(retry.logTrade).toMatchObject({ pnl: '25.5', comment: 'first', direction: 'BUY' });
     const other = await gw.http(LOG_TRADE, { input: trade(sessionId, 'T-retry', { pnl: '999', comment: 'second', direction: 'SELL' }) }, key);
@@ -158,7 +153,7 @@ describe('logTrade', () => {
   test('20 identical requests at once store one trade and move the totals once', async () => {
     const { key } = await freshUser();
     const sessionId = await startSession(key);
-    await ok(LOG_TRADE, { input: trade(sessionId, 'T-before', { pnl: '1.25' }) }, key);
+    await ok(gw.execute(LOG_TRADE, { input: trade(sessionId, 'T-before', { pnl: '1.25' }) }, key));
     const responses = await Promise.all(
       Array.from({ length: 20 }, () => gw.http(LOG_TRADE, { input: trade(sessionId, 'T-burst', { pnl: '-7.5', volume: '2' }) }, key)),
     );
@@ -176,8 +171,8 @@ describe('logTrade', () => {
     const { key } = await freshUser();
     const a = await startSession(key, 'a');
     const b = await startSession(key, 'b');
-    const one = await ok(LOG_TRADE, { input: trade(a, 'T-same', { pnl: '1' }) }, key);
-    const two = await ok(LOG_TRADE, { input: trade(b, 'T-same', { pnl: '2' }) }, key);
+    const one = await ok(gw.execute(LOG_TRADE, { input: trade(a, 'T-same', { pnl: '1' }) }, key));
+    const two = await ok(gw.execute(LOG_TRADE, { input: trade(b, 'T-same', { pnl: '2' }) }, key));
     expect(one.logTrade.id).not.toBe(two.logTrade.id);
     expect((await totalsOf(a)).stored).toEqual({ totalTrades: 1, totalPnl: '1' });
     expect((await totalsOf(b)).stored).toEqual({ totalTrades: 1, totalPnl: '2' });
@@ -192,21 +187,21 @@ describe('logTrade', () => {
     const totals = await totalsOf(sessionId);
     expect(totals.fromTrades.totalTrades).toBe(10);
     expect(totals.stored).toEqual(totals.fromTrades);
-    const data = await ok(`query($id: ID!) { tradingSession(id: $id) { totalTrades totalPnl trades(first: 100) { totalCount } } }`, { id: sessionId }, key);
+    const data = await ok(gw.execute(`query($id: ID!) { tradingSession(id: $id) { totalTrades totalPnl trades(first: 100) { totalCount } } }`, { id: sessionId }, key));
     expect(data.tradingSession).toEqual({ totalTrades: 10, totalPnl: totals.fromTrades.totalPnl, trades: { totalCount: 10 } });
   });
 
   test('a later logTrade in the same operation sees the totals of the earlier one', async () => {
     const { key } = await freshUser();
     const sessionId = await startSession(key);
-    const data = await ok(
+    const data = await ok(gw.execute(
       `mutation($a: LogTradeInput!, $b: LogTradeInput!) {
         a: logTrade(input: $a) { tradeId session { totalTrades totalPnl } }
         b: logTrade(input: $b) { tradeId session { totalTrades totalPnl } }
       }`,
       { a: trade(sessionId, 'T-a', { pnl: '2' }), b: trade(sessionId, 'T-b', { pnl: '3' }) },
       key,
-    );
+    ));
     expect(data).toEqual({
       a: { tradeId: 'T-a', session: { totalTrades: 1, totalPnl: '2' } },
       b: { tradeId: 'T-b', session: { totalTrades: 2, totalPnl: '5' } },
@@ -234,14 +229,14 @@ describe('logTrade', () => {
   test('a STOPPED session refuses new trades (CONFLICT) but answers retries with the stored trade', async () => {
     const { key } = await freshUser();
     const sessionId = await startSession(key);
-    const logged = await ok(LOG_TRADE, { input: trade(sessionId, 'T-kept', { pnl: '3' }) }, key);
-    await ok(END, { id: sessionId }, key);
+    const logged = await ok(gw.execute(LOG_TRADE, { input: trade(sessionId, 'T-kept', { pnl: '3' }) }, key));
+    await ok(gw.execute(END, { id: sessionId }, key));
     const totalsBefore = await totalsOf(sessionId);
 
     const refused = await gw.execute(LOG_TRADE, { input: trade(sessionId, 'T-late', { pnl: '5' }) }, key);
     expect(refused.data).toBeNull();
     expect(refused.errors?.[0]?.extensions?.code).toBe('CONFLICT');
-    const retry = await ok(LOG_TRADE, { input: trade(sessionId, 'T-kept', { pnl: '3' }) }, key);
+    const retry = await ok(gw.execute(LOG_TRADE, { input: trade(sessionId, 'T-kept', { pnl: '3' }) }, key));
     expect(retry).toEqual(logged);
 
     expect(await gw.db.prisma.trade.count({ where: { sessionId: dbId(sessionId) } })).toBe(1);
@@ -252,11 +247,11 @@ describe('logTrade', () => {
     const alicesPosition = await gw.db.prisma.position.findFirstOrThrow({ where: { account: { userId: aliceId } } });
     const demosPosition = await gw.db.prisma.position.findFirstOrThrow({ where: { account: { userId: demoId } }, orderBy: { id: 'asc' } });
     const sessionId = await startSession(demoKey, 'trades-test-link');
-    const data = await ok(
+    const data = await ok(gw.execute(
       `mutation($input: LogTradeInput!) { logTrade(input: $input) { tradeId session { id } position { id symbol } } }`,
       { input: trade(sessionId, 'T-linked', { positionId: toGlobalId('Position', demosPosition.id), symbol: demosPosition.symbol }) },
       demoKey,
-    );
+    ));
     expect(data.logTrade).toEqual({
       tradeId: 'T-linked',
       session: { id: sessionId },
@@ -268,7 +263,7 @@ describe('logTrade', () => {
     expect(intruding.data).toBeNull();
     expect(intruding.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
     expect(await gw.db.prisma.trade.count({ where: { sessionId: dbId(sessionId) } })).toBe(1);
-    await ok(END, { id: sessionId }, demoKey);
+    await ok(gw.execute(END, { id: sessionId }, demoKey));
   });
 });
 
@@ -285,7 +280,7 @@ describe('the trades list', () => {
     let after: string | null = null;
     let totalCount = -1;
     for (let page = 0; page < 100; page++) {
-      const data: any = await ok(LIST, { first, after, filter }, key);
+      const data: any = await ok(gw.execute(LIST, { first, after, filter }, key));
       const { edges, pageInfo } = data.trades;
       totalCount = data.trades.totalCount;
       expect(edges.length).toBeLessThanOrEqual(first);
@@ -311,7 +306,7 @@ describe('the trades list', () => {
     const { ids, totalCount } = await readAll(undefined, 100);
     expect(totalCount).toBe(rows.length);
     expect(ids).toEqual(rows.map((t) => toGlobalId('Trade', t.id)));
-    const firstPage = await ok(`{ trades(first: 5) { edges { node { ${TRADE_FIELDS} } } } }`, {}, demoKey);
+    const firstPage = await ok(gw.execute(`{ trades(first: 5) { edges { node { ${TRADE_FIELDS} } } } }`, {}, demoKey));
     expect(firstPage.trades.edges.map((e: any) => e.node)).toEqual(rows.slice(0, 5).map(tradeJson));
     const times = rows.map((t) => t.executedAt.getTime());
     expect(times).toEqual([...times].sort((a, b) => b - a));
@@ -319,7 +314,7 @@ describe('the trades list', () => {
 
   test('the default page is 20; first: 0 gives no edges but the count', async () => {
     const total = await gw.db.prisma.trade.count({ where: { userId: demoId } });
-    const data = await ok(`{ a: trades { edges { cursor } pageInfo { hasNextPage } } b: trades(first: 0) { totalCount edges { cursor } pageInfo { hasNextPage } } }`, {}, demoKey);
+    const data = await ok(gw.execute(`{ a: trades { edges { cursor } pageInfo { hasNextPage } } b: trades(first: 0) { totalCount edges { cursor } pageInfo { hasNextPage } } }`, {}, demoKey));
     expect(data.a.edges).toHaveLength(20);
     expect(data.a.pageInfo.hasNextPage).toBe(true);
     expect(data.b).toEqual({ totalCount: total, edges: [], pageInfo: { hasNextPage: true } });
@@ -386,9 +381,9 @@ describe('the trades list', () => {
       [a, 'A2', '2026-05-01T11:00:00.000Z'],
       [a, 'A3', '2026-05-01T11:00:00.000Z'],
     ] as const) {
-      logged.push((await ok(LOG_TRADE, { input: trade(sessionId, tradeId, { executedAt }) }, key)).logTrade.id);
+      logged.push((await ok(gw.execute(LOG_TRADE, { input: trade(sessionId, tradeId, { executedAt }) }, key))).logTrade.id);
     }
-    const data = await ok(`{ trades { edges { node { tradeId } } } }`, {}, key);
+    const data = await ok(gw.execute(`{ trades { edges { node { tradeId } } } }`, {}, key));
     // Same instant: the later id first.
     expect(data.trades.edges.map((e: any) => e.node.tradeId)).toEqual(['B1', 'A3', 'A2', 'A1']);
     const onlyA = await readAll({ sessionId: a }, 2, key);
@@ -414,12 +409,12 @@ describe('trade relations and node', () => {
     const seen: any[] = [];
     let after: string | null = null;
     for (let page = 0; page < 20; page++) {
-      const data: any = await ok(
+      const data: any = await ok(gw.execute(
         `query($id: ID!, $after: String) { tradingSession(id: $id) { trades(first: 6, after: $after) {
           totalCount pageInfo { hasNextPage endCursor } edges { node { id session { id } position { id symbol side } } } } } }`,
         { id: toGlobalId('TradingSession', session.id), after },
         demoKey,
-      );
+      ));
       const connection = data.tradingSession.trades;
       expect(connection.totalCount).toBe(rows.length);
       seen.push(...connection.edges.map((e: any) => e.node));
@@ -439,11 +434,11 @@ describe('trade relations and node', () => {
   test("node(id) returns the viewer's trade and null for another user's", async () => {
     const mine = await gw.db.prisma.trade.findFirstOrThrow({ where: { userId: demoId }, orderBy: { id: 'asc' } });
     const theirs = await gw.db.prisma.trade.findFirstOrThrow({ where: { userId: aliceId } });
-    const data = await ok(
+    const data = await ok(gw.execute(
       `query($a: ID!, $b: ID!) { a: node(id: $a) { __typename ... on Trade { ${TRADE_FIELDS} session { sessionKey } } } b: node(id: $b) { id } }`,
       { a: toGlobalId('Trade', mine.id), b: toGlobalId('Trade', theirs.id) },
       demoKey,
-    );
+    ));
     const session = await gw.db.prisma.tradingSession.findUniqueOrThrow({ where: { id: mine.sessionId } });
     expect(data).toEqual({ a: { __typename: 'Trade', ...tradeJson(mine), session: { sessionKey: session.sessionKey } }, b: null });
   });

@@ -1,6 +1,6 @@
-import type { GraphQLFormattedError } from 'graphql';
 import type { Item } from '../src/generated/prisma/client';
 import { startTestGateway, type TestGateway } from './helpers/test-gateway';
+import { dataOf } from './helpers/responses';
 
 // "A user sees the items they stored and the items pushed to circuits they belong to, and the
 // circuits they belong to; anything else is not found." Checked for demo against alice's data,
@@ -25,12 +25,6 @@ afterAll(async () => {
   await gw.close();
 });
 
-type Result = { data?: any; errors?: readonly GraphQLFormattedError[] };
-/** The data of a result that must have no errors (shows the errors when it has some). */
-function dataOf(result: Result): any {
-  expect(result.errors).toBeUndefined();
-  return result.data;
-}
 const encode = (text: string) => Buffer.from(text, 'utf8').toString('base64url');
 
 /** The items `userId` may see (stored by them, or pushed to one of their circuits), from the tables. */
