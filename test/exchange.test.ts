@@ -1,6 +1,6 @@
 import { Prisma, type LedgerEntry, type Order, type Position } from '../src/generated/prisma/client';
 import { parseGlobalId, toGlobalId } from '../src/graphql/global-id';
-import { startTestGateway, type TestGateway } from './helpers/test-gateway';
+import { demoFixture } from './helpers/demo-fixture';
 import { fails, ok } from './helpers/responses';
 
 // The paper exchange: accounts, deposits, MARKET and LIMIT orders, cancels, stop-loss /
@@ -8,20 +8,7 @@ import { fails, ok } from './helpers/responses';
 // must follow every money-moving mutation at once. Writes happen as fresh users; the seeded
 // demo data is only read, and alice's rows are the "another user's" targets.
 
-let gw: TestGateway;
-let demoKey: string;
-let demoId: number;
-let aliceId: number;
-
-beforeAll(async () => {
-  gw = await startTestGateway();
-  demoKey = await gw.keyFor('demo');
-  demoId = await gw.userId('demo');
-  aliceId = await gw.userId('alice');
-});
-afterAll(async () => {
-  await gw.close();
-});
+const { gw, demo, alice } = demoFixture();
 
 const D = (value: string | number | Prisma.Decimal) => new Prisma.Decimal(value);
 const FEE_RATE = D('0.001');
@@ -716,10 +703,10 @@ describe('closePosition', () => {
 
 describe("another user's account, position and order", () => {
   test('are NOT_FOUND to every mutation, and nothing changes', async () => {
-    const account = await prisma().exchangeAccount.findFirstOrThrow({ where: { userId: aliceId } });
+    const account = await prisma().exchangeAccount.findFirstOrThrow({ where: { userId: alice.id } });
     const position = await prisma().position.findFirstOrThrow({ where: { accountId: account.id, status: 'OPEN' } });
     const newOrder = await prisma().order.findFirstOrThrow({ where: { accountId: account.id, status: 'NEW' } });
-    const before = await snapshot(aliceId);
+    const before = await snapshot(alice.id);
     const { key, accountId } = await funded();
     const accountGid = toGlobalId('ExchangeAccount', account.id);
     const positionGid = toGlobalId('Position', position.id);
@@ -735,11 +722,11 @@ describe("another user's account, position and order", () => {
     ] as const) {
       await fails(gw.execute(query, variables, key), 'NOT_FOUND');
     }
-    expect(await snapshot(aliceId)).toEqual(before);
+    expect(await snapshot(alice.id)).toEqual(before);
   });
 
   test('read as null through node, position and the relations', async () => {
-    const account = await prisma().exchangeAccount.findFirstOrThrow({ where: { userId: aliceId } });
+    const account = await prisma().exchangeAccount.findFirstOrThrow({ where: { userId: alice.id } });
     const position = await prisma().position.findFirstOrThrow({ where: { accountId: account.id } });
     const anOrder = await prisma().order.findFirstOrThrow({ where: { accountId: account.id } });
     const entry = await prisma().ledgerEntry.findFirstOrThrow({ where: { accountId: account.id } });
@@ -751,7 +738,7 @@ describe("another user's account, position and order", () => {
         o: toGlobalId('Order', anOrder.id),
         l: toGlobalId('LedgerEntry', entry.id),
       },
-      demoKey,
+      demo.key,
     ));
     expect(data).toEqual({ position: null, a: null, p: null, o: null, l: null });
   });
@@ -761,7 +748,7 @@ describe("another user's account, position and order", () => {
 
 describe('balances', () => {
   test("demo's seeded balances equal the ledger", async () => {
-    expect((await readBalances(demoKey)).summary).toEqual(await expectedBalances(demoId));
+    expect((await readBalances(demo.key)).summary).toEqual(await expectedBalances(demo.id));
   });
 
   test('reflect each money-moving mutation at once, never the cached summary from before it', async () => {
@@ -935,9 +922,9 @@ describe('balances after retries', () => {
 
 describe('exchange queries', () => {
   test("exchangeAccounts lists the viewer's accounts, oldest first", async () => {
-    const rows = await prisma().exchangeAccount.findMany({ where: { userId: demoId }, orderBy: { id: 'asc' } });
+    const rows = await prisma().exchangeAccount.findMany({ where: { userId: demo.id }, orderBy: { id: 'asc' } });
     expect(rows).toHaveLength(3);
-    const data = await ok(gw.execute(`{ exchangeAccounts { id exchange label createdAt } }`, {}, demoKey));
+    const data = await ok(gw.execute(`{ exchangeAccounts { id exchange label createdAt } }`, {}, demo.key));
     expect(data.exchangeAccounts).toEqual(
       rows.map((a) => ({ id: toGlobalId('ExchangeAccount', a.id), exchange: a.exchange, label: a.label, createdAt: a.createdAt.toISOString() })),
     );
@@ -945,9 +932,9 @@ describe('exchange queries', () => {
   });
 
   test('position(id) returns every field; positions(first, after, status) pages newest first', async () => {
-    const rows = await prisma().position.findMany({ where: { account: { userId: demoId } }, orderBy: [{ openedAt: 'desc' }, { id: 'desc' }] });
+    const rows = await prisma().position.findMany({ where: { account: { userId: demo.id } }, orderBy: [{ openedAt: 'desc' }, { id: 'desc' }] });
     const one = rows.find((p) => p.status === 'CLOSED' && p.stopLoss)!;
-    expect(await ok(gw.execute(`query($id: ID!) { position(id: $id) { ${POSITION_FIELDS} } }`, { id: toGlobalId('Position', one.id) }, demoKey))).toEqual({ position: positionJson(one) });
+    expect(await ok(gw.execute(`query($id: ID!) { position(id: $id) { ${POSITION_FIELDS} } }`, { id: toGlobalId('Position', one.id) }, demo.key))).toEqual({ position: positionJson(one) });
     for (const status of [undefined, 'OPEN', 'CLOSED'] as const) {
       const expected = rows.filter((p) => !status || p.status === status).map((p) => toGlobalId('Position', p.id));
       const seen: string[] = [];
@@ -956,7 +943,7 @@ describe('exchange queries', () => {
         const data: any = await ok(gw.execute(
           `query($after: String, $status: PositionStatus) { positions(first: 4, after: $after, status: $status) { totalCount pageInfo { hasNextPage endCursor } edges { node { id status } } } }`,
           { after, status },
-          demoKey,
+          demo.key,
         ));
         expect(data.positions.totalCount).toBe(expected.length);
         seen.push(...data.positions.edges.map((e: any) => e.node.id));
@@ -968,12 +955,12 @@ describe('exchange queries', () => {
   });
 
   test('ExchangeAccount.positions(status) pages each account\'s positions; Position.account resolves', async () => {
-    const accounts = await prisma().exchangeAccount.findMany({ where: { userId: demoId }, orderBy: { id: 'asc' } });
+    const accounts = await prisma().exchangeAccount.findMany({ where: { userId: demo.id }, orderBy: { id: 'asc' } });
     for (const status of [null, 'OPEN', 'CLOSED'] as const) {
       const data = await ok(gw.execute(
         `query($status: PositionStatus) { exchangeAccounts { id positions(first: 3, status: $status) { totalCount pageInfo { hasNextPage } edges { node { id status account { id label } } } } } }`,
         { status },
-        demoKey,
+        demo.key,
       ));
       const expected = [];
       for (const a of accounts) {
@@ -994,37 +981,37 @@ describe('exchange queries', () => {
     // Page two of one account.
     const main = accounts[0]!;
     const all = await prisma().position.findMany({ where: { accountId: main.id }, orderBy: [{ openedAt: 'desc' }, { id: 'desc' }] });
-    const first = await ok(gw.execute(`{ exchangeAccounts { positions(first: 2) { pageInfo { endCursor } } } }`, {}, demoKey));
+    const first = await ok(gw.execute(`{ exchangeAccounts { positions(first: 2) { pageInfo { endCursor } } } }`, {}, demo.key));
     const cursor = first.exchangeAccounts[0].positions.pageInfo.endCursor;
     const node = await ok(gw.execute(
       `query($id: ID!, $after: String) { node(id: $id) { ... on ExchangeAccount { positions(first: 2, after: $after) { edges { node { id } } } } } }`,
       { id: toGlobalId('ExchangeAccount', main.id), after: cursor },
-      demoKey,
+      demo.key,
     ));
     expect(node.node.positions.edges.map((e: any) => e.node.id)).toEqual(all.slice(2, 4).map((p) => toGlobalId('Position', p.id)));
   });
 
   test('Position.orders lists its orders oldest first with paging; Order.position and Order.account resolve', async () => {
-    const position = await prisma().position.findFirstOrThrow({ where: { account: { userId: demoId }, status: 'OPEN', stopLoss: { not: null }, takeProfit: { not: null } }, orderBy: { id: 'asc' } });
+    const position = await prisma().position.findFirstOrThrow({ where: { account: { userId: demo.id }, status: 'OPEN', stopLoss: { not: null }, takeProfit: { not: null } }, orderBy: { id: 'asc' } });
     const orders = await prisma().order.findMany({ where: { positionId: position.id }, orderBy: { id: 'asc' } });
     expect(orders.length).toBeGreaterThanOrEqual(3);
     const data = await ok(gw.execute(
       `query($id: ID!) { position(id: $id) { orders(first: 2) { totalCount pageInfo { hasNextPage endCursor } edges { node { ${ORDER_FIELDS} } } } } }`,
       { id: toGlobalId('Position', position.id) },
-      demoKey,
+      demo.key,
     ));
     expect(data.position.orders.totalCount).toBe(orders.length);
     expect(data.position.orders.edges.map((e: any) => e.node)).toEqual(orders.slice(0, 2).map((o) => orderJson(o, position)));
     const next = await ok(gw.execute(
       `query($id: ID!, $after: String) { position(id: $id) { orders(first: 2, after: $after) { edges { node { id type } } } } }`,
       { id: toGlobalId('Position', position.id), after: data.position.orders.pageInfo.endCursor },
-      demoKey,
+      demo.key,
     ));
     expect(next.position.orders.edges.map((e: any) => e.node.id)).toEqual(orders.slice(2, 4).map((o) => toGlobalId('Order', o.id)));
   });
 
   test("node(id) returns the viewer's ExchangeAccount, Position, Order and LedgerEntry", async () => {
-    const account = await prisma().exchangeAccount.findFirstOrThrow({ where: { userId: demoId }, orderBy: { id: 'asc' } });
+    const account = await prisma().exchangeAccount.findFirstOrThrow({ where: { userId: demo.id }, orderBy: { id: 'asc' } });
     const position = await prisma().position.findFirstOrThrow({ where: { accountId: account.id }, orderBy: { id: 'asc' } });
     const anOrder = await prisma().order.findFirstOrThrow({ where: { positionId: position.id }, orderBy: { id: 'asc' } });
     const entry = await prisma().ledgerEntry.findFirstOrThrow({ where: { accountId: account.id }, orderBy: { id: 'asc' } });
@@ -1041,7 +1028,7 @@ describe('exchange queries', () => {
         o: toGlobalId('Order', anOrder.id),
         l: toGlobalId('LedgerEntry', entry.id),
       },
-      demoKey,
+      demo.key,
     ));
     expect(data).toEqual({
       a: { __typename: 'ExchangeAccount', id: toGlobalId('ExchangeAccount', account.id), exchange: account.exchange, label: account.label, createdAt: account.createdAt.toISOString() },

@@ -1,26 +1,13 @@
 import { Prisma, type Trade } from '../src/generated/prisma/client';
 import { parseGlobalId, toGlobalId } from '../src/graphql/global-id';
-import { startTestGateway, type TestGateway } from './helpers/test-gateway';
+import { demoFixture } from './helpers/demo-fixture';
 import { ok } from './helpers/responses';
 
 // Trades: idempotent logging on (session, tradeId), the session totals that follow the trades,
 // and the newest-first trades list with its filters and cursors. The seeded demo trades (350)
 // are only read; writes go to fresh users' sessions.
 
-let gw: TestGateway;
-let demoKey: string;
-let demoId: number;
-let aliceId: number;
-
-beforeAll(async () => {
-  gw = await startTestGateway();
-  demoKey = await gw.keyFor('demo');
-  demoId = await gw.userId('demo');
-  aliceId = await gw.userId('alice');
-});
-afterAll(async () => {
-  await gw.close();
-});
+const { gw, demo, alice } = demoFixture();
 
 /** A key for a user no other test touches. */
 const freshUser = () => gw.freshUser('trades_user');
@@ -209,7 +196,7 @@ describe('logTrade', () => {
   });
 
   test("another user's session is NOT_FOUND (and so is a missing one); nothing is stored", async () => {
-    const alices = await gw.db.prisma.tradingSession.findFirstOrThrow({ where: { userId: aliceId, status: 'RUNNING' } });
+    const alices = await gw.db.prisma.tradingSession.findFirstOrThrow({ where: { userId: alice.id, status: 'RUNNING' } });
     const before = await gw.db.prisma.trade.count();
     const { key } = await freshUser();
     for (const sessionId of [toGlobalId('TradingSession', alices.id), toGlobalId('TradingSession', 2_000_000_000)]) {
@@ -244,13 +231,13 @@ describe('logTrade', () => {
   });
 
   test("positionId links the viewer's position; another user's position is NOT_FOUND", async () => {
-    const alicesPosition = await gw.db.prisma.position.findFirstOrThrow({ where: { account: { userId: aliceId } } });
-    const demosPosition = await gw.db.prisma.position.findFirstOrThrow({ where: { account: { userId: demoId } }, orderBy: { id: 'asc' } });
-    const sessionId = await startSession(demoKey, 'trades-test-link');
+    const alicesPosition = await gw.db.prisma.position.findFirstOrThrow({ where: { account: { userId: alice.id } } });
+    const demosPosition = await gw.db.prisma.position.findFirstOrThrow({ where: { account: { userId: demo.id } }, orderBy: { id: 'asc' } });
+    const sessionId = await startSession(demo.key, 'trades-test-link');
     const data = await ok(gw.execute(
       `mutation($input: LogTradeInput!) { logTrade(input: $input) { tradeId session { id } position { id symbol } } }`,
       { input: trade(sessionId, 'T-linked', { positionId: toGlobalId('Position', demosPosition.id), symbol: demosPosition.symbol }) },
-      demoKey,
+      demo.key,
     ));
     expect(data.logTrade).toEqual({
       tradeId: 'T-linked',
@@ -259,11 +246,11 @@ describe('logTrade', () => {
     });
     expect((await gw.db.prisma.trade.findFirstOrThrow({ where: { sessionId: dbId(sessionId), tradeId: 'T-linked' } })).positionId).toBe(demosPosition.id);
 
-    const intruding = await gw.execute(LOG_TRADE, { input: trade(sessionId, 'T-foreign', { positionId: toGlobalId('Position', alicesPosition.id) }) }, demoKey);
+    const intruding = await gw.execute(LOG_TRADE, { input: trade(sessionId, 'T-foreign', { positionId: toGlobalId('Position', alicesPosition.id) }) }, demo.key);
     expect(intruding.data).toBeNull();
     expect(intruding.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
     expect(await gw.db.prisma.trade.count({ where: { sessionId: dbId(sessionId) } })).toBe(1);
-    await ok(gw.execute(END, { id: sessionId }, demoKey));
+    await ok(gw.execute(END, { id: sessionId }, demo.key));
   });
 });
 
@@ -275,7 +262,7 @@ describe('the trades list', () => {
   }`;
 
   /** Every page of the list for `filter`, `first` at a time, checking each page's bookkeeping. */
-  async function readAll(filter: Record<string, unknown> | undefined, first: number, key = demoKey) {
+  async function readAll(filter: Record<string, unknown> | undefined, first: number, key = demo.key) {
     const ids: string[] = [];
     let after: string | null = null;
     let totalCount = -1;
@@ -296,32 +283,32 @@ describe('the trades list', () => {
   }
 
   const expectedIds = async (where: Prisma.TradeWhereInput) =>
-    (await gw.db.prisma.trade.findMany({ where: { userId: demoId, ...where }, orderBy: [{ executedAt: 'desc' }, { id: 'desc' }] })).map((t) =>
+    (await gw.db.prisma.trade.findMany({ where: { userId: demo.id, ...where }, orderBy: [{ executedAt: 'desc' }, { id: 'desc' }] })).map((t) =>
       toGlobalId('Trade', t.id),
     );
 
   test("pages through all of demo's trades newest first, with exact fields", async () => {
-    const rows = await gw.db.prisma.trade.findMany({ where: { userId: demoId }, orderBy: [{ executedAt: 'desc' }, { id: 'desc' }] });
+    const rows = await gw.db.prisma.trade.findMany({ where: { userId: demo.id }, orderBy: [{ executedAt: 'desc' }, { id: 'desc' }] });
     expect(rows.length).toBeGreaterThanOrEqual(350);
     const { ids, totalCount } = await readAll(undefined, 100);
     expect(totalCount).toBe(rows.length);
     expect(ids).toEqual(rows.map((t) => toGlobalId('Trade', t.id)));
-    const firstPage = await ok(gw.execute(`{ trades(first: 5) { edges { node { ${TRADE_FIELDS} } } } }`, {}, demoKey));
+    const firstPage = await ok(gw.execute(`{ trades(first: 5) { edges { node { ${TRADE_FIELDS} } } } }`, {}, demo.key));
     expect(firstPage.trades.edges.map((e: any) => e.node)).toEqual(rows.slice(0, 5).map(tradeJson));
     const times = rows.map((t) => t.executedAt.getTime());
     expect(times).toEqual([...times].sort((a, b) => b - a));
   });
 
   test('the default page is 20; first: 0 gives no edges but the count', async () => {
-    const total = await gw.db.prisma.trade.count({ where: { userId: demoId } });
-    const data = await ok(gw.execute(`{ a: trades { edges { cursor } pageInfo { hasNextPage } } b: trades(first: 0) { totalCount edges { cursor } pageInfo { hasNextPage } } }`, {}, demoKey));
+    const total = await gw.db.prisma.trade.count({ where: { userId: demo.id } });
+    const data = await ok(gw.execute(`{ a: trades { edges { cursor } pageInfo { hasNextPage } } b: trades(first: 0) { totalCount edges { cursor } pageInfo { hasNextPage } } }`, {}, demo.key));
     expect(data.a.edges).toHaveLength(20);
     expect(data.a.pageInfo.hasNextPage).toBe(true);
     expect(data.b).toEqual({ totalCount: total, edges: [], pageInfo: { hasNextPage: true } });
   });
 
   test('filter.sessionId, isPaper and symbol narrow the list, alone and together, through every page', async () => {
-    const session = await gw.db.prisma.tradingSession.findFirstOrThrow({ where: { userId: demoId, sessionKey: { startsWith: 'bot-usdjpy' }, symbols: { has: 'EURUSD' } } });
+    const session = await gw.db.prisma.tradingSession.findFirstOrThrow({ where: { userId: demo.id, sessionKey: { startsWith: 'bot-usdjpy' }, symbols: { has: 'EURUSD' } } });
     const sessionId = toGlobalId('TradingSession', session.id);
     const cases: Array<[Record<string, unknown>, Prisma.TradeWhereInput]> = [
       [{ sessionId }, { sessionId: session.id }],
@@ -343,7 +330,7 @@ describe('the trades list', () => {
   });
 
   test('filter.from is inclusive and filter.to exclusive', async () => {
-    const rows = await gw.db.prisma.trade.findMany({ where: { userId: demoId }, orderBy: [{ executedAt: 'desc' }, { id: 'desc' }] });
+    const rows = await gw.db.prisma.trade.findMany({ where: { userId: demo.id }, orderBy: [{ executedAt: 'desc' }, { id: 'desc' }] });
     const from = rows[60]!.executedAt;
     const to = rows[20]!.executedAt;
     const cases: Array<[Record<string, unknown>, Prisma.TradeWhereInput]> = [
@@ -363,7 +350,7 @@ describe('the trades list', () => {
   });
 
   test("another user's session in the filter lists nothing; the viewer never sees others' trades", async () => {
-    const alices = await gw.db.prisma.tradingSession.findFirstOrThrow({ where: { userId: aliceId } });
+    const alices = await gw.db.prisma.tradingSession.findFirstOrThrow({ where: { userId: alice.id } });
     expect(await gw.db.prisma.trade.count({ where: { sessionId: alices.id } })).toBeGreaterThan(0);
     expect(await readAll({ sessionId: toGlobalId('TradingSession', alices.id) }, 10)).toEqual({ ids: [], totalCount: 0 });
     const { key } = await freshUser();
@@ -392,7 +379,7 @@ describe('the trades list', () => {
 
   test('a malformed sessionId or cursor is BAD_USER_INPUT', async () => {
     for (const variables of [{ filter: { sessionId: toGlobalId('Position', 1) } }, { after: 'not-a-cursor' }, { first: 101 }]) {
-      const response = await gw.execute(LIST, variables, demoKey);
+      const response = await gw.execute(LIST, variables, demo.key);
       expect(response.data).toBeNull();
       expect(response.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     }
@@ -402,7 +389,7 @@ describe('the trades list', () => {
 describe('trade relations and node', () => {
   test('TradingSession.trades pages a session\'s trades newest first; Trade.session and Trade.position resolve', async () => {
     const session = await gw.db.prisma.tradingSession.findFirstOrThrow({
-      where: { userId: demoId, trades: { some: { positionId: { not: null } } } },
+      where: { userId: demo.id, trades: { some: { positionId: { not: null } } } },
       orderBy: { id: 'asc' },
     });
     const rows = await gw.db.prisma.trade.findMany({ where: { sessionId: session.id }, orderBy: [{ executedAt: 'desc' }, { id: 'desc' }], include: { position: true } });
@@ -413,7 +400,7 @@ describe('trade relations and node', () => {
         `query($id: ID!, $after: String) { tradingSession(id: $id) { trades(first: 6, after: $after) {
           totalCount pageInfo { hasNextPage endCursor } edges { node { id session { id } position { id symbol side } } } } } }`,
         { id: toGlobalId('TradingSession', session.id), after },
-        demoKey,
+        demo.key,
       ));
       const connection = data.tradingSession.trades;
       expect(connection.totalCount).toBe(rows.length);
@@ -432,12 +419,12 @@ describe('trade relations and node', () => {
   });
 
   test("node(id) returns the viewer's trade and null for another user's", async () => {
-    const mine = await gw.db.prisma.trade.findFirstOrThrow({ where: { userId: demoId }, orderBy: { id: 'asc' } });
-    const theirs = await gw.db.prisma.trade.findFirstOrThrow({ where: { userId: aliceId } });
+    const mine = await gw.db.prisma.trade.findFirstOrThrow({ where: { userId: demo.id }, orderBy: { id: 'asc' } });
+    const theirs = await gw.db.prisma.trade.findFirstOrThrow({ where: { userId: alice.id } });
     const data = await ok(gw.execute(
       `query($a: ID!, $b: ID!) { a: node(id: $a) { __typename ... on Trade { ${TRADE_FIELDS} session { sessionKey } } } b: node(id: $b) { id } }`,
       { a: toGlobalId('Trade', mine.id), b: toGlobalId('Trade', theirs.id) },
-      demoKey,
+      demo.key,
     ));
     const session = await gw.db.prisma.tradingSession.findUniqueOrThrow({ where: { id: mine.sessionId } });
     expect(data).toEqual({ a: { __typename: 'Trade', ...tradeJson(mine), session: { sessionKey: session.sessionKey } }, b: null });

@@ -1,26 +1,13 @@
 import { Prisma, type SessionEvent, type TradingSession } from '../src/generated/prisma/client';
 import { parseGlobalId, toGlobalId } from '../src/graphql/global-id';
-import { startTestGateway, type TestGateway } from './helpers/test-gateway';
+import { demoFixture } from './helpers/demo-fixture';
 import { ok } from './helpers/responses';
 
 // Trading sessions: start / crash recovery, heartbeats and staleness, ending with totals,
 // session events, and the session queries. Mutations run as fresh users; the seeded demo and
 // alice sessions are only read (and alice's are the "another user's" targets).
 
-let gw: TestGateway;
-let demoKey: string;
-let demoId: number;
-let aliceId: number;
-
-beforeAll(async () => {
-  gw = await startTestGateway();
-  demoKey = await gw.keyFor('demo');
-  demoId = await gw.userId('demo');
-  aliceId = await gw.userId('alice');
-});
-afterAll(async () => {
-  await gw.close();
-});
+const { gw, demo, alice } = demoFixture();
 
 /** A key for a user no other test touches. */
 const freshUser = () => gw.freshUser('sessions_user');
@@ -175,7 +162,7 @@ describe('startTradingSession', () => {
   });
 
   test("another user's RUNNING session with the same key is not recovered", async () => {
-    const alices = await gw.db.prisma.tradingSession.findFirstOrThrow({ where: { userId: aliceId, status: 'RUNNING' } });
+    const alices = await gw.db.prisma.tradingSession.findFirstOrThrow({ where: { userId: alice.id, status: 'RUNNING' } });
     const { key, id: userId } = await freshUser();
     const mine = await start(key, alices.sessionKey);
     expect(mine).toMatchObject({ recovered: false, sessionKey: alices.sessionKey });
@@ -199,8 +186,8 @@ describe('heartbeat and staleness (limit: the default 120 s)', () => {
   });
 
   test('the seeded RUNNING sessions (last heartbeat in January) are stale; the STOPPED ones are not', async () => {
-    const rows = await gw.db.prisma.tradingSession.findMany({ where: { userId: demoId }, orderBy: [{ startedAt: 'desc' }, { id: 'desc' }] });
-    const data = await ok(gw.execute(`{ tradingSessions(first: 100) { edges { node { id status stale } } } }`, {}, demoKey));
+    const rows = await gw.db.prisma.tradingSession.findMany({ where: { userId: demo.id }, orderBy: [{ startedAt: 'desc' }, { id: 'desc' }] });
+    const data = await ok(gw.execute(`{ tradingSessions(first: 100) { edges { node { id status stale } } } }`, {}, demo.key));
     expect(data.tradingSessions.edges.map((e: any) => e.node)).toEqual(
       rows.map((r) => ({ id: toGlobalId('TradingSession', r.id), status: r.status, stale: r.status === 'RUNNING' })),
     );
@@ -359,7 +346,7 @@ describe('logSessionEvent', () => {
 
 describe("another user's session", () => {
   test('heartbeat, end and logSessionEvent are NOT_FOUND and change nothing', async () => {
-    const alices = await gw.db.prisma.tradingSession.findFirstOrThrow({ where: { userId: aliceId, status: 'RUNNING' } });
+    const alices = await gw.db.prisma.tradingSession.findFirstOrThrow({ where: { userId: alice.id, status: 'RUNNING' } });
     const eventsBefore = await gw.db.prisma.sessionEvent.count({ where: { sessionId: alices.id } });
     const id = toGlobalId('TradingSession', alices.id);
     const { key } = await freshUser();
@@ -377,18 +364,18 @@ describe("another user's session", () => {
   });
 
   test('tradingSession(id) and node(id) read it (and its events) as null', async () => {
-    const alices = await gw.db.prisma.tradingSession.findFirstOrThrow({ where: { userId: aliceId } });
+    const alices = await gw.db.prisma.tradingSession.findFirstOrThrow({ where: { userId: alice.id } });
     const event = await gw.db.prisma.sessionEvent.findFirstOrThrow({ where: { sessionId: alices.id } });
     const data = await ok(gw.execute(
       `query($s: ID!, $e: ID!) { tradingSession(id: $s) { id } a: node(id: $s) { id } b: node(id: $e) { id } }`,
       { s: toGlobalId('TradingSession', alices.id), e: toGlobalId('SessionEvent', event.id) },
-      demoKey,
+      demo.key,
     ));
     expect(data).toEqual({ tradingSession: null, a: null, b: null });
   });
 
   test('an ID of another type is BAD_USER_INPUT', async () => {
-    const response = await gw.execute(SESSION, { id: toGlobalId('Trade', 1) }, demoKey);
+    const response = await gw.execute(SESSION, { id: toGlobalId('Trade', 1) }, demo.key);
     expect(response.data).toEqual({ tradingSession: null });
     expect(response.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
   });
@@ -396,7 +383,7 @@ describe("another user's session", () => {
 
 describe('session queries', () => {
   test("tradingSession(id) and node(id) return the viewer's session and event", async () => {
-    const row = await gw.db.prisma.tradingSession.findFirstOrThrow({ where: { userId: demoId, status: 'STOPPED' }, orderBy: { id: 'asc' } });
+    const row = await gw.db.prisma.tradingSession.findFirstOrThrow({ where: { userId: demo.id, status: 'STOPPED' }, orderBy: { id: 'asc' } });
     const event = await gw.db.prisma.sessionEvent.findFirstOrThrow({ where: { sessionId: row.id }, orderBy: { id: 'asc' } });
     const data = await ok(gw.execute(
       `query($s: ID!, $e: ID!) {
@@ -405,7 +392,7 @@ describe('session queries', () => {
         b: node(id: $e) { __typename ... on SessionEvent { id type occurredAt data session { id sessionKey } } }
       }`,
       { s: toGlobalId('TradingSession', row.id), e: toGlobalId('SessionEvent', event.id) },
-      demoKey,
+      demo.key,
     ));
     expect(data).toEqual({
       tradingSession: sessionJson(row, false),
@@ -415,7 +402,7 @@ describe('session queries', () => {
   });
 
   test('tradingSessions pages through all 14 of demo\'s sessions, most recently started first', async () => {
-    const rows = await gw.db.prisma.tradingSession.findMany({ where: { userId: demoId }, orderBy: [{ startedAt: 'desc' }, { id: 'desc' }] });
+    const rows = await gw.db.prisma.tradingSession.findMany({ where: { userId: demo.id }, orderBy: [{ startedAt: 'desc' }, { id: 'desc' }] });
     expect(rows).toHaveLength(14);
     const seen: string[] = [];
     let after: string | null = null;
@@ -423,7 +410,7 @@ describe('session queries', () => {
       const data: any = await ok(gw.execute(
         `query($after: String) { tradingSessions(first: 4, after: $after) { totalCount pageInfo { hasNextPage hasPreviousPage startCursor endCursor } edges { cursor node { id } } } }`,
         { after },
-        demoKey,
+        demo.key,
       ));
       const page = data.tradingSessions;
       expect(page.totalCount).toBe(14);
@@ -440,8 +427,8 @@ describe('session queries', () => {
 
   test('tradingSessions(status) narrows the list', async () => {
     for (const status of ['RUNNING', 'STOPPED'] as const) {
-      const rows = await gw.db.prisma.tradingSession.findMany({ where: { userId: demoId, status }, orderBy: [{ startedAt: 'desc' }, { id: 'desc' }] });
-      const data = await ok(gw.execute(`query($status: SessionStatus) { tradingSessions(first: 3, status: $status) { totalCount edges { node { id status } } } }`, { status }, demoKey));
+      const rows = await gw.db.prisma.tradingSession.findMany({ where: { userId: demo.id, status }, orderBy: [{ startedAt: 'desc' }, { id: 'desc' }] });
+      const data = await ok(gw.execute(`query($status: SessionStatus) { tradingSessions(first: 3, status: $status) { totalCount edges { node { id status } } } }`, { status }, demo.key));
       expect(data.tradingSessions).toEqual({
         totalCount: rows.length,
         edges: rows.slice(0, 3).map((r) => ({ node: { id: toGlobalId('TradingSession', r.id), status } })),
@@ -451,7 +438,7 @@ describe('session queries', () => {
 
   test('first above 100 or a foreign cursor is BAD_USER_INPUT', async () => {
     for (const args of ['first: 101', 'first: -1', 'after: "bm9wZQ"']) {
-      const response = await gw.execute(`{ tradingSessions(${args}) { totalCount } }`, {}, demoKey);
+      const response = await gw.execute(`{ tradingSessions(${args}) { totalCount } }`, {}, demo.key);
       expect(response.data).toBeNull();
       expect(response.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     }
