@@ -11,6 +11,7 @@ import { Prisma } from '../src/generated/prisma/client';
 import { startTestGateway, type TestGateway } from './helpers/test-gateway';
 import { PrivateRedis, sparePort } from './helpers/private-servers';
 import { openTestDatabase, serverUrl, usingPostgres, type TestDatabase } from './helpers/test-database';
+import { TcpProxy } from './helpers/tcp-proxy';
 import { openDatabase, type Database } from '../src/db/database';
 import { createServer } from '../src/server';
 import { createLogger } from '../src/log';
@@ -116,93 +117,9 @@ async function newTrader(gw: TestGateway, name: string, initialDeposit: string):
   return { key, userId: user.id, accountGid, accountId: accountRow.id, sessionGid: session.data.startTradingSession.id, sessionId: sessionRow.id };
 }
 
-// ─── a cuttable TCP proxy in front of PostgreSQL ───────────────────────────────────────────
-
-/**
- * Forwards TCP to PostgreSQL until cut. `reset` destroys every connection and refuses new ones
- * (the server went away); `blackhole` stops forwarding bytes in both directions and leaves new
- * connections hanging (a partition, or a frozen server). `restore` heals: in blackhole mode the
- * held connections resume, with whatever was sent meanwhile, as after a real partition.
- */
-class CuttableProxy {
-  private mode: 'open' | 'reset' | 'blackhole' = 'open';
-  private readonly pairs = new Set<{ client: net.Socket; upstream: net.Socket | null }>();
-  private server!: net.Server;
-  port = 0;
-
-  constructor(
-    private readonly host: string,
-    private readonly targetPort: number,
-  ) {}
-
-  async start(): Promise<this> {
-    this.server = net.createServer((client) => this.accept(client));
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
-    this.port = (this.server.address() as net.AddressInfo).port;
-    return this;
-  }
-
-  private accept(client: net.Socket) {
-    client.on('error', () => undefined);
-    if (this.mode === 'reset') return void client.destroy();
-    const pair = { client, upstream: null as net.Socket | null };
-    this.pairs.add(pair);
-    client.on('close', () => {
-      pair.upstream?.destroy();
-      this.pairs.delete(pair);
-    });
-    if (this.mode === 'blackhole') return void client.pause();
-    this.connectUpstream(pair);
-  }
-
-  private connectUpstream(pair: { client: net.Socket; upstream: net.Socket | null }) {
-    const upstream = net.connect(this.targetPort, this.host);
-    pair.upstream = upstream;
-    upstream.on('error', () => undefined);
-    upstream.on('close', () => pair.client.destroy());
-    pair.client.pipe(upstream).pipe(pair.client);
-  }
-
-  cut(mode: 'reset' | 'blackhole') {
-    this.mode = mode;
-    for (const pair of this.pairs) {
-      if (mode === 'reset') {
-        pair.client.destroy();
-        pair.upstream?.destroy();
-      } else {
-        pair.client.unpipe();
-        pair.upstream?.unpipe();
-        pair.client.pause();
-        pair.upstream?.pause();
-      }
-    }
-  }
-
-  restore() {
-    const wasBlackhole = this.mode === 'blackhole';
-    this.mode = 'open';
-    if (!wasBlackhole) return;
-    for (const pair of this.pairs) {
-      if (pair.client.destroyed) continue;
-      if (!pair.upstream) this.connectUpstream(pair);
-      else pair.client.pipe(pair.upstream).pipe(pair.client);
-    }
-  }
-
-  async close() {
-    for (const pair of this.pairs) {
-      pair.client.destroy();
-      pair.upstream?.destroy();
-    }
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
-  }
-}
-
 /** A gateway (production mode) whose database goes through `proxy`, sharing `base`'s cache. */
-async function gatewayThroughProxy(base: TestGateway, proxy: CuttableProxy, timeouts: { connectTimeoutMs: number; statementTimeoutMs: number }) {
-  const viaProxy = new URL(base.db.location.url!);
-  viaProxy.host = `127.0.0.1:${proxy.port}`;
-  const db: Database = await openDatabase({ url: viaProxy.toString(), poolMax: 6, ...timeouts });
+async function gatewayThroughProxy(base: TestGateway, proxy: TcpProxy, timeouts: { connectTimeoutMs: number; statementTimeoutMs: number }) {
+  const db: Database = await openDatabase({ url: proxy.via(base.db.location.url!), poolMax: 6, ...timeouts });
   const logLines: string[] = [];
   const log = createLogger({ level: 'warn', destination: { write: (line: string) => void logLines.push(line) } });
   const defaults = loadConfig({});
@@ -267,8 +184,7 @@ describeWithPostgres('PostgreSQL outage under load', () => {
     'cut (%s) for %i ms under load: fast clear failures, /ready false, recovery, acknowledged writes exactly once, retries never double',
     async (mode, CUT_FOR_MS) => {
       const LOAD_MS = CUT_AT_MS + CUT_FOR_MS + 4_500;
-      const target = new URL(serverUrl!);
-      const proxy = await new CuttableProxy(target.hostname, Number(target.port || 5432)).start();
+      const proxy = await TcpProxy.toPostgres(serverUrl!);
       const gateway = await gatewayThroughProxy(base, proxy, timeouts);
       const traders = await Promise.all(Array.from({ length: CLIENTS }, (_, i) => newTrader(base, `pg-${mode}-${i}`, '1000')));
       const attempts: Attempt[] = [];

@@ -1,6 +1,7 @@
 import net from 'node:net';
 import pg from 'pg';
 import { startTestGateway, type TestGateway } from './helpers/test-gateway';
+import { TcpProxy } from './helpers/tcp-proxy';
 import { openDatabase, type Database } from '../src/db/database';
 import { createServer } from '../src/server';
 import { createLogger } from '../src/log';
@@ -180,31 +181,15 @@ async function serveOn(db: Database, base: TestGateway) {
   test('with the database unreachable, requests fail fast with SERVICE_UNAVAILABLE, /ready is 503, and it recovers', async () => {
     // A TCP proxy between the gateway and PostgreSQL that the test can cut: an outage without
     // stopping the shared server.
-    const target = new URL(process.env.DATABASE_URL!);
-    const sockets = new Set<net.Socket>();
-    let open = true;
-    const proxy = net.createServer((client) => {
-      if (!open) return client.destroy();
-      const upstream = net.connect(Number(target.port || 5432), target.hostname);
-      for (const socket of [client, upstream]) {
-        sockets.add(socket);
-        socket.on('close', () => sockets.delete(socket));
-        socket.on('error', () => undefined);
-      }
-      client.pipe(upstream).pipe(client);
-    });
-    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    const proxy = await TcpProxy.toPostgres(process.env.DATABASE_URL!);
     const base = await startTestGateway();
-    const viaProxy = new URL(base.db.location.url!);
-    viaProxy.host = `127.0.0.1:${(proxy.address() as net.AddressInfo).port}`;
-    const db = await openDatabase({ url: viaProxy.toString(), poolMax: 4, connectTimeoutMs: 500, statementTimeoutMs: 1_000 });
+    const db = await openDatabase({ url: proxy.via(base.db.location.url!), poolMax: 4, connectTimeoutMs: 500, statementTimeoutMs: 1_000 });
     const gateway = await serveOn(db, base);
     const key = await base.keyFor('outage-user');
     const ask = () => gateway.ask('{ viewer { username } }', key);
     try {
       expect((await ask()).status).toBe(200);
-      open = false;
-      for (const socket of sockets) socket.destroy();
+      proxy.cut('reset');
       const started = Date.now();
       const during = await ask();
       expect(Date.now() - started).toBeLessThan(3_000);
@@ -213,7 +198,7 @@ async function serveOn(db: Database, base: TestGateway) {
       expect((await fetch(`${gateway.url}/ready`)).status).toBe(503);
       expect((await fetch(`${gateway.url}/health`)).status).toBe(200);
 
-      open = true;
+      proxy.restore();
       let recovered = false;
       for (let attempt = 0; attempt < 20 && !recovered; attempt++) {
         recovered = (await ask()).status === 200;
@@ -225,7 +210,7 @@ async function serveOn(db: Database, base: TestGateway) {
       await gateway.stop();
       await db.close();
       await base.close();
-      proxy.close();
+      await proxy.close();
     }
   });
 });
