@@ -2,7 +2,6 @@ import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import http from 'node:http';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -10,15 +9,13 @@ import pg from 'pg';
 import { Prisma } from '../src/generated/prisma/client';
 import { startTestGateway, type TestGateway } from './helpers/test-gateway';
 import { PrivateRedis, sparePort } from './helpers/private-servers';
-import { openTestDatabase, serverUrl, usingPostgres, type TestDatabase } from './helpers/test-database';
+import { openTestDatabase, serverUrl, usingPostgres } from './helpers/test-database';
+import { startGatewayOn, type GatewayOnDatabase } from './helpers/gateway-on-database';
 import { TcpProxy } from './helpers/tcp-proxy';
-import { openDatabase, type Database } from '../src/db/database';
-import { createServer } from '../src/server';
-import { createLogger } from '../src/log';
+import { openDatabase } from '../src/db/database';
 import { loadConfig } from '../src/config';
 import { createApiKey } from '../src/auth/api-keys';
 import { BalanceSummaryCache, type BalanceVersions } from '../src/cache/balance-cache';
-import { createBalanceCache } from '../src/cache/create-balance-cache';
 import type { CacheStore } from '../src/cache/cache-store';
 
 // Faults under load: PostgreSQL going away and coming back while clients write, Redis going away
@@ -119,23 +116,10 @@ async function newTrader(gw: TestGateway, name: string, initialDeposit: string):
 
 /** A gateway (production mode) whose database goes through `proxy`, sharing `base`'s cache. */
 async function gatewayThroughProxy(base: TestGateway, proxy: TcpProxy, timeouts: { connectTimeoutMs: number; statementTimeoutMs: number }) {
-  const db: Database = await openDatabase({ url: proxy.via(base.db.location.url!), poolMax: 6, ...timeouts });
-  const logLines: string[] = [];
-  const log = createLogger({ level: 'warn', destination: { write: (line: string) => void logLines.push(line) } });
+  const db = await openDatabase({ url: proxy.via(base.db.location.url!), poolMax: 6, ...timeouts });
   const defaults = loadConfig({});
   const config = { ...defaults, env: 'production' as const, limits: { ...defaults.limits, maxConcurrentPerClient: 100 } };
-  const server = createServer({ config, db, balanceCache: base.balanceCache, cacheStore: base.cacheStore, log });
-  await server.start();
-  await new Promise<void>((resolve) => server.httpServer.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(server.httpServer.address() as net.AddressInfo).port}`;
-  return {
-    url,
-    logLines,
-    async close() {
-      await server.stop();
-      await db.close();
-    },
-  };
+  return startGatewayOn(db, { config, cacheOf: base, logLines: [], logLevel: 'warn' });
 }
 
 // ─── 1. PostgreSQL outage under load ───────────────────────────────────────────────────────
@@ -598,38 +582,23 @@ describeWithRedis('two deployments sharing one Redis', () => {
   // different databases (as staging and production, or two test runs, sharing a Redis would be).
   // Both databases have a user 4242: it is not the same person.
   let redis: PrivateRedis;
-  const deployments: Array<{ db: TestDatabase; url: string; key: string; stop: () => Promise<void> }> = [];
+  const deployments: Array<{ url: string; key: string; close: () => Promise<void> }> = [];
 
   beforeAll(async () => {
     redis = await PrivateRedis.start();
     for (const amount of ['111', '222']) {
       const db = await openTestDatabase();
       const config = loadConfig({ ...(db.location.url ? { DATABASE_URL: db.location.url } : { DATA_DIR: db.location.dataDir }), REDIS_URL: redis.url });
-      const log = createLogger({ enabled: false });
-      const { cache, store } = createBalanceCache(config, db.prisma, log);
-      const server = createServer({ config, db, balanceCache: cache, cacheStore: store, log });
-      await server.start();
-      await new Promise<void>((resolve) => server.httpServer.listen(0, '127.0.0.1', resolve));
+      const gateway = await startGatewayOn(db, { config });
       const user = await db.prisma.user.create({ data: { id: 4242, username: `namesake-${amount}` } });
       const account = await db.prisma.exchangeAccount.create({ data: { userId: user.id, exchange: 'paper', label: 'main' } });
       await db.prisma.ledgerEntry.create({ data: { accountId: account.id, asset: 'USDT', amount, kind: 'DEPOSIT' } });
       const { key } = await createApiKey(db.prisma, user.id, 'namesake');
-      deployments.push({
-        db,
-        url: `http://127.0.0.1:${(server.httpServer.address() as net.AddressInfo).port}`,
-        key,
-        stop: async () => {
-          await server.stop();
-          await store.close();
-        },
-      });
+      deployments.push({ url: gateway.url, key, close: () => gateway.close() });
     }
   });
   afterAll(async () => {
-    for (const deployment of deployments) {
-      await deployment.stop();
-      await deployment.db.close();
-    }
+    for (const deployment of deployments) await deployment.close();
     await redis?.down().catch(() => undefined);
   });
 
@@ -660,25 +629,13 @@ describeWithRedis('two deployments sharing one Redis', () => {
   });
 
   async function twoInstances(env: Record<string, string>) {
-    const instances: Array<{ url: string; close: () => Promise<void> }> = [];
+    const instances: GatewayOnDatabase[] = [];
     for (const host of ['127.0.0.1', 'localhost']) {
       const databaseUrl = new URL(base.db.location.url!);
       databaseUrl.hostname = host;
       const config = loadConfig({ DATABASE_URL: databaseUrl.toString(), REDIS_URL: redis.url, BALANCE_CACHE_TTL_MS: '60000', ...env });
       const db = await openDatabase({ url: config.databaseUrl, poolMax: 4 });
-      const log = createLogger({ enabled: false });
-      const { cache, store } = createBalanceCache(config, db.prisma, log);
-      const server = createServer({ config, db, balanceCache: cache, cacheStore: store, log });
-      await server.start();
-      await new Promise<void>((resolve) => server.httpServer.listen(0, '127.0.0.1', resolve));
-      instances.push({
-        url: `http://127.0.0.1:${(server.httpServer.address() as net.AddressInfo).port}`,
-        close: async () => {
-          await server.stop();
-          await store.close();
-          await db.close();
-        },
-      });
+      instances.push(await startGatewayOn(db, { config }));
     }
     return instances;
   }
