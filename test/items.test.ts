@@ -1,6 +1,7 @@
 import type { Item } from '../src/generated/prisma/client';
 import { demoFixture } from './helpers/demo-fixture';
 import { codeOf, dataOf } from './helpers/responses';
+import { visibleItemsOf } from './helpers/visible-items';
 
 // Items: reads (item, items, itemsByIdentifier, Item's relations) and writes (storeItem,
 // recordItemEvent) against the seeded fixture. Expectations are computed from the rows in the
@@ -9,20 +10,6 @@ import { codeOf, dataOf } from './helpers/responses';
 const { gw, demo, alice } = demoFixture();
 
 const cursorOf = (text: string) => Buffer.from(text, 'utf8').toString('base64url');
-
-/**
- * The items `userId` may see, newest (highest id) first: stored by them (owner or a source row
- * of theirs), or pushed to a circuit they belong to. Computed from the tables, not the gateway.
- */
-async function visibleItemsOf(userId: number): Promise<Item[]> {
-  const prisma = gw.db.prisma;
-  const memberships = await prisma.circuitMember.findMany({ where: { userId } });
-  const pushed = await prisma.circuitItem.findMany({ where: { circuitId: { in: memberships.map((m) => m.circuitId) } } });
-  const sourced = await prisma.itemSource.findMany({ where: { userId } });
-  const ids = new Set([...pushed.map((p) => p.itemId), ...sourced.map((s) => s.itemId)]);
-  const items = await prisma.item.findMany({ orderBy: { id: 'desc' } });
-  return items.filter((item) => item.ownerId === userId || ids.has(item.id));
-}
 
 const ITEM_FIELDS = `dfid aliases fingerprint confidenceScore legacyMode createdAt updatedAt owner { username }`;
 const itemFields = (item: Item, owner: string) => ({
@@ -76,7 +63,7 @@ describe('item(dfid)', () => {
   });
 
   test("returns another user's item pushed to one of the viewer's circuits", async () => {
-    const visible = (await visibleItemsOf(demo.id)).filter((item) => item.ownerId === alice.id);
+    const visible = (await visibleItemsOf(gw, demo.id)).filter((item) => item.ownerId === alice.id);
     expect(visible.length).toBeGreaterThan(0);
     for (const item of visible) {
       expect(dataOf(await gw.execute(ITEM, { dfid: item.dfid }, demo.key))).toEqual({ item: itemFields(item, 'alice') });
@@ -84,7 +71,7 @@ describe('item(dfid)', () => {
   });
 
   test("reads as null for another user's item the viewer cannot see, and for an unknown dfid", async () => {
-    const visibleIds = new Set((await visibleItemsOf(demo.id)).map((item) => item.id));
+    const visibleIds = new Set((await visibleItemsOf(gw, demo.id)).map((item) => item.id));
     const hidden = (await gw.db.prisma.item.findMany({ where: { ownerId: alice.id } })).filter((item) => !visibleIds.has(item.id));
     expect(hidden.length).toBeGreaterThan(0);
     for (const item of hidden) {
@@ -103,7 +90,7 @@ describe('item(dfid)', () => {
 
 describe('items(first, after, filter)', () => {
   test('the default page holds the 20 newest visible items', async () => {
-    const expected = await visibleItemsOf(demo.id);
+    const expected = await visibleItemsOf(gw, demo.id);
     expect(expected.length).toBeGreaterThan(20);
     const { items } = dataOf(await gw.execute(ITEMS, {}, demo.key));
     expect(items.totalCount).toBe(expected.length);
@@ -117,7 +104,7 @@ describe('items(first, after, filter)', () => {
   });
 
   test.each([7, 20, 100])('paging with first: %i yields every visible item exactly once, in order', async (first) => {
-    const expected = (await visibleItemsOf(demo.id)).map((item) => item.dfid);
+    const expected = (await visibleItemsOf(gw, demo.id)).map((item) => item.dfid);
     const pages = await allPages(demo.key, first);
     expect(pages).toHaveLength(Math.max(1, Math.ceil(expected.length / first)));
     expect(pages.flatMap((page) => page.edges.map((edge: any) => edge.node.dfid))).toEqual(expected);
@@ -159,7 +146,7 @@ describe('items(first, after, filter)', () => {
   });
 
   test('filter.dfidPrefix keeps the visible items whose dfid starts with the text', async () => {
-    const expected = (await visibleItemsOf(demo.id)).filter((item) => item.dfid.startsWith('DFID-006')).map((item) => item.dfid);
+    const expected = (await visibleItemsOf(gw, demo.id)).filter((item) => item.dfid.startsWith('DFID-006')).map((item) => item.dfid);
     expect(expected.length).toBeGreaterThan(1);
     const pages = await allPages(demo.key, 3, { dfidPrefix: 'DFID-006' });
     expect(pages.flatMap((page) => page.edges.map((edge: any) => edge.node.dfid))).toEqual(expected);
@@ -179,7 +166,7 @@ describe('items(first, after, filter)', () => {
   });
 
   test('filter.alias keeps the visible items that have the alias, and never shows a hidden one', async () => {
-    const visible = await visibleItemsOf(demo.id);
+    const visible = await visibleItemsOf(gw, demo.id);
     const alias = visible.find((item) => item.aliases.length > 0)!.aliases[0]!;
     const expected = visible.filter((item) => item.aliases.includes(alias)).map((item) => item.dfid);
     const { items } = dataOf(await gw.execute(ITEMS, { filter: { alias } }, demo.key));
@@ -197,7 +184,7 @@ describe('items(first, after, filter)', () => {
   });
 
   test.each([true, false])('filter.legacyMode: %s keeps the items in (or not in) legacy mode', async (legacyMode) => {
-    const expected = (await visibleItemsOf(demo.id)).filter((item) => item.legacyMode === legacyMode).map((item) => item.dfid);
+    const expected = (await visibleItemsOf(gw, demo.id)).filter((item) => item.legacyMode === legacyMode).map((item) => item.dfid);
     expect(expected.length).toBeGreaterThan(0);
     const pages = await allPages(demo.key, 100, { legacyMode });
     expect(pages.flatMap((page) => page.edges.map((edge: any) => edge.node.dfid))).toEqual(expected);
@@ -205,7 +192,7 @@ describe('items(first, after, filter)', () => {
   });
 
   test('filter.minConfidence keeps the items scored at least that high', async () => {
-    const expected = (await visibleItemsOf(demo.id))
+    const expected = (await visibleItemsOf(gw, demo.id))
       .filter((item) => item.confidenceScore !== null && item.confidenceScore >= 0.9)
       .map((item) => item.dfid);
     expect(expected.length).toBeGreaterThan(0);
@@ -215,7 +202,7 @@ describe('items(first, after, filter)', () => {
   });
 
   test('filters combine, and paging keeps the filter', async () => {
-    const expected = (await visibleItemsOf(demo.id))
+    const expected = (await visibleItemsOf(gw, demo.id))
       .filter((item) => item.dfid.startsWith('DFID-00') && !item.legacyMode && (item.confidenceScore ?? -1) >= 0.7)
       .map((item) => item.dfid);
     expect(expected.length).toBeGreaterThan(4);
@@ -274,7 +261,7 @@ describe('itemsByIdentifier(key, value)', () => {
   const sortedDfids = (items: { dfid: string }[]) => items.map((item) => item.dfid).sort();
 
   test('returns both items that share a (key, value) when the viewer sees both', async () => {
-    const visibleIds = new Set((await visibleItemsOf(demo.id)).map((item) => item.id));
+    const visibleIds = new Set((await visibleItemsOf(gw, demo.id)).map((item) => item.id));
     const shared = (await sharedIdentifiers()).find(
       (entry) => entry.items.every((item) => visibleIds.has(item.id)) && new Set(entry.items.map((i) => i.ownerId)).size > 1,
     )!;
@@ -285,7 +272,7 @@ describe('itemsByIdentifier(key, value)', () => {
   });
 
   test('leaves out the items the viewer cannot see', async () => {
-    const visibleIds = new Set((await visibleItemsOf(demo.id)).map((item) => item.id));
+    const visibleIds = new Set((await visibleItemsOf(gw, demo.id)).map((item) => item.id));
     const mixed = (await sharedIdentifiers()).find(
       (entry) => entry.items.some((item) => visibleIds.has(item.id)) && entry.items.some((item) => !visibleIds.has(item.id)),
     )!;
@@ -303,7 +290,7 @@ describe('itemsByIdentifier(key, value)', () => {
 
 describe("an item's relations", () => {
   test('identifiers, sources and owner match the stored rows', async () => {
-    const visible = await visibleItemsOf(demo.id);
+    const visible = await visibleItemsOf(gw, demo.id);
     const counts = await gw.db.prisma.itemSource.groupBy({ by: ['itemId'], _count: { _all: true } });
     const withTwoSources = visible.find((item) => counts.some((c) => c.itemId === item.id && c._count._all > 1))!;
     const alices = visible.find((item) => item.ownerId === alice.id)!;
@@ -382,7 +369,7 @@ describe("an item's relations", () => {
 
   test('events of a seeded item: the default page and paging match the stored rows', async () => {
     const counts = await gw.db.prisma.itemEvent.groupBy({ by: ['itemId'], _count: { _all: true }, orderBy: { itemId: 'asc' } });
-    const visibleIds = new Set((await visibleItemsOf(demo.id)).map((item) => item.id));
+    const visibleIds = new Set((await visibleItemsOf(gw, demo.id)).map((item) => item.id));
     const busiest = counts.filter((c) => visibleIds.has(c.itemId)).sort((a, b) => b._count._all - a._count._all)[0]!;
     const item = await gw.db.prisma.item.findUniqueOrThrow({ where: { id: busiest.itemId } });
     const rows = await gw.db.prisma.itemEvent.findMany({ where: { itemId: item.id }, orderBy: [{ occurredAt: 'desc' }, { id: 'desc' }] });
@@ -413,7 +400,7 @@ describe("an item's relations", () => {
 
   test("circuits lists only the viewer's circuits the item was pushed to, most recently pushed first", async () => {
     // Alice pushes an item demo can see to a circuit of hers that demo is not in.
-    const item = (await visibleItemsOf(demo.id)).find((i) => i.ownerId === alice.id)!;
+    const item = (await visibleItemsOf(gw, demo.id)).find((i) => i.ownerId === alice.id)!;
     const created = dataOf(
       await gw.execute(`mutation { createCircuit(input: { name: "Alice only" }) { id } }`, {}, alice.key),
     ).createCircuit;
@@ -614,7 +601,7 @@ describe('storeItem', () => {
     });
 
   test("another user's item the viewer cannot see looks missing: storing its dfid makes the viewer's own item, and the hidden one is unchanged", async () => {
-    const visibleIds = new Set((await visibleItemsOf(demo.id)).map((item) => item.id));
+    const visibleIds = new Set((await visibleItemsOf(gw, demo.id)).map((item) => item.id));
     const hidden = (await gw.db.prisma.item.findMany({ where: { ownerId: alice.id } })).find((item) => !visibleIds.has(item.id))!;
     const before = await snapshot(hidden.id);
     const input = {
@@ -731,7 +718,7 @@ describe('recordItemEvent', () => {
   });
 
   test('an unknown dfid, and an item the viewer cannot see, are NOT_FOUND and record nothing', async () => {
-    const visibleIds = new Set((await visibleItemsOf(demo.id)).map((item) => item.id));
+    const visibleIds = new Set((await visibleItemsOf(gw, demo.id)).map((item) => item.id));
     const ownDfids = new Set((await gw.db.prisma.item.findMany({ where: { ownerId: demo.id }, select: { dfid: true } })).map((item) => item.dfid));
     const hidden = (await gw.db.prisma.item.findMany({ where: { ownerId: alice.id } })).find((item) => !visibleIds.has(item.id) && !ownDfids.has(item.dfid))!;
     const before = await gw.db.prisma.itemEvent.count();

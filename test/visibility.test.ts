@@ -1,6 +1,7 @@
 import type { Item } from '../src/generated/prisma/client';
 import { demoFixture } from './helpers/demo-fixture';
 import { dataOf } from './helpers/responses';
+import { visibleItemsOf } from './helpers/visible-items';
 
 // "A user sees the items they stored and the items pushed to circuits they belong to, and the
 // circuits they belong to; anything else is not found." Checked for demo against alice's data,
@@ -15,20 +16,9 @@ beforeAll(async () => {
 
 const encode = (text: string) => Buffer.from(text, 'utf8').toString('base64url');
 
-/** The items `userId` may see (stored by them, or pushed to one of their circuits), from the tables. */
-async function visibleItemsOf(userId: number): Promise<Item[]> {
-  const prisma = gw.db.prisma;
-  const memberships = await prisma.circuitMember.findMany({ where: { userId } });
-  const pushed = await prisma.circuitItem.findMany({ where: { circuitId: { in: memberships.map((m) => m.circuitId) } } });
-  const sourced = await prisma.itemSource.findMany({ where: { userId } });
-  const ids = new Set([...pushed.map((p) => p.itemId), ...sourced.map((s) => s.itemId)]);
-  const items = await prisma.item.findMany({ orderBy: { id: 'desc' } });
-  return items.filter((item) => item.ownerId === userId || ids.has(item.id));
-}
-
 /** Alice's items demo cannot see. */
 async function alicesHiddenItems(): Promise<Item[]> {
-  const visible = new Set((await visibleItemsOf(demo.id)).map((item) => item.id));
+  const visible = new Set((await visibleItemsOf(gw, demo.id)).map((item) => item.id));
   return (await gw.db.prisma.item.findMany({ where: { ownerId: alice.id }, orderBy: { id: 'asc' } })).filter(
     (item) => !visible.has(item.id),
   );
@@ -82,7 +72,7 @@ describe("another user's items", () => {
   test("never show in the viewer's items list, whose every entry is visible", async () => {
     const hidden = new Set((await alicesHiddenItems()).map((item) => item.dfid));
     const listed = await listedItems(demo.key);
-    expect(listed.map((item) => item.dfid)).toEqual((await visibleItemsOf(demo.id)).map((item) => item.dfid));
+    expect(listed.map((item) => item.dfid)).toEqual((await visibleItemsOf(gw, demo.id)).map((item) => item.dfid));
     expect(listed.filter((item) => hidden.has(item.dfid))).toEqual([]);
   });
 
@@ -97,7 +87,7 @@ describe("another user's items", () => {
   });
 
   test('never show in itemsByIdentifier, even for an identifier a visible item shares', async () => {
-    const visible = new Set((await visibleItemsOf(demo.id)).map((item) => item.dfid));
+    const visible = new Set((await visibleItemsOf(gw, demo.id)).map((item) => item.dfid));
     const hidden = await gw.db.prisma.item.findMany({
       where: { id: { in: (await alicesHiddenItems()).map((item) => item.id) } },
       include: { identifiers: true },
@@ -137,7 +127,7 @@ describe("another user's items", () => {
     }
     expect(checked).toBeGreaterThan(0);
 
-    const visible = (await visibleItemsOf(demo.id)).find((item) => item.ownerId === alice.id)!;
+    const visible = (await visibleItemsOf(gw, demo.id)).find((item) => item.ownerId === alice.id)!;
     const asDemo = dataOf(await gw.execute(ITEM_WITH_IDS, { dfid: visible.dfid }, demo.key)).item;
     const event = asDemo.events.edges[0].node;
     expect(dataOf(await gw.execute(NODE, { id: event.id }, demo.key))).toEqual({
@@ -173,7 +163,7 @@ describe("another user's circuits", () => {
 
   test("never show in the viewer's circuits list, nor in Item.circuits of an item they share", async () => {
     // Alice puts an item demo can see into a circuit of hers that demo is not in.
-    const shared = (await visibleItemsOf(demo.id)).find((item) => item.ownerId === alice.id)!;
+    const shared = (await visibleItemsOf(gw, demo.id)).find((item) => item.ownerId === alice.id)!;
     const soloId = dataOf(await gw.execute(`mutation { createCircuit(input: { name: "Alice solo" }) { id } }`, {}, alice.key)).createCircuit.id;
     dataOf(
       await gw.execute(
@@ -304,7 +294,7 @@ describe('node(id)', () => {
   });
 
   test("an ID's type decides what it fetches: Item:<a circuit's number> is that item or null", async () => {
-    const visible = new Set((await visibleItemsOf(demo.id)).map((item) => item.id));
+    const visible = new Set((await visibleItemsOf(gw, demo.id)).map((item) => item.id));
     const circuits = await gw.db.prisma.circuitMember.findMany({ where: { userId: demo.id }, orderBy: { circuitId: 'asc' } });
     let items = 0;
     for (const { circuitId } of circuits) {
