@@ -23,7 +23,7 @@ export interface Config {
   /** Redis shared by every instance for the balance cache; in-process memory when absent. */
   readonly redisUrl: string | undefined;
   readonly balanceCacheTtlMs: number;
-  /** Overrides the cache namespace derived from the database's address (see create-balance-cache.ts). */
+  /** Overrides the cache namespace derived from the database's address (see cache/create-versioned-cache.ts). */
   readonly cacheNamespace: string | undefined;
   readonly balanceCacheMaxEntries: number;
   /** A cache call slower than this is treated as a cache outage. */

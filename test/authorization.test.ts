@@ -1,5 +1,6 @@
 import { buildASTSchema, parse } from 'graphql';
 import { typeDefs } from '../src/graphql/schema';
+import { ok } from './helpers/responses';
 import { startTestGateway, type GraphQLResponse, type TestGateway } from './helpers/test-gateway';
 
 // The authorization matrix: every root field and mutation of the schema, run by an intruder
@@ -12,12 +13,6 @@ let ownerKey: string;
 let intruderKey: string;
 /** Global IDs and values of the owner's objects, made through the API. */
 const owned: Record<string, string> = {};
-
-async function ok(response: Promise<GraphQLResponse>) {
-  const result = await response;
-  if (result.errors) throw new Error(JSON.stringify(result.errors));
-  return result.data;
-}
 
 beforeAll(async () => {
   gw = await startTestGateway();

@@ -1,30 +1,12 @@
-import type { GraphQLFormattedError } from 'graphql';
-import { startTestGateway, type TestGateway } from './helpers/test-gateway';
+import { demoFixture } from './helpers/demo-fixture';
+import { codeOf, dataOf } from './helpers/responses';
 
 // Circuits: reads (circuit, circuits, Circuit's relations) and writes (createCircuit,
 // addCircuitMember, pushItemToCircuit), with the roles that govern them. Expectations come
 // from the rows in the database; circuit names are unique in the seed and in this file.
 
-let gw: TestGateway;
-let demoKey: string;
-let aliceKey: string;
+const { gw, demo, alice } = demoFixture();
 
-beforeAll(async () => {
-  gw = await startTestGateway();
-  demoKey = await gw.keyFor('demo');
-  aliceKey = await gw.keyFor('alice');
-});
-afterAll(async () => {
-  await gw.close();
-});
-
-type Result = { data?: any; errors?: readonly GraphQLFormattedError[] };
-const codeOf = (result: Result) => result.errors?.[0]?.extensions?.code;
-/** The data of a result that must have no errors (shows the errors when it has some). */
-function dataOf(result: Result): any {
-  expect(result.errors).toBeUndefined();
-  return result.data;
-}
 const userId = async (username: string) => (await gw.db.prisma.user.findUniqueOrThrow({ where: { username } })).id;
 
 /** The circuits `username` belongs to, newest first, from the tables. */
@@ -80,7 +62,7 @@ describe('circuits(first, after)', () => {
   test("lists exactly the viewer's circuits, newest first", async () => {
     const expected = (await circuitsOf('demo')).map((c) => c.name);
     expect(expected.length).toBeGreaterThan(5);
-    const { circuits } = dataOf(await gw.execute(CIRCUITS, {}, demoKey));
+    const { circuits } = dataOf(await gw.execute(CIRCUITS, {}, demo.key));
     expect(circuits.edges.map((edge: any) => edge.node.name)).toEqual(expected.slice(0, 20));
     expect(circuits.totalCount).toBe(expected.length);
     expect(circuits.pageInfo).toEqual({
@@ -104,7 +86,7 @@ describe('circuits(first, after)', () => {
     const seen: string[] = [];
     let after: string | null = null;
     for (let guard = 0; guard < 50; guard++) {
-      const circuits: any = dataOf(await gw.execute(CIRCUITS, { first, after }, demoKey)).circuits;
+      const circuits: any = dataOf(await gw.execute(CIRCUITS, { first, after }, demo.key)).circuits;
       expect(circuits.edges.length).toBeLessThanOrEqual(first);
       expect(circuits.totalCount).toBe(expected.length);
       seen.push(...circuits.edges.map((edge: any) => edge.node.name));
@@ -131,7 +113,7 @@ describe('circuits(first, after)', () => {
     ['a garbage after', { after: 'garbage' }],
     ['an after with a string id', { after: Buffer.from('c1:["7"]').toString('base64url') }],
   ])('%s is BAD_USER_INPUT', async (_, args) => {
-    const result = await gw.execute(CIRCUITS, args, demoKey);
+    const result = await gw.execute(CIRCUITS, args, demo.key);
     expect(result.data).toBeNull();
     expect(codeOf(result)).toBe('BAD_USER_INPUT');
   });
@@ -139,9 +121,9 @@ describe('circuits(first, after)', () => {
 
 describe('circuit(id)', () => {
   test('returns each of the viewer\'s circuits with its stored values and the viewer\'s role', async () => {
-    const ids = await circuitIdsFor(demoKey);
+    const ids = await circuitIdsFor(demo.key);
     for (const circuit of await circuitsOf('demo')) {
-      const result = await gw.execute(CIRCUIT, { id: ids.get(circuit.name) }, demoKey);
+      const result = await gw.execute(CIRCUIT, { id: ids.get(circuit.name) }, demo.key);
       expect(dataOf(result)).toEqual({
         circuit: {
           id: ids.get(circuit.name),
@@ -157,21 +139,21 @@ describe('circuit(id)', () => {
 
   test('reads as null for a circuit the viewer is not in, and for a deleted circuit', async () => {
     const demoCircuits = new Set((await circuitsOf('demo')).map((c) => c.name));
-    const aliceIds = await circuitIdsFor(aliceKey);
+    const aliceIds = await circuitIdsFor(alice.key);
     const notDemos = [...aliceIds].filter(([name]) => !demoCircuits.has(name));
     expect(notDemos.length).toBeGreaterThan(0);
     for (const [, id] of notDemos) {
-      expect(dataOf(await gw.execute(CIRCUIT, { id }, demoKey))).toEqual({ circuit: null });
+      expect(dataOf(await gw.execute(CIRCUIT, { id }, demo.key))).toEqual({ circuit: null });
     }
 
-    const doomed = dataOf(await gw.execute(CREATE, { input: { name: 'Doomed circuit' } }, demoKey)).createCircuit.id;
+    const doomed = dataOf(await gw.execute(CREATE, { input: { name: 'Doomed circuit' } }, demo.key)).createCircuit.id;
     await gw.db.prisma.circuit.deleteMany({ where: { name: 'Doomed circuit' } });
-    expect(dataOf(await gw.execute(CIRCUIT, { id: doomed }, demoKey))).toEqual({ circuit: null });
+    expect(dataOf(await gw.execute(CIRCUIT, { id: doomed }, demo.key))).toEqual({ circuit: null });
   });
 
   test('malformed IDs (garbage, empty, another type\'s ID, a non-canonical encoding) are BAD_USER_INPUT', async () => {
-    const viewer = dataOf(await gw.execute(`{ viewer { id } items(first: 1) { edges { node { id } } } }`, {}, demoKey));
-    const circuitId = (await circuitIdsFor(demoKey)).values().next().value as string;
+    const viewer = dataOf(await gw.execute(`{ viewer { id } items(first: 1) { edges { node { id } } } }`, {}, demo.key));
+    const circuitId = (await circuitIdsFor(demo.key)).values().next().value as string;
     const malformed = [
       'garbage',
       '',
@@ -181,7 +163,7 @@ describe('circuit(id)', () => {
       Buffer.from(`${Buffer.from(circuitId, 'base64url').toString('utf8').replace(':', ':00')}`).toString('base64url'),
     ];
     for (const id of malformed) {
-      const result = await gw.execute(CIRCUIT, { id }, demoKey);
+      const result = await gw.execute(CIRCUIT, { id }, demo.key);
       expect([id, result.data]).toEqual([id, { circuit: null }]);
       expect([id, codeOf(result)]).toEqual([id, 'BAD_USER_INPUT']);
     }
@@ -225,10 +207,10 @@ describe("a circuit's relations", () => {
   }
 
   test('owner, viewerRole, members (in joining order) and items (most recently pushed first) match the tables', async () => {
-    const ids = await circuitIdsFor(demoKey);
+    const ids = await circuitIdsFor(demo.key);
     for (const circuit of await circuitsOf('demo')) {
       const expected = await expectedRelations(circuit.name);
-      const { circuit: got } = dataOf(await gw.execute(RELATIONS, { id: ids.get(circuit.name), first: 100 }, demoKey));
+      const { circuit: got } = dataOf(await gw.execute(RELATIONS, { id: ids.get(circuit.name), first: 100 }, demo.key));
       expect({ name: circuit.name, ...got }).toEqual({
         name: circuit.name,
         owner: expected.owner,
@@ -248,7 +230,7 @@ describe("a circuit's relations", () => {
   });
 
   test('members and items page with cursors through every row once', async () => {
-    const ids = await circuitIdsFor(demoKey);
+    const ids = await circuitIdsFor(demo.key);
     const [busiest] = (await circuitsOf('demo')).sort((a, b) => a.id - b.id);
     const expected = await expectedRelations(busiest!.name);
     const id = ids.get(busiest!.name);
@@ -256,14 +238,14 @@ describe("a circuit's relations", () => {
     const items: any[] = [];
     let afterMember: string | null = null;
     for (let guard = 0; guard < 50; guard++) {
-      const page: any = dataOf(await gw.execute(RELATIONS, { id, first: 2, afterMember }, demoKey)).circuit.members;
+      const page: any = dataOf(await gw.execute(RELATIONS, { id, first: 2, afterMember }, demo.key)).circuit.members;
       members.push(...page.edges.map((edge: any) => edge.node));
       if (!page.pageInfo.hasNextPage) break;
       afterMember = page.pageInfo.endCursor;
     }
     let afterItem: string | null = null;
     for (let guard = 0; guard < 50; guard++) {
-      const page: any = dataOf(await gw.execute(RELATIONS, { id, first: 2, afterItem }, demoKey)).circuit.items;
+      const page: any = dataOf(await gw.execute(RELATIONS, { id, first: 2, afterItem }, demo.key)).circuit.items;
       items.push(...page.edges.map((edge: any) => edge.node));
       if (!page.pageInfo.hasNextPage) break;
       afterItem = page.pageInfo.endCursor;
@@ -280,8 +262,8 @@ describe("a circuit's relations", () => {
     ['members with an items-list cursor', `members(after: "${Buffer.from('c1:[3]').toString('base64url')}") { totalCount }`],
     ['items with a garbage cursor', `items(after: "garbage") { totalCount }`],
   ])('%s is BAD_USER_INPUT', async (_, selection) => {
-    const id = (await circuitIdsFor(demoKey)).values().next().value as string;
-    const result = await gw.execute(`query($id: ID!) { circuit(id: $id) { ${selection} } }`, { id }, demoKey);
+    const id = (await circuitIdsFor(demo.key)).values().next().value as string;
+    const result = await gw.execute(`query($id: ID!) { circuit(id: $id) { ${selection} } }`, { id }, demo.key);
     expect(result.data).toEqual({ circuit: null });
     expect(codeOf(result)).toBe('BAD_USER_INPUT');
   });
@@ -289,7 +271,7 @@ describe("a circuit's relations", () => {
 
 describe('createCircuit', () => {
   test('creates a circuit with the viewer as its OWNER and only member', async () => {
-    const result = await gw.execute(CREATE, { input: { name: '  Fresh circuit  ', description: 'For tests' } }, demoKey);
+    const result = await gw.execute(CREATE, { input: { name: '  Fresh circuit  ', description: 'For tests' } }, demo.key);
     const { createCircuit } = dataOf(result);
     expect(createCircuit).toEqual({
       id: expect.any(String),
@@ -304,12 +286,12 @@ describe('createCircuit', () => {
     expect(row.ownerId).toBe(await userId('demo'));
     expect(row.members.map((m) => [m.userId, m.role])).toEqual([[await userId('demo'), 'OWNER']]);
     // The newest circuit comes first in the viewer's list.
-    const { circuits } = dataOf(await gw.execute(CIRCUITS, { first: 1 }, demoKey));
+    const { circuits } = dataOf(await gw.execute(CIRCUITS, { first: 1 }, demo.key));
     expect(circuits.edges.map((edge: any) => edge.node)).toEqual([{ id: createCircuit.id, name: 'Fresh circuit' }]);
   });
 
   test('the description is optional', async () => {
-    const { createCircuit } = dataOf(await gw.execute(CREATE, { input: { name: 'No description' } }, demoKey));
+    const { createCircuit } = dataOf(await gw.execute(CREATE, { input: { name: 'No description' } }, demo.key));
     expect([createCircuit.name, createCircuit.description]).toEqual(['No description', null]);
   });
 
@@ -319,7 +301,7 @@ describe('createCircuit', () => {
     ['a name of 201 characters', { name: 'n'.repeat(201) }],
   ])('%s is BAD_USER_INPUT and creates nothing', async (_, input) => {
     const before = await gw.db.prisma.circuit.count();
-    const result = await gw.execute(CREATE, { input }, demoKey);
+    const result = await gw.execute(CREATE, { input }, demo.key);
     expect(result.data).toBeNull();
     expect(codeOf(result)).toBe('BAD_USER_INPUT');
     expect(await gw.db.prisma.circuit.count()).toBe(before);
@@ -435,15 +417,14 @@ describe('addCircuitMember', () => {
   });
 
   test('a seeded ADMIN may add to a seeded circuit; a seeded MEMBER may not', async () => {
-    const demoId = await userId('demo');
-    const memberships = await gw.db.prisma.circuitMember.findMany({ where: { userId: demoId }, include: { circuit: true } });
-    const ids = await circuitIdsFor(demoKey);
+    const memberships = await gw.db.prisma.circuitMember.findMany({ where: { userId: demo.id }, include: { circuit: true } });
+    const ids = await circuitIdsFor(demo.key);
     const asAdmin = memberships.find((m) => m.role === 'ADMIN')!;
     const asMember = memberships.find((m) => m.role === 'MEMBER')!;
     await gw.keyFor('cm-seeded-new');
-    const added = await gw.execute(ADD, { input: { circuitId: ids.get(asAdmin.circuit.name), username: 'cm-seeded-new' } }, demoKey);
+    const added = await gw.execute(ADD, { input: { circuitId: ids.get(asAdmin.circuit.name), username: 'cm-seeded-new' } }, demo.key);
     expect(dataOf(added).addCircuitMember.user).toEqual({ username: 'cm-seeded-new' });
-    const denied = await gw.execute(ADD, { input: { circuitId: ids.get(asMember.circuit.name), username: 'cm-seeded-new' } }, demoKey);
+    const denied = await gw.execute(ADD, { input: { circuitId: ids.get(asMember.circuit.name), username: 'cm-seeded-new' } }, demo.key);
     expect(denied.data).toBeNull();
     expect(codeOf(denied)).toBe('FORBIDDEN');
   });
@@ -532,12 +513,11 @@ describe('pushItemToCircuit', () => {
   });
 
   test('a seeded VIEWER membership may not push either', async () => {
-    const demoId = await userId('demo');
-    const asViewer = await gw.db.prisma.circuitMember.findFirstOrThrow({ where: { userId: demoId, role: 'VIEWER' }, include: { circuit: true } });
-    const own = await gw.db.prisma.item.findFirstOrThrow({ where: { ownerId: demoId } });
-    const id = (await circuitIdsFor(demoKey)).get(asViewer.circuit.name);
+    const asViewer = await gw.db.prisma.circuitMember.findFirstOrThrow({ where: { userId: demo.id, role: 'VIEWER' }, include: { circuit: true } });
+    const own = await gw.db.prisma.item.findFirstOrThrow({ where: { ownerId: demo.id } });
+    const id = (await circuitIdsFor(demo.key)).get(asViewer.circuit.name);
     const before = await gw.db.prisma.circuitItem.count({ where: { circuitId: asViewer.circuitId } });
-    const result = await gw.execute(PUSH, { input: { circuitId: id, dfid: own.dfid } }, demoKey);
+    const result = await gw.execute(PUSH, { input: { circuitId: id, dfid: own.dfid } }, demo.key);
     expect(result.data).toBeNull();
     expect(codeOf(result)).toBe('FORBIDDEN');
     expect(await gw.db.prisma.circuitItem.count({ where: { circuitId: asViewer.circuitId } })).toBe(before);

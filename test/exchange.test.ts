@@ -1,48 +1,21 @@
 import { Prisma, type LedgerEntry, type Order, type Position } from '../src/generated/prisma/client';
 import { parseGlobalId, toGlobalId } from '../src/graphql/global-id';
-import { startTestGateway, type TestGateway } from './helpers/test-gateway';
+import { demoFixture } from './helpers/demo-fixture';
+import { fails, ok } from './helpers/responses';
 
 // The paper exchange: accounts, deposits, MARKET and LIMIT orders, cancels, stop-loss /
 // take-profit, closing positions, and the balances (computed here from the ledger rows) that
 // must follow every money-moving mutation at once. Writes happen as fresh users; the seeded
 // demo data is only read, and alice's rows are the "another user's" targets.
 
-let gw: TestGateway;
-let demoKey: string;
-let demoId: number;
-let aliceId: number;
-
-beforeAll(async () => {
-  gw = await startTestGateway();
-  demoKey = await gw.keyFor('demo');
-  demoId = await gw.userId('demo');
-  aliceId = await gw.userId('alice');
-});
-afterAll(async () => {
-  await gw.close();
-});
+const { gw, demo, alice } = demoFixture();
 
 const D = (value: string | number | Prisma.Decimal) => new Prisma.Decimal(value);
-const FEE_RATE = D('0.001');
 const dbId = (globalId: string) => parseGlobalId(globalId)!.id;
 const prisma = () => gw.db.prisma;
 
 /** A key for a user no other test touches. */
 const freshUser = () => gw.freshUser('exchange_user');
-
-async function ok<T = any>(query: string, variables: Record<string, unknown>, key: string): Promise<T> {
-  const response = await gw.execute<T>(query, variables, key);
-  expect(response.errors).toBeUndefined();
-  return response.data as T;
-}
-
-/** Runs an operation that must fail with `code`, and returns the error. */
-async function fails(query: string, variables: Record<string, unknown>, key: string, code: string, data: unknown = null) {
-  const response = await gw.execute(query, variables, key);
-  expect(response.data).toEqual(data);
-  expect(response.errors?.[0]?.extensions?.code).toBe(code);
-  return response.errors![0]!;
-}
 
 const ORDER_FIELDS = `id clientOrderId symbol side type quantity price status createdAt filledAt canceledAt account { id }
   position { id symbol side quantity entryPrice status realizedPnl }`;
@@ -108,13 +81,13 @@ const ledgerJson = (e: LedgerEntry) => ({
 const entries = (rows: LedgerEntry[]) => rows.map((e) => [e.kind, e.asset, e.amount.toFixed(), e.positionId]);
 
 async function openAccount(key: string, label = 'main', exchange = 'paper'): Promise<string> {
-  return (await ok(CREATE_ACCOUNT, { input: { exchange, label } }, key)).createExchangeAccount.id;
+  return (await ok(gw.execute(CREATE_ACCOUNT, { input: { exchange, label } }, key))).createExchangeAccount.id;
 }
 async function fund(key: string, accountId: string, amount = '100000', asset = 'USDT') {
-  return (await ok(DEPOSIT, { input: { accountId, asset, amount } }, key)).deposit;
+  return (await ok(gw.execute(DEPOSIT, { input: { accountId, asset, amount } }, key))).deposit;
 }
 async function order(key: string, input: Record<string, unknown>) {
-  return (await ok(CREATE_ORDER, { input }, key)).createOrder;
+  return (await ok(gw.execute(CREATE_ORDER, { input }, key))).createOrder;
 }
 const market = (accountId: string, side: 'BUY' | 'SELL', quantity: string, price: string, extra: Record<string, unknown> = {}) => ({
   accountId,
@@ -198,7 +171,7 @@ async function expectedBalances(userId: number) {
 }
 
 async function readBalances(key: string) {
-  const { balances } = await ok(BALANCES, {}, key);
+  const { balances } = await ok(gw.execute(BALANCES, {}, key));
   const { fromCache, computedAt, ...rest } = balances;
   return {
     fromCache: fromCache as boolean,
@@ -225,12 +198,12 @@ async function expectFreshBalances(key: string, userId: number) {
 describe('createExchangeAccount', () => {
   test('opens an account; the same exchange and label again is CONFLICT', async () => {
     const { key, id: userId } = await freshUser();
-    const data = await ok(CREATE_ACCOUNT, { input: { exchange: 'paper', label: 'Main' } }, key);
+    const data = await ok(gw.execute(CREATE_ACCOUNT, { input: { exchange: 'paper', label: 'Main' } }, key));
     const [row] = await prisma().exchangeAccount.findMany({ where: { userId } });
     expect(data).toEqual({
       createExchangeAccount: { id: toGlobalId('ExchangeAccount', row!.id), exchange: 'paper', label: 'Main', createdAt: row!.createdAt.toISOString() },
     });
-    await fails(CREATE_ACCOUNT, { input: { exchange: 'paper', label: 'Main' } }, key, 'CONFLICT');
+    await fails(gw.execute(CREATE_ACCOUNT, { input: { exchange: 'paper', label: 'Main' } }, key), 'CONFLICT');
     // Another exchange with that label, and another user with that exchange and label, are fine.
     await openAccount(key, 'Main', 'binance-testnet');
     await openAccount((await freshUser()).key, 'Main');
@@ -239,8 +212,8 @@ describe('createExchangeAccount', () => {
 
   test('an invalid exchange or an empty label is BAD_USER_INPUT', async () => {
     const { key, id: userId } = await freshUser();
-    await fails(CREATE_ACCOUNT, { input: { exchange: 'no spaces', label: 'x' } }, key, 'BAD_USER_INPUT');
-    await fails(CREATE_ACCOUNT, { input: { exchange: 'paper', label: '  ' } }, key, 'BAD_USER_INPUT');
+    await fails(gw.execute(CREATE_ACCOUNT, { input: { exchange: 'no spaces', label: 'x' } }, key), 'BAD_USER_INPUT');
+    await fails(gw.execute(CREATE_ACCOUNT, { input: { exchange: 'paper', label: '  ' } }, key), 'BAD_USER_INPUT');
     expect(await prisma().exchangeAccount.count({ where: { userId } })).toBe(0);
   });
 });
@@ -249,7 +222,7 @@ describe('deposit', () => {
   test('books a DEPOSIT entry', async () => {
     const { key } = await freshUser();
     const accountId = await openAccount(key);
-    const data = await ok(DEPOSIT, { input: { accountId, asset: 'USDT', amount: '1500.25', reference: 'wire-1' } }, key);
+    const data = await ok(gw.execute(DEPOSIT, { input: { accountId, asset: 'USDT', amount: '1500.25', reference: 'wire-1' } }, key));
     const rows = await prisma().ledgerEntry.findMany({ where: { accountId: dbId(accountId) } });
     expect(rows).toHaveLength(1);
     expect(data).toEqual({ deposit: ledgerJson(rows[0]!) });
@@ -264,7 +237,7 @@ describe('deposit', () => {
       ['USDT', '-5', 'input.amount'],
       ['usdt', '10', 'input.asset'],
     ] as const) {
-      const error = await fails(DEPOSIT, { input: { accountId, asset, amount } }, key, 'BAD_USER_INPUT');
+      const error = await fails(gw.execute(DEPOSIT, { input: { accountId, asset, amount } }, key), 'BAD_USER_INPUT');
       expect(error.extensions?.field).toBe(field);
     }
     expect(await prisma().ledgerEntry.count({ where: { account: { userId } } })).toBe(0);
@@ -273,15 +246,15 @@ describe('deposit', () => {
   test('a retry with the same reference books once (also 8 at once); another amount with it is CONFLICT', async () => {
     const { key } = await freshUser();
     const accountId = await openAccount(key);
-    const first = await ok(DEPOSIT, { input: { accountId, asset: 'USDT', amount: '250', reference: 'ref-1' } }, key);
-    const retry = await ok(DEPOSIT, { input: { accountId, asset: 'USDT', amount: '250', reference: 'ref-1' } }, key);
+    const first = await ok(gw.execute(DEPOSIT, { input: { accountId, asset: 'USDT', amount: '250', reference: 'ref-1' } }, key));
+    const retry = await ok(gw.execute(DEPOSIT, { input: { accountId, asset: 'USDT', amount: '250', reference: 'ref-1' } }, key));
     expect(retry).toEqual(first);
     const burst = await Promise.all(
       Array.from({ length: 8 }, () => gw.http(DEPOSIT, { input: { accountId, asset: 'USDT', amount: '70', reference: 'ref-2' } }, key)),
     );
     for (const response of burst) expect(response.errors).toBeUndefined();
     expect(new Set(burst.map((r) => r.data.deposit.id)).size).toBe(1);
-    await fails(DEPOSIT, { input: { accountId, asset: 'USDT', amount: '251', reference: 'ref-1' } }, key, 'CONFLICT');
+    await fails(gw.execute(DEPOSIT, { input: { accountId, asset: 'USDT', amount: '251', reference: 'ref-1' } }, key), 'CONFLICT');
     const rows = await prisma().ledgerEntry.findMany({ where: { accountId: dbId(accountId) }, orderBy: { id: 'asc' } });
     expect(rows.map((r) => [r.reference, r.amount.toFixed()])).toEqual([
       ['ref-1', '250'],
@@ -339,7 +312,7 @@ describe('MARKET orders', () => {
     const { key, id: userId, accountId } = await funded();
     const opened = await order(key, market(accountId, 'BUY', '0.75', '42000'));
     const positionId = opened.position.id;
-    await ok(PROTECT, { input: { positionId, stopLoss: '40000', takeProfit: '50000' } }, key);
+    await ok(gw.execute(PROTECT, { input: { positionId, stopLoss: '40000', takeProfit: '50000' } }, key));
 
     let mark = await lastLedgerId();
     const reduced = await order(key, market(accountId, 'SELL', '0.25', '44000', { positionId }));
@@ -385,9 +358,9 @@ describe('MARKET orders', () => {
     const { key, id: userId, accountId } = await funded('1001');
     const before = await snapshot(userId);
     // 1001 covers 0.025 at 40039 (1000.975) but not with its fee (1.000975).
-    await fails(CREATE_ORDER, { input: market(accountId, 'BUY', '0.025', '40039') }, key, 'BAD_USER_INPUT');
+    await fails(gw.execute(CREATE_ORDER, { input: market(accountId, 'BUY', '0.025', '40039') }, key), 'BAD_USER_INPUT');
     // An asset the account never received.
-    await fails(CREATE_ORDER, { input: { ...market(accountId, 'BUY', '1', '1'), symbol: 'BTC-EUR' } }, key, 'BAD_USER_INPUT');
+    await fails(gw.execute(CREATE_ORDER, { input: { ...market(accountId, 'BUY', '1', '1'), symbol: 'BTC-EUR' } }, key), 'BAD_USER_INPUT');
     expect(await snapshot(userId)).toEqual(before);
     // Exactly enough is enough: 1000 + 1 fee.
     await order(key, market(accountId, 'BUY', '0.025', '40000'));
@@ -400,7 +373,7 @@ describe('MARKET orders', () => {
     const otherAccount = await openAccount(key, 'second');
     await fund(key, otherAccount);
     const closedOne = await order(key, { ...market(accountId, 'BUY', '1', '100'), symbol: 'SOL-USDT' });
-    await ok(CLOSE, { input: { positionId: closedOne.position.id, exitPrice: '110' } }, key);
+    await ok(gw.execute(CLOSE, { input: { positionId: closedOne.position.id, exitPrice: '110' } }, key));
     const before = await snapshot(userId);
     for (const [input, field] of [
       [market(accountId, 'BUY', '0', '40000'), 'input.quantity'],
@@ -411,12 +384,12 @@ describe('MARKET orders', () => {
       [{ ...market(accountId, 'SELL', '0.1', '1', { positionId: opened.position.id }), symbol: 'ETH-USDT' }, 'input.symbol'],
       [market(accountId, 'BUY', '0.1', '1', { positionId: opened.id }), 'input.positionId'],
     ] as const) {
-      const error = await fails(CREATE_ORDER, { input }, key, 'BAD_USER_INPUT');
+      const error = await fails(gw.execute(CREATE_ORDER, { input }, key), 'BAD_USER_INPUT');
       expect(error.extensions?.field).toBe(field);
     }
-    await fails(CREATE_ORDER, { input: { ...market(accountId, 'SELL', '1', '120', { positionId: closedOne.position.id }), symbol: 'SOL-USDT' } }, key, 'CONFLICT');
+    await fails(gw.execute(CREATE_ORDER, { input: { ...market(accountId, 'SELL', '1', '120', { positionId: closedOne.position.id }), symbol: 'SOL-USDT' } }, key), 'CONFLICT');
     // The position lives in another account of the viewer's.
-    await fails(CREATE_ORDER, { input: market(otherAccount, 'SELL', '0.1', '1', { positionId: opened.position.id }) }, key, 'NOT_FOUND');
+    await fails(gw.execute(CREATE_ORDER, { input: market(otherAccount, 'SELL', '0.1', '1', { positionId: opened.position.id }) }, key), 'NOT_FOUND');
     expect(await snapshot(userId)).toEqual(before);
   });
 });
@@ -434,10 +407,10 @@ describe('LIMIT orders and cancelOrder', () => {
     expect((await expectedBalances(userId)).assets).toEqual([{ asset: 'USDT', free: '6200', locked: '3800', total: '10000' }]);
 
     // The lock counts against later orders: 6200 free, not 10000.
-    await fails(CREATE_ORDER, { input: limit(accountId, 'BUY', '0.2', '31001') }, key, 'BAD_USER_INPUT');
-    await fails(CREATE_ORDER, { input: market(accountId, 'BUY', '0.2', '31000') }, key, 'BAD_USER_INPUT');
+    await fails(gw.execute(CREATE_ORDER, { input: limit(accountId, 'BUY', '0.2', '31001') }, key), 'BAD_USER_INPUT');
+    await fails(gw.execute(CREATE_ORDER, { input: market(accountId, 'BUY', '0.2', '31000') }, key), 'BAD_USER_INPUT');
 
-    const canceled = await ok(CANCEL, { id: placed.id }, key);
+    const canceled = await ok(gw.execute(CANCEL, { id: placed.id }, key));
     const after = await prisma().order.findUniqueOrThrow({ where: { id: row.id } });
     expect(canceled).toEqual({ cancelOrder: orderJson(after, null) });
     expect(after.status).toBe('CANCELED');
@@ -449,20 +422,20 @@ describe('LIMIT orders and cancelOrder', () => {
   test('only NEW orders can be canceled: a CANCELED or FILLED one is CONFLICT and unchanged', async () => {
     const { key, id: userId, accountId } = await funded();
     const placed = await order(key, limit(accountId, 'SELL', '1', '100'));
-    await ok(CANCEL, { id: placed.id }, key);
+    await ok(gw.execute(CANCEL, { id: placed.id }, key));
     const filled = await order(key, market(accountId, 'BUY', '0.1', '40000'));
     const before = await snapshot(userId);
-    await fails(CANCEL, { id: placed.id }, key, 'CONFLICT');
-    await fails(CANCEL, { id: filled.id }, key, 'CONFLICT');
+    await fails(gw.execute(CANCEL, { id: placed.id }, key), 'CONFLICT');
+    await fails(gw.execute(CANCEL, { id: filled.id }, key), 'CONFLICT');
     expect(await snapshot(userId)).toEqual(before);
   });
 
   test('canceling a protective order removes that level from its position', async () => {
     const { key, accountId } = await funded();
     const opened = await order(key, market(accountId, 'BUY', '0.1', '40000'));
-    const protectedPosition = await ok(PROTECT, { input: { positionId: opened.position.id, stopLoss: '39000', takeProfit: '45000' } }, key);
+    const protectedPosition = await ok(gw.execute(PROTECT, { input: { positionId: opened.position.id, stopLoss: '39000', takeProfit: '45000' } }, key));
     const stop = protectedPosition.setPositionProtection.orders.edges.find((e: any) => e.node.type === 'STOP_LOSS').node;
-    await ok(CANCEL, { id: stop.id }, key);
+    await ok(gw.execute(CANCEL, { id: stop.id }, key));
     const position = await prisma().position.findUniqueOrThrow({ where: { id: dbId(opened.position.id) } });
     expect([position.stopLoss, position.takeProfit?.toFixed()]).toEqual([null, '45000']);
   });
@@ -521,7 +494,7 @@ describe('setPositionProtection', () => {
     const { key, accountId } = await funded();
     const opened = await order(key, market(accountId, 'BUY', '0.2', '40000'));
     const positionId = opened.position.id;
-    const first = (await ok(PROTECT, { input: { positionId, stopLoss: '38000', takeProfit: '46000' } }, key)).setPositionProtection;
+    const first = (await ok(gw.execute(PROTECT, { input: { positionId, stopLoss: '38000', takeProfit: '46000' } }, key))).setPositionProtection;
     expect(first).toMatchObject({ stopLoss: '38000', takeProfit: '46000', status: 'OPEN' });
     expect(first.orders.edges.map((e: any) => e.node)).toEqual([
       { id: opened.id, type: 'MARKET', side: 'BUY', status: 'FILLED', quantity: '0.2', price: '40000' },
@@ -529,7 +502,7 @@ describe('setPositionProtection', () => {
       { id: expect.any(String), type: 'TAKE_PROFIT', side: 'SELL', status: 'NEW', quantity: '0.2', price: '46000' },
     ]);
 
-    const second = (await ok(PROTECT, { input: { positionId, stopLoss: '39000' } }, key)).setPositionProtection;
+    const second = (await ok(gw.execute(PROTECT, { input: { positionId, stopLoss: '39000' } }, key))).setPositionProtection;
     const row = await prisma().position.findUniqueOrThrow({ where: { id: dbId(positionId) } });
     expect(second).toMatchObject(positionJson(row));
     expect([row.stopLoss?.toFixed(), row.takeProfit]).toEqual(['39000', null]);
@@ -547,7 +520,7 @@ describe('setPositionProtection', () => {
     const { key, accountId } = await funded();
     const a = await order(key, market(accountId, 'BUY', '0.1', '40000'));
     const b = await order(key, { ...market(accountId, 'BUY', '1', '3000'), symbol: 'ETH-USDT' });
-    await ok(PROTECT, { input: { positionId: a.position.id, stopLoss: '38000', takeProfit: '46000' } }, key);
+    await ok(gw.execute(PROTECT, { input: { positionId: a.position.id, stopLoss: '38000', takeProfit: '46000' } }, key));
     const replacing = await gw.execute(`mutation($input: SetPositionProtectionInput!) { setPositionProtection(input: $input) { id } }`, { input: { positionId: a.position.id, stopLoss: '38500', takeProfit: '46500' } }, key);
     const first = await gw.execute(`mutation($input: SetPositionProtectionInput!) { setPositionProtection(input: $input) { id } }`, { input: { positionId: b.position.id, stopLoss: '2900', takeProfit: '3200' } }, key);
     expect(replacing.errors).toBeUndefined();
@@ -559,7 +532,7 @@ describe('setPositionProtection', () => {
     const { key, id: userId, accountId } = await funded();
     const long = await order(key, market(accountId, 'BUY', '0.1', '40000'));
     const short = await order(key, { ...market(accountId, 'SELL', '1', '3000'), symbol: 'ETH-USDT' });
-    await ok(PROTECT, { input: { positionId: long.position.id, stopLoss: '39000', takeProfit: '41000' } }, key);
+    await ok(gw.execute(PROTECT, { input: { positionId: long.position.id, stopLoss: '39000', takeProfit: '41000' } }, key));
     const before = await snapshot(userId);
     for (const [positionId, levels, field] of [
       [long.position.id, { stopLoss: '40000' }, 'input.stopLoss'],
@@ -571,11 +544,11 @@ describe('setPositionProtection', () => {
       [short.position.id, { stopLoss: '3000' }, 'input.stopLoss'],
       [short.position.id, { takeProfit: '3001' }, 'input.takeProfit'],
     ] as const) {
-      const error = await fails(PROTECT, { input: { positionId, ...levels } }, key, 'BAD_USER_INPUT');
+      const error = await fails(gw.execute(PROTECT, { input: { positionId, ...levels } }, key), 'BAD_USER_INPUT');
       expect(error.extensions?.field).toBe(field);
     }
     expect(await snapshot(userId)).toEqual(before);
-    const data = await ok(PROTECT, { input: { positionId: short.position.id, stopLoss: '3100', takeProfit: '2800' } }, key);
+    const data = await ok(gw.execute(PROTECT, { input: { positionId: short.position.id, stopLoss: '3100', takeProfit: '2800' } }, key));
     expect(data.setPositionProtection).toMatchObject({ side: 'SHORT', stopLoss: '3100', takeProfit: '2800' });
     expect(data.setPositionProtection.orders.edges.filter((e: any) => e.node.status === 'NEW').map((e: any) => e.node.side)).toEqual(['BUY', 'BUY']);
   });
@@ -583,9 +556,9 @@ describe('setPositionProtection', () => {
   test('a CLOSED position is CONFLICT', async () => {
     const { key, id: userId, accountId } = await funded();
     const opened = await order(key, market(accountId, 'BUY', '0.1', '40000'));
-    await ok(CLOSE, { input: { positionId: opened.position.id, exitPrice: '41000' } }, key);
+    await ok(gw.execute(CLOSE, { input: { positionId: opened.position.id, exitPrice: '41000' } }, key));
     const before = await snapshot(userId);
-    await fails(PROTECT, { input: { positionId: opened.position.id, stopLoss: '39000' } }, key, 'CONFLICT');
+    await fails(gw.execute(PROTECT, { input: { positionId: opened.position.id, stopLoss: '39000' } }, key), 'CONFLICT');
     expect(await snapshot(userId)).toEqual(before);
   });
 });
@@ -595,12 +568,12 @@ describe('closePosition', () => {
     const { key, id: userId, accountId } = await funded();
     const opened = await order(key, market(accountId, 'BUY', '0.5', '40000'));
     const positionId = opened.position.id;
-    await ok(PROTECT, { input: { positionId, stopLoss: '38000', takeProfit: '46000' } }, key);
+    await ok(gw.execute(PROTECT, { input: { positionId, stopLoss: '38000', takeProfit: '46000' } }, key));
     const attachedLimit = await order(key, limit(accountId, 'SELL', '0.5', '45000', { positionId }));
     const otherLimit = await order(key, limit(accountId, 'BUY', '0.1', '30000'));
 
     const mark = await lastLedgerId();
-    const data = await ok(CLOSE, { input: { positionId, exitPrice: '43000.5' } }, key);
+    const data = await ok(gw.execute(CLOSE, { input: { positionId, exitPrice: '43000.5' } }, key));
     const row = await prisma().position.findUniqueOrThrow({ where: { id: dbId(positionId) } });
     expect(data.closePosition).toMatchObject(positionJson(row));
     expect(row).toMatchObject({ status: 'CLOSED' });
@@ -627,7 +600,7 @@ describe('closePosition', () => {
     const { key, accountId } = await funded();
     const opened = await order(key, { ...market(accountId, 'SELL', '10', '3000'), symbol: 'ETH-USDT' });
     const mark = await lastLedgerId();
-    const data = await ok(CLOSE, { input: { positionId: opened.position.id, exitPrice: '3125' } }, key);
+    const data = await ok(gw.execute(CLOSE, { input: { positionId: opened.position.id, exitPrice: '3125' } }, key));
     expect(data.closePosition).toMatchObject({ side: 'SHORT', status: 'CLOSED', exitPrice: '3125', realizedPnl: '-1250' });
     expect(entries(await ledgerAfter(mark, accountId))).toEqual([
       ['FILL', 'USDT', '30000', dbId(opened.position.id)],
@@ -639,7 +612,7 @@ describe('closePosition', () => {
     const { key, accountId } = await funded();
     const opened = await order(key, market(accountId, 'BUY', '1', '40000'));
     await order(key, market(accountId, 'SELL', '0.4', '41000', { positionId: opened.position.id }));
-    const data = await ok(CLOSE, { input: { positionId: opened.position.id, exitPrice: '39000' } }, key);
+    const data = await ok(gw.execute(CLOSE, { input: { positionId: opened.position.id, exitPrice: '39000' } }, key));
     expect(data.closePosition).toMatchObject({ quantity: '0.6', realizedPnl: '-200' });
     const pnl = await prisma().ledgerEntry.findMany({ where: { positionId: dbId(opened.position.id), kind: 'REALIZED_PNL' }, orderBy: { id: 'asc' } });
     expect(pnl.map((e) => e.amount.toFixed())).toEqual(['400', '-600']);
@@ -648,9 +621,9 @@ describe('closePosition', () => {
   test('closing twice is CONFLICT; of 10 concurrent closes exactly one wins and books one REALIZED_PNL', async () => {
     const { key, id: userId, accountId } = await funded();
     const once = await order(key, market(accountId, 'BUY', '0.1', '40000'));
-    await ok(CLOSE, { input: { positionId: once.position.id, exitPrice: '41000' } }, key);
+    await ok(gw.execute(CLOSE, { input: { positionId: once.position.id, exitPrice: '41000' } }, key));
     const before = await snapshot(userId);
-    await fails(CLOSE, { input: { positionId: once.position.id, exitPrice: '42000' } }, key, 'CONFLICT');
+    await fails(gw.execute(CLOSE, { input: { positionId: once.position.id, exitPrice: '42000' } }, key), 'CONFLICT');
     expect(await snapshot(userId)).toEqual(before);
 
     for (let round = 0; round < 3; round++) {
@@ -679,7 +652,7 @@ describe('closePosition', () => {
   test('an exitPrice of 0 is BAD_USER_INPUT', async () => {
     const { key, accountId } = await funded();
     const opened = await order(key, market(accountId, 'BUY', '0.1', '40000'));
-    const error = await fails(CLOSE, { input: { positionId: opened.position.id, exitPrice: '0' } }, key, 'BAD_USER_INPUT');
+    const error = await fails(gw.execute(CLOSE, { input: { positionId: opened.position.id, exitPrice: '0' } }, key), 'BAD_USER_INPUT');
     expect(error.extensions?.field).toBe('input.exitPrice');
   });
 
@@ -688,7 +661,7 @@ describe('closePosition', () => {
     for (let round = 0; round < 4; round++) {
       const opened = await order(key, market(accountId, 'BUY', '1', '40000'));
       const positionId = opened.position.id;
-      const protectedPosition = await ok(PROTECT, { input: { positionId, stopLoss: '39000', takeProfit: '41000' } }, key);
+      const protectedPosition = await ok(gw.execute(PROTECT, { input: { positionId, stopLoss: '39000', takeProfit: '41000' } }, key));
       const stopOrder = protectedPosition.setPositionProtection.orders.edges.find((e: any) => e.node.type === 'STOP_LOSS' && e.node.status === 'NEW').node;
       const requests = [
         () => gw.http(CREATE_ORDER, { input: market(accountId, 'SELL', '1', '41000', { positionId }) }, key),
@@ -729,10 +702,10 @@ describe('closePosition', () => {
 
 describe("another user's account, position and order", () => {
   test('are NOT_FOUND to every mutation, and nothing changes', async () => {
-    const account = await prisma().exchangeAccount.findFirstOrThrow({ where: { userId: aliceId } });
+    const account = await prisma().exchangeAccount.findFirstOrThrow({ where: { userId: alice.id } });
     const position = await prisma().position.findFirstOrThrow({ where: { accountId: account.id, status: 'OPEN' } });
     const newOrder = await prisma().order.findFirstOrThrow({ where: { accountId: account.id, status: 'NEW' } });
-    const before = await snapshot(aliceId);
+    const before = await snapshot(alice.id);
     const { key, accountId } = await funded();
     const accountGid = toGlobalId('ExchangeAccount', account.id);
     const positionGid = toGlobalId('Position', position.id);
@@ -746,17 +719,17 @@ describe("another user's account, position and order", () => {
       [PROTECT, { input: { positionId: positionGid, stopLoss: '1', takeProfit: '1000' } }],
       [CLOSE, { input: { positionId: positionGid, exitPrice: '200' } }],
     ] as const) {
-      await fails(query, variables, key, 'NOT_FOUND');
+      await fails(gw.execute(query, variables, key), 'NOT_FOUND');
     }
-    expect(await snapshot(aliceId)).toEqual(before);
+    expect(await snapshot(alice.id)).toEqual(before);
   });
 
   test('read as null through node, position and the relations', async () => {
-    const account = await prisma().exchangeAccount.findFirstOrThrow({ where: { userId: aliceId } });
+    const account = await prisma().exchangeAccount.findFirstOrThrow({ where: { userId: alice.id } });
     const position = await prisma().position.findFirstOrThrow({ where: { accountId: account.id } });
     const anOrder = await prisma().order.findFirstOrThrow({ where: { accountId: account.id } });
     const entry = await prisma().ledgerEntry.findFirstOrThrow({ where: { accountId: account.id } });
-    const data = await ok(
+    const data = await ok(gw.execute(
       `query($a: ID!, $p: ID!, $o: ID!, $l: ID!) { position(id: $p) { id } a: node(id: $a) { id } p: node(id: $p) { id } o: node(id: $o) { id } l: node(id: $l) { id } }`,
       {
         a: toGlobalId('ExchangeAccount', account.id),
@@ -764,8 +737,8 @@ describe("another user's account, position and order", () => {
         o: toGlobalId('Order', anOrder.id),
         l: toGlobalId('LedgerEntry', entry.id),
       },
-      demoKey,
-    );
+      demo.key,
+    ));
     expect(data).toEqual({ position: null, a: null, p: null, o: null, l: null });
   });
 });
@@ -774,7 +747,7 @@ describe("another user's account, position and order", () => {
 
 describe('balances', () => {
   test("demo's seeded balances equal the ledger", async () => {
-    expect((await readBalances(demoKey)).summary).toEqual(await expectedBalances(demoId));
+    expect((await readBalances(demo.key)).summary).toEqual(await expectedBalances(demo.id));
   });
 
   test('reflect each money-moving mutation at once, never the cached summary from before it', async () => {
@@ -787,12 +760,12 @@ describe('balances', () => {
     expect(summary.accounts).toEqual([{ account: { id: accountId }, assets: [] }]);
 
     await primeBalanceCache(key);
-    await ok(DEPOSIT, { input: { accountId, asset: 'USDT', amount: '50000', reference: 'dep-1' } }, key);
+    await ok(gw.execute(DEPOSIT, { input: { accountId, asset: 'USDT', amount: '50000', reference: 'dep-1' } }, key));
     summary = await expectFreshBalances(key, userId);
     expect(summary.assets).toEqual([{ asset: 'USDT', free: '50000', locked: '0', total: '50000' }]);
 
     await primeBalanceCache(key);
-    await ok(DEPOSIT, { input: { accountId, asset: 'EUR', amount: '300' } }, key);
+    await ok(gw.execute(DEPOSIT, { input: { accountId, asset: 'EUR', amount: '300' } }, key));
     summary = await expectFreshBalances(key, userId);
     expect(summary.assets).toEqual([
       { asset: 'EUR', free: '300', locked: '0', total: '300' },
@@ -811,7 +784,7 @@ describe('balances', () => {
     expect(summary.assets[1]).toEqual({ asset: 'USDT', free: '20480', locked: '9500', total: '29980' });
 
     await primeBalanceCache(key);
-    await ok(CANCEL, { id: placed.id }, key);
+    await ok(gw.execute(CANCEL, { id: placed.id }, key));
     summary = await expectFreshBalances(key, userId);
     expect(summary.assets[1]).toEqual({ asset: 'USDT', free: '29980', locked: '0', total: '29980' });
 
@@ -822,7 +795,7 @@ describe('balances', () => {
     expect(summary.assets[1]).toEqual({ asset: 'USDT', free: '34175.8', locked: '0', total: '34175.8' });
 
     await primeBalanceCache(key);
-    await ok(CLOSE, { input: { positionId: opened.position.id, exitPrice: '39000' } }, key);
+    await ok(gw.execute(CLOSE, { input: { positionId: opened.position.id, exitPrice: '39000' } }, key));
     summary = await expectFreshBalances(key, userId);
     expect(summary).toMatchObject({ openPositions: 0, realizedPnl: '-200' });
     expect(summary.assets[1]).toEqual({ asset: 'USDT', free: '49775.8', locked: '0', total: '49775.8' });
@@ -880,7 +853,7 @@ describe('balances after retries', () => {
     await withFirstInvalidationHeld(
       () => gw.execute(DEPOSIT, { input }, key),
       async () => {
-        await ok(DEPOSIT, { input }, key);
+        await ok(gw.execute(DEPOSIT, { input }, key));
         await expectFreshBalances(key, userId);
         expect((await expectedBalances(userId)).assets).toEqual([{ asset: 'USDT', free: '150', locked: '0', total: '150' }]);
       },
@@ -908,7 +881,7 @@ describe('balances after retries', () => {
     await withFirstInvalidationHeld(
       () => gw.execute(CLOSE, { input: { positionId: opened.position.id, exitPrice: '41000' } }, key),
       async () => {
-        await fails(CLOSE, { input: { positionId: opened.position.id, exitPrice: '41000' } }, key, 'CONFLICT');
+        await fails(gw.execute(CLOSE, { input: { positionId: opened.position.id, exitPrice: '41000' } }, key), 'CONFLICT');
         const summary = await expectFreshBalances(key, userId);
         expect(summary).toMatchObject({ openPositions: 0, realizedPnl: '100', assets: [{ asset: 'USDT', free: '10096', locked: '0', total: '10096' }] });
       },
@@ -922,7 +895,7 @@ describe('balances after retries', () => {
     await withFirstInvalidationHeld(
       () => gw.execute(CLOSE, { input: { positionId: opened.position.id, exitPrice: '39000' } }, key),
       async () => {
-        await fails(CREATE_ORDER, { input: market(accountId, 'SELL', '0.1', '39000', { positionId: opened.position.id }) }, key, 'CONFLICT');
+        await fails(gw.execute(CREATE_ORDER, { input: market(accountId, 'SELL', '0.1', '39000', { positionId: opened.position.id }) }, key), 'CONFLICT');
         const summary = await expectFreshBalances(key, userId);
         expect(summary).toMatchObject({ openPositions: 0, realizedPnl: '-100' });
       },
@@ -936,7 +909,7 @@ describe('balances after retries', () => {
     await withFirstInvalidationHeld(
       () => gw.execute(CANCEL, { id: placed.id }, key),
       async () => {
-        await fails(CANCEL, { id: placed.id }, key, 'CONFLICT');
+        await fails(gw.execute(CANCEL, { id: placed.id }, key), 'CONFLICT');
         const summary = await expectFreshBalances(key, userId);
         expect(summary.assets).toEqual([{ asset: 'USDT', free: '10000', locked: '0', total: '10000' }]);
       },
@@ -948,29 +921,29 @@ describe('balances after retries', () => {
 
 describe('exchange queries', () => {
   test("exchangeAccounts lists the viewer's accounts, oldest first", async () => {
-    const rows = await prisma().exchangeAccount.findMany({ where: { userId: demoId }, orderBy: { id: 'asc' } });
+    const rows = await prisma().exchangeAccount.findMany({ where: { userId: demo.id }, orderBy: { id: 'asc' } });
     expect(rows).toHaveLength(3);
-    const data = await ok(`{ exchangeAccounts { id exchange label createdAt } }`, {}, demoKey);
+    const data = await ok(gw.execute(`{ exchangeAccounts { id exchange label createdAt } }`, {}, demo.key));
     expect(data.exchangeAccounts).toEqual(
       rows.map((a) => ({ id: toGlobalId('ExchangeAccount', a.id), exchange: a.exchange, label: a.label, createdAt: a.createdAt.toISOString() })),
     );
-    expect(await ok(`{ exchangeAccounts { id } }`, {}, (await freshUser()).key)).toEqual({ exchangeAccounts: [] });
+    expect(await ok(gw.execute(`{ exchangeAccounts { id } }`, {}, (await freshUser()).key))).toEqual({ exchangeAccounts: [] });
   });
 
   test('position(id) returns every field; positions(first, after, status) pages newest first', async () => {
-    const rows = await prisma().position.findMany({ where: { account: { userId: demoId } }, orderBy: [{ openedAt: 'desc' }, { id: 'desc' }] });
+    const rows = await prisma().position.findMany({ where: { account: { userId: demo.id } }, orderBy: [{ openedAt: 'desc' }, { id: 'desc' }] });
     const one = rows.find((p) => p.status === 'CLOSED' && p.stopLoss)!;
-    expect(await ok(`query($id: ID!) { position(id: $id) { ${POSITION_FIELDS} } }`, { id: toGlobalId('Position', one.id) }, demoKey)).toEqual({ position: positionJson(one) });
+    expect(await ok(gw.execute(`query($id: ID!) { position(id: $id) { ${POSITION_FIELDS} } }`, { id: toGlobalId('Position', one.id) }, demo.key))).toEqual({ position: positionJson(one) });
     for (const status of [undefined, 'OPEN', 'CLOSED'] as const) {
       const expected = rows.filter((p) => !status || p.status === status).map((p) => toGlobalId('Position', p.id));
       const seen: string[] = [];
       let after: string | null = null;
       for (let page = 0; page < 20; page++) {
-        const data: any = await ok(
+        const data: any = await ok(gw.execute(
           `query($after: String, $status: PositionStatus) { positions(first: 4, after: $after, status: $status) { totalCount pageInfo { hasNextPage endCursor } edges { node { id status } } } }`,
           { after, status },
-          demoKey,
-        );
+          demo.key,
+        ));
         expect(data.positions.totalCount).toBe(expected.length);
         seen.push(...data.positions.edges.map((e: any) => e.node.id));
         if (!data.positions.pageInfo.hasNextPage) break;
@@ -981,13 +954,13 @@ describe('exchange queries', () => {
   });
 
   test('ExchangeAccount.positions(status) pages each account\'s positions; Position.account resolves', async () => {
-    const accounts = await prisma().exchangeAccount.findMany({ where: { userId: demoId }, orderBy: { id: 'asc' } });
+    const accounts = await prisma().exchangeAccount.findMany({ where: { userId: demo.id }, orderBy: { id: 'asc' } });
     for (const status of [null, 'OPEN', 'CLOSED'] as const) {
-      const data = await ok(
+      const data = await ok(gw.execute(
         `query($status: PositionStatus) { exchangeAccounts { id positions(first: 3, status: $status) { totalCount pageInfo { hasNextPage } edges { node { id status account { id label } } } } } }`,
         { status },
-        demoKey,
-      );
+        demo.key,
+      ));
       const expected = [];
       for (const a of accounts) {
         const positions = await prisma().position.findMany({ where: { accountId: a.id, ...(status ? { status } : {}) }, orderBy: [{ openedAt: 'desc' }, { id: 'desc' }] });
@@ -1007,41 +980,41 @@ describe('exchange queries', () => {
     // Page two of one account.
     const main = accounts[0]!;
     const all = await prisma().position.findMany({ where: { accountId: main.id }, orderBy: [{ openedAt: 'desc' }, { id: 'desc' }] });
-    const first = await ok(`{ exchangeAccounts { positions(first: 2) { pageInfo { endCursor } } } }`, {}, demoKey);
+    const first = await ok(gw.execute(`{ exchangeAccounts { positions(first: 2) { pageInfo { endCursor } } } }`, {}, demo.key));
     const cursor = first.exchangeAccounts[0].positions.pageInfo.endCursor;
-    const node = await ok(
+    const node = await ok(gw.execute(
       `query($id: ID!, $after: String) { node(id: $id) { ... on ExchangeAccount { positions(first: 2, after: $after) { edges { node { id } } } } } }`,
       { id: toGlobalId('ExchangeAccount', main.id), after: cursor },
-      demoKey,
-    );
+      demo.key,
+    ));
     expect(node.node.positions.edges.map((e: any) => e.node.id)).toEqual(all.slice(2, 4).map((p) => toGlobalId('Position', p.id)));
   });
 
   test('Position.orders lists its orders oldest first with paging; Order.position and Order.account resolve', async () => {
-    const position = await prisma().position.findFirstOrThrow({ where: { account: { userId: demoId }, status: 'OPEN', stopLoss: { not: null }, takeProfit: { not: null } }, orderBy: { id: 'asc' } });
+    const position = await prisma().position.findFirstOrThrow({ where: { account: { userId: demo.id }, status: 'OPEN', stopLoss: { not: null }, takeProfit: { not: null } }, orderBy: { id: 'asc' } });
     const orders = await prisma().order.findMany({ where: { positionId: position.id }, orderBy: { id: 'asc' } });
     expect(orders.length).toBeGreaterThanOrEqual(3);
-    const data = await ok(
+    const data = await ok(gw.execute(
       `query($id: ID!) { position(id: $id) { orders(first: 2) { totalCount pageInfo { hasNextPage endCursor } edges { node { ${ORDER_FIELDS} } } } } }`,
       { id: toGlobalId('Position', position.id) },
-      demoKey,
-    );
+      demo.key,
+    ));
     expect(data.position.orders.totalCount).toBe(orders.length);
     expect(data.position.orders.edges.map((e: any) => e.node)).toEqual(orders.slice(0, 2).map((o) => orderJson(o, position)));
-    const next = await ok(
+    const next = await ok(gw.execute(
       `query($id: ID!, $after: String) { position(id: $id) { orders(first: 2, after: $after) { edges { node { id type } } } } }`,
       { id: toGlobalId('Position', position.id), after: data.position.orders.pageInfo.endCursor },
-      demoKey,
-    );
+      demo.key,
+    ));
     expect(next.position.orders.edges.map((e: any) => e.node.id)).toEqual(orders.slice(2, 4).map((o) => toGlobalId('Order', o.id)));
   });
 
   test("node(id) returns the viewer's ExchangeAccount, Position, Order and LedgerEntry", async () => {
-    const account = await prisma().exchangeAccount.findFirstOrThrow({ where: { userId: demoId }, orderBy: { id: 'asc' } });
+    const account = await prisma().exchangeAccount.findFirstOrThrow({ where: { userId: demo.id }, orderBy: { id: 'asc' } });
     const position = await prisma().position.findFirstOrThrow({ where: { accountId: account.id }, orderBy: { id: 'asc' } });
     const anOrder = await prisma().order.findFirstOrThrow({ where: { positionId: position.id }, orderBy: { id: 'asc' } });
     const entry = await prisma().ledgerEntry.findFirstOrThrow({ where: { accountId: account.id }, orderBy: { id: 'asc' } });
-    const data = await ok(
+    const data = await ok(gw.execute(
       `query($a: ID!, $p: ID!, $o: ID!, $l: ID!) {
         a: node(id: $a) { __typename ... on ExchangeAccount { id exchange label createdAt } }
         p: node(id: $p) { __typename ... on Position { ${POSITION_FIELDS} } }
@@ -1054,8 +1027,8 @@ describe('exchange queries', () => {
         o: toGlobalId('Order', anOrder.id),
         l: toGlobalId('LedgerEntry', entry.id),
       },
-      demoKey,
-    );
+      demo.key,
+    ));
     expect(data).toEqual({
       a: { __typename: 'ExchangeAccount', id: toGlobalId('ExchangeAccount', account.id), exchange: account.exchange, label: account.label, createdAt: account.createdAt.toISOString() },
       p: { __typename: 'Position', ...positionJson(position) },
@@ -1066,23 +1039,23 @@ describe('exchange queries', () => {
 
   test('mutations later in one operation see the writes of earlier ones', async () => {
     const { key, accountId } = await funded();
-    const data = await ok(
+    const data = await ok(gw.execute(
       `mutation($a: CreateOrderInput!, $b: CreateOrderInput!) {
         a: createOrder(input: $a) { position { id quantity entryPrice } }
         b: createOrder(input: $b) { position { id quantity entryPrice } }
       }`,
       { a: market(accountId, 'BUY', '1', '100'), b: market(accountId, 'BUY', '1', '200') },
       key,
-    );
+    ));
     expect(data.b.position).toEqual({ id: data.a.position.id, quantity: '2', entryPrice: '150' });
-    const closing = await ok(
+    const closing = await ok(gw.execute(
       `mutation($p: ID!) {
         a: setPositionProtection(input: { positionId: $p, stopLoss: "90" }) { stopLoss status orders { edges { node { type status } } } }
         b: closePosition(input: { positionId: $p, exitPrice: "160" }) { stopLoss status realizedPnl orders { edges { node { type status } } } }
       }`,
       { p: data.a.position.id },
       key,
-    );
+    ));
     expect(closing.b).toEqual({
       stopLoss: '90',
       status: 'CLOSED',

@@ -2,7 +2,6 @@ import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import http from 'node:http';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -10,14 +9,13 @@ import pg from 'pg';
 import { Prisma } from '../src/generated/prisma/client';
 import { startTestGateway, type TestGateway } from './helpers/test-gateway';
 import { PrivateRedis, sparePort } from './helpers/private-servers';
-import { openTestDatabase, serverUrl, usingPostgres, type TestDatabase } from './helpers/test-database';
-import { openDatabase, type Database } from '../src/db/database';
-import { createServer } from '../src/server';
-import { createLogger } from '../src/log';
+import { openTestDatabase, serverUrl, usingPostgres } from './helpers/test-database';
+import { startGatewayOn, type GatewayOnDatabase } from './helpers/gateway-on-database';
+import { TcpProxy } from './helpers/tcp-proxy';
+import { openDatabase } from '../src/db/database';
 import { loadConfig } from '../src/config';
 import { createApiKey } from '../src/auth/api-keys';
 import { BalanceSummaryCache, type BalanceVersions } from '../src/cache/balance-cache';
-import { createBalanceCache } from '../src/modules/balances/balance-cache';
 import type { CacheStore } from '../src/cache/cache-store';
 
 // Faults under load: PostgreSQL going away and coming back while clients write, Redis going away
@@ -116,109 +114,12 @@ async function newTrader(gw: TestGateway, name: string, initialDeposit: string):
   return { key, userId: user.id, accountGid, accountId: accountRow.id, sessionGid: session.data.startTradingSession.id, sessionId: sessionRow.id };
 }
 
-// ─── a cuttable TCP proxy in front of PostgreSQL ───────────────────────────────────────────
-
-/**
- * Forwards TCP to PostgreSQL until cut. `reset` destroys every connection and refuses new ones
- * (the server went away); `blackhole` stops forwarding bytes in both directions and leaves new
- * connections hanging (a partition, or a frozen server). `restore` heals: in blackhole mode the
- * held connections resume, with whatever was sent meanwhile, as after a real partition.
- */
-class CuttableProxy {
-  private mode: 'open' | 'reset' | 'blackhole' = 'open';
-  private readonly pairs = new Set<{ client: net.Socket; upstream: net.Socket | null }>();
-  private server!: net.Server;
-  port = 0;
-
-  constructor(
-    private readonly host: string,
-    private readonly targetPort: number,
-  ) {}
-
-  async start(): Promise<this> {
-    this.server = net.createServer((client) => this.accept(client));
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
-    this.port = (this.server.address() as net.AddressInfo).port;
-    return this;
-  }
-
-  private accept(client: net.Socket) {
-    client.on('error', () => undefined);
-    if (this.mode === 'reset') return void client.destroy();
-    const pair = { client, upstream: null as net.Socket | null };
-    this.pairs.add(pair);
-    client.on('close', () => {
-      pair.upstream?.destroy();
-      this.pairs.delete(pair);
-    });
-    if (this.mode === 'blackhole') return void client.pause();
-    this.connectUpstream(pair);
-  }
-
-  private connectUpstream(pair: { client: net.Socket; upstream: net.Socket | null }) {
-    const upstream = net.connect(this.targetPort, this.host);
-    pair.upstream = upstream;
-    upstream.on('error', () => undefined);
-    upstream.on('close', () => pair.client.destroy());
-    pair.client.pipe(upstream).pipe(pair.client);
-  }
-
-  cut(mode: 'reset' | 'blackhole') {
-    this.mode = mode;
-    for (const pair of this.pairs) {
-      if (mode === 'reset') {
-        pair.client.destroy();
-        pair.upstream?.destroy();
-      } else {
-        pair.client.unpipe();
-        pair.upstream?.unpipe();
-        pair.client.pause();
-        pair.upstream?.pause();
-      }
-    }
-  }
-
-  restore() {
-    const wasBlackhole = this.mode === 'blackhole';
-    this.mode = 'open';
-    if (!wasBlackhole) return;
-    for (const pair of this.pairs) {
-      if (pair.client.destroyed) continue;
-      if (!pair.upstream) this.connectUpstream(pair);
-      else pair.client.pipe(pair.upstream).pipe(pair.client);
-    }
-  }
-
-  async close() {
-    for (const pair of this.pairs) {
-      pair.client.destroy();
-      pair.upstream?.destroy();
-    }
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
-  }
-}
-
 /** A gateway (production mode) whose database goes through `proxy`, sharing `base`'s cache. */
-async function gatewayThroughProxy(base: TestGateway, proxy: CuttableProxy, timeouts: { connectTimeoutMs: number; statementTimeoutMs: number }) {
-  const viaProxy = new URL(base.db.location.url!);
-  viaProxy.host = `127.0.0.1:${proxy.port}`;
-  const db: Database = await openDatabase({ url: viaProxy.toString(), poolMax: 6, ...timeouts });
-  const logLines: string[] = [];
-  const log = createLogger({ level: 'warn', destination: { write: (line: string) => void logLines.push(line) } });
+async function gatewayThroughProxy(base: TestGateway, proxy: TcpProxy, timeouts: { connectTimeoutMs: number; statementTimeoutMs: number }) {
+  const db = await openDatabase({ url: proxy.via(base.db.location.url!), poolMax: 6, ...timeouts });
   const defaults = loadConfig({});
   const config = { ...defaults, env: 'production' as const, limits: { ...defaults.limits, maxConcurrentPerClient: 100 } };
-  const server = createServer({ config, db, balanceCache: base.balanceCache, cacheStore: base.cacheStore, log });
-  await server.start();
-  await new Promise<void>((resolve) => server.httpServer.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(server.httpServer.address() as net.AddressInfo).port}`;
-  return {
-    url,
-    logLines,
-    async close() {
-      await server.stop();
-      await db.close();
-    },
-  };
+  return startGatewayOn(db, { config, cacheOf: base, logLines: [], logLevel: 'warn' });
 }
 
 // ─── 1. PostgreSQL outage under load ───────────────────────────────────────────────────────
@@ -267,8 +168,7 @@ describeWithPostgres('PostgreSQL outage under load', () => {
     'cut (%s) for %i ms under load: fast clear failures, /ready false, recovery, acknowledged writes exactly once, retries never double',
     async (mode, CUT_FOR_MS) => {
       const LOAD_MS = CUT_AT_MS + CUT_FOR_MS + 4_500;
-      const target = new URL(serverUrl!);
-      const proxy = await new CuttableProxy(target.hostname, Number(target.port || 5432)).start();
+      const proxy = await TcpProxy.toPostgres(serverUrl!);
       const gateway = await gatewayThroughProxy(base, proxy, timeouts);
       const traders = await Promise.all(Array.from({ length: CLIENTS }, (_, i) => newTrader(base, `pg-${mode}-${i}`, '1000')));
       const attempts: Attempt[] = [];
@@ -682,38 +582,23 @@ describeWithRedis('two deployments sharing one Redis', () => {
   // different databases (as staging and production, or two test runs, sharing a Redis would be).
   // Both databases have a user 4242: it is not the same person.
   let redis: PrivateRedis;
-  const deployments: Array<{ db: TestDatabase; url: string; key: string; stop: () => Promise<void> }> = [];
+  const deployments: Array<{ url: string; key: string; close: () => Promise<void> }> = [];
 
   beforeAll(async () => {
     redis = await PrivateRedis.start();
     for (const amount of ['111', '222']) {
       const db = await openTestDatabase();
       const config = loadConfig({ ...(db.location.url ? { DATABASE_URL: db.location.url } : { DATA_DIR: db.location.dataDir }), REDIS_URL: redis.url });
-      const log = createLogger({ enabled: false });
-      const { cache, store } = createBalanceCache(config, db.prisma, log);
-      const server = createServer({ config, db, balanceCache: cache, cacheStore: store, log });
-      await server.start();
-      await new Promise<void>((resolve) => server.httpServer.listen(0, '127.0.0.1', resolve));
+      const gateway = await startGatewayOn(db, { config });
       const user = await db.prisma.user.create({ data: { id: 4242, username: `namesake-${amount}` } });
       const account = await db.prisma.exchangeAccount.create({ data: { userId: user.id, exchange: 'paper', label: 'main' } });
       await db.prisma.ledgerEntry.create({ data: { accountId: account.id, asset: 'USDT', amount, kind: 'DEPOSIT' } });
       const { key } = await createApiKey(db.prisma, user.id, 'namesake');
-      deployments.push({
-        db,
-        url: `http://127.0.0.1:${(server.httpServer.address() as net.AddressInfo).port}`,
-        key,
-        stop: async () => {
-          await server.stop();
-          await store.close();
-        },
-      });
+      deployments.push({ url: gateway.url, key, close: () => gateway.close() });
     }
   });
   afterAll(async () => {
-    for (const deployment of deployments) {
-      await deployment.stop();
-      await deployment.db.close();
-    }
+    for (const deployment of deployments) await deployment.close();
     await redis?.down().catch(() => undefined);
   });
 
@@ -744,25 +629,13 @@ describeWithRedis('two deployments sharing one Redis', () => {
   });
 
   async function twoInstances(env: Record<string, string>) {
-    const instances: Array<{ url: string; close: () => Promise<void> }> = [];
+    const instances: GatewayOnDatabase[] = [];
     for (const host of ['127.0.0.1', 'localhost']) {
       const databaseUrl = new URL(base.db.location.url!);
       databaseUrl.hostname = host;
       const config = loadConfig({ DATABASE_URL: databaseUrl.toString(), REDIS_URL: redis.url, BALANCE_CACHE_TTL_MS: '60000', ...env });
       const db = await openDatabase({ url: config.databaseUrl, poolMax: 4 });
-      const log = createLogger({ enabled: false });
-      const { cache, store } = createBalanceCache(config, db.prisma, log);
-      const server = createServer({ config, db, balanceCache: cache, cacheStore: store, log });
-      await server.start();
-      await new Promise<void>((resolve) => server.httpServer.listen(0, '127.0.0.1', resolve));
-      instances.push({
-        url: `http://127.0.0.1:${(server.httpServer.address() as net.AddressInfo).port}`,
-        close: async () => {
-          await server.stop();
-          await store.close();
-          await db.close();
-        },
-      });
+      instances.push(await startGatewayOn(db, { config }));
     }
     return instances;
   }

@@ -1,4 +1,5 @@
 import { startTestGateway, type TestGateway } from './helpers/test-gateway';
+import { demoFixture } from './helpers/demo-fixture';
 import { usingPostgres } from './helpers/test-database';
 
 // The HTTP surface as a client sees it: methods, status codes, the landing page, health checks,
@@ -42,18 +43,10 @@ async function withTableMissing<T>(gw: TestGateway, name: string, work: () => Pr
 }
 
 describe('development', () => {
-  let gw: TestGateway;
-  let key: string;
-  beforeAll(async () => {
-    gw = await startTestGateway({ env: 'development' });
-    key = await gw.keyFor('demo');
-  });
-  afterAll(async () => {
-    await gw.close();
-  });
+  const { gw, demo } = demoFixture({ env: 'development' });
 
   test('POST /graphql with a JSON body', async () => {
-    const r = await post(gw, { query: 'query Me { viewer { username } }', operationName: 'Me' }, key);
+    const r = await post(gw, { query: 'query Me { viewer { username } }', operationName: 'Me' }, demo.key);
     expect(r.status).toBe(200);
     expect(r.headers.get('content-type')).toMatch(/^application\/json/);
     expect(r.headers.get('x-powered-by')).toBeNull();
@@ -63,7 +56,7 @@ describe('development', () => {
   test('POST / is GraphQL too (the Sandbox posts to the page it is served from)', async () => {
     const r = await request(`${gw.url}/`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${demo.key}` },
       body: JSON.stringify({ query: '{ viewer { username } }' }),
     });
     expect(r.status).toBe(200);
@@ -71,7 +64,7 @@ describe('development', () => {
   });
 
   test('GET /graphql?query=… runs a query, with variables', async () => {
-    const r = await graphqlGet(gw, { query: 'query($n: Int) { viewer { username } items(first: $n) { edges { cursor } } }', variables: '{"n":2}' }, key);
+    const r = await graphqlGet(gw, { query: 'query($n: Int) { viewer { username } items(first: $n) { edges { cursor } } }', variables: '{"n":2}' }, demo.key);
     expect(r.status).toBe(200);
     expect(r.json!.errors).toBeUndefined();
     expect(r.json!.data.viewer).toEqual({ username: 'demo' });
@@ -79,13 +72,13 @@ describe('development', () => {
   });
 
   test('a mutation over GET is refused with 405 (and works over POST)', async () => {
-    const r = await graphqlGet(gw, { query: 'mutation { __typename }' }, key);
+    const r = await graphqlGet(gw, { query: 'mutation { __typename }' }, demo.key);
     expect(r.status).toBe(405);
     expect(r.headers.get('allow')).toBe('POST');
     expect(r.json!.data).toBeUndefined();
     expect(r.json!.errors![0]!.extensions!.code).toBe('BAD_REQUEST');
 
-    const viaPost = await post(gw, { query: 'mutation { __typename }' }, key);
+    const viaPost = await post(gw, { query: 'mutation { __typename }' }, demo.key);
     expect(viaPost.status).toBe(200);
     expect(viaPost.json).toEqual({ data: { __typename: 'Mutation' } });
   });
@@ -93,7 +86,7 @@ describe('development', () => {
   test('methods other than GET and POST get 405', async () => {
     const r = await request(`${gw.url}/graphql`, {
       method: 'PUT',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${demo.key}` },
       body: JSON.stringify({ query: '{ viewer { username } }' }),
     });
     expect(r.status).toBe(405);
@@ -101,13 +94,13 @@ describe('development', () => {
   });
 
   test('a POST that is not JSON is a 400 BAD_REQUEST, not a server error', async () => {
-    const r = await post(gw, JSON.stringify({ query: '{ viewer { username } }' }), key, 'text/plain');
+    const r = await post(gw, JSON.stringify({ query: '{ viewer { username } }' }), demo.key, 'text/plain');
     expect(r.status).toBe(400);
     expect(r.json!.errors![0]!.extensions!.code).toBe('BAD_REQUEST');
   });
 
   test('malformed JSON gets a GraphQL-shaped 400 BAD_REQUEST (no HTML, no stack)', async () => {
-    const r = await post(gw, '{"query": "{ viewer { username } }"', key);
+    const r = await post(gw, '{"query": "{ viewer { username } }"', demo.key);
     expect(r.status).toBe(400);
     expect(r.headers.get('content-type')).toMatch(/^application\/json/);
     expect(r.json!.errors).toHaveLength(1);
@@ -116,21 +109,21 @@ describe('development', () => {
   });
 
   test('a body over the size limit gets a GraphQL-shaped 413', async () => {
-    const r = await post(gw, { query: '{ viewer { username } }', variables: { padding: 'x'.repeat(1_100_000) } }, key);
+    const r = await post(gw, { query: '{ viewer { username } }', variables: { padding: 'x'.repeat(1_100_000) } }, demo.key);
     expect(r.status).toBe(413);
     expect(r.json!.errors![0]!.extensions).toEqual({ code: 'BAD_REQUEST' });
   });
 
   test('GraphQL syntax and validation errors keep their own codes: 400 for graphql-response+json, 200 for application/json', async () => {
-    const parse = await post(gw, { query: '{ viewer { username }' }, key, 'application/json', 'application/graphql-response+json');
+    const parse = await post(gw, { query: '{ viewer { username }' }, demo.key, 'application/json', 'application/graphql-response+json');
     expect(parse.status).toBe(400);
     expect(parse.headers.get('content-type')).toMatch(/^application\/graphql-response\+json/);
     expect(parse.json!.errors![0]!.extensions!.code).toBe('GRAPHQL_PARSE_FAILED');
-    const legacyParse = await post(gw, { query: '{ viewer { username }' }, key);
+    const legacyParse = await post(gw, { query: '{ viewer { username }' }, demo.key);
     expect(legacyParse.status).toBe(200);
     expect(legacyParse.json!.errors![0]!.extensions!.code).toBe('GRAPHQL_PARSE_FAILED');
 
-    const validation = await post(gw, { query: '{ viewer { noSuchField } }' }, key, 'application/json', 'application/graphql-response+json');
+    const validation = await post(gw, { query: '{ viewer { noSuchField } }' }, demo.key, 'application/json', 'application/graphql-response+json');
     expect(validation.status).toBe(400);
     expect(validation.json!.errors![0]!.extensions!.code).toBe('GRAPHQL_VALIDATION_FAILED');
     expect(validation.json!.errors![0]!.message).toMatch(/noSuchField/);
@@ -172,7 +165,7 @@ describe('development', () => {
   });
 
   test('an unexpected error keeps its message and carries a stack trace', async () => {
-    const r = await withTableMissing(gw, 'Item', () => post(gw, { query: '{ items(first: 1) { totalCount } }' }, key));
+    const r = await withTableMissing(gw, 'Item', () => post(gw, { query: '{ items(first: 1) { totalCount } }' }, demo.key));
     expect(r.status).toBe(200);
     expect(r.json!.data).toBeNull();
     const error = r.json!.errors![0]!;
@@ -184,18 +177,10 @@ describe('development', () => {
 });
 
 describe('production', () => {
-  let gw: TestGateway;
-  let key: string;
-  beforeAll(async () => {
-    gw = await startTestGateway({ env: 'production' });
-    key = await gw.keyFor('demo');
-  });
-  afterAll(async () => {
-    await gw.close();
-  });
+  const { gw, demo } = demoFixture({ env: 'production' });
 
   test('queries work as in development', async () => {
-    const r = await post(gw, { query: '{ viewer { username } }' }, key);
+    const r = await post(gw, { query: '{ viewer { username } }' }, demo.key);
     expect(r.status).toBe(200);
     expect(r.json).toEqual({ data: { viewer: { username: 'demo' } } });
   });
@@ -221,7 +206,7 @@ describe('production', () => {
 
   test('introspection is refused, even with a valid key', async () => {
     for (const query of ['{ __schema { queryType { name } } }', '{ __type(name: "Item") { name } }']) {
-      const r = await post(gw, { query }, key, 'application/json', 'application/graphql-response+json');
+      const r = await post(gw, { query }, demo.key, 'application/json', 'application/graphql-response+json');
       expect(r.status).toBe(400);
       expect(r.json!.data).toBeUndefined();
       expect(r.json!.errors![0]!.extensions!.code).toBe('GRAPHQL_VALIDATION_FAILED');
@@ -229,7 +214,7 @@ describe('production', () => {
   });
 
   test('an unexpected error in a resolver is masked: no message, no stack trace', async () => {
-    const r = await withTableMissing(gw, 'Item', () => post(gw, { query: '{ items(first: 1) { totalCount } }' }, key));
+    const r = await withTableMissing(gw, 'Item', () => post(gw, { query: '{ items(first: 1) { totalCount } }' }, demo.key));
     expect(r.status).toBe(200);
     expect(r.json).toEqual({
       data: null,
@@ -245,7 +230,7 @@ describe('production', () => {
   });
 
   test('an unexpected error while authenticating is masked too (HTTP 500)', async () => {
-    const r = await withTableMissing(gw, 'ApiKey', () => post(gw, { query: '{ viewer { username } }' }, key));
+    const r = await withTableMissing(gw, 'ApiKey', () => post(gw, { query: '{ viewer { username } }' }, demo.key));
     expect(r.status).toBe(500);
     expect(r.json).toEqual({ errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
   });
@@ -262,17 +247,17 @@ describe('production', () => {
   });
 
   test('client mistakes keep their codes: bad variables, validation', async () => {
-    const variables = await post(gw, { query: 'query($n: Int) { items(first: $n) { totalCount } }', variables: { n: 'many' } }, key, 'application/json', 'application/graphql-response+json');
+    const variables = await post(gw, { query: 'query($n: Int) { items(first: $n) { totalCount } }', variables: { n: 'many' } }, demo.key, 'application/json', 'application/graphql-response+json');
     expect(variables.status).toBe(400);
     expect(variables.json!.errors![0]!.extensions).toEqual({ code: 'BAD_USER_INPUT' });
 
-    const validation = await post(gw, { query: '{ viewer { noSuchField } }' }, key);
+    const validation = await post(gw, { query: '{ viewer { noSuchField } }' }, demo.key);
     expect(validation.status).toBe(200); // application/json: request errors are 200 (GraphQL over HTTP)
     expect(validation.json!.errors![0]!.extensions).toEqual({ code: 'GRAPHQL_VALIDATION_FAILED' });
   });
 
   test('malformed JSON gets a GraphQL-shaped 400 without a stack trace', async () => {
-    const r = await post(gw, '{"query": ', key);
+    const r = await post(gw, '{"query": ', demo.key);
     expect(r.status).toBe(400);
     expect(r.json).toEqual({ errors: [{ message: expect.any(String), extensions: { code: 'BAD_REQUEST' } }] });
     expect(r.text).not.toMatch(/node_modules|at JSON\.parse/);

@@ -1,50 +1,15 @@
-import type { GraphQLFormattedError } from 'graphql';
 import type { Item } from '../src/generated/prisma/client';
-import { startTestGateway, type TestGateway } from './helpers/test-gateway';
+import { demoFixture } from './helpers/demo-fixture';
+import { codeOf, dataOf } from './helpers/responses';
+import { visibleItemsOf } from './helpers/visible-items';
 
 // Items: reads (item, items, itemsByIdentifier, Item's relations) and writes (storeItem,
 // recordItemEvent) against the seeded fixture. Expectations are computed from the rows in the
 // database, never from literal ids.
 
-let gw: TestGateway;
-let demoKey: string;
-let aliceKey: string;
-let demoId: number;
-let aliceId: number;
+const { gw, demo, alice } = demoFixture();
 
-beforeAll(async () => {
-  gw = await startTestGateway();
-  demoKey = await gw.keyFor('demo');
-  aliceKey = await gw.keyFor('alice');
-  demoId = await gw.userId('demo');
-  aliceId = await gw.userId('alice');
-});
-afterAll(async () => {
-  await gw.close();
-});
-
-type Result = { data?: any; errors?: readonly GraphQLFormattedError[] };
-const codeOf = (result: Result) => result.errors?.[0]?.extensions?.code;
-/** The data of a result that must have no errors (shows the errors when it has some). */
-function dataOf(result: Result): any {
-  expect(result.errors).toBeUndefined();
-  return result.data;
-}
 const cursorOf = (text: string) => Buffer.from(text, 'utf8').toString('base64url');
-
-/**
- * The items `userId` may see, newest (highest id) first: stored by them (owner or a source row
- * of theirs), or pushed to a circuit they belong to. Computed from the tables, not the gateway.
- */
-async function visibleItemsOf(userId: number): Promise<Item[]> {
-  const prisma = gw.db.prisma;
-  const memberships = await prisma.circuitMember.findMany({ where: { userId } });
-  const pushed = await prisma.circuitItem.findMany({ where: { circuitId: { in: memberships.map((m) => m.circuitId) } } });
-  const sourced = await prisma.itemSource.findMany({ where: { userId } });
-  const ids = new Set([...pushed.map((p) => p.itemId), ...sourced.map((s) => s.itemId)]);
-  const items = await prisma.item.findMany({ orderBy: { id: 'desc' } });
-  return items.filter((item) => item.ownerId === userId || ids.has(item.id));
-}
 
 const ITEM_FIELDS = `dfid aliases fingerprint confidenceScore legacyMode createdAt updatedAt owner { username }`;
 const itemFields = (item: Item, owner: string) => ({
@@ -92,27 +57,27 @@ async function allPages(key: string, first: number, filter?: object) {
 
 describe('item(dfid)', () => {
   test('returns an item the viewer stored, with its stored values', async () => {
-    const item = await gw.db.prisma.item.findFirstOrThrow({ where: { ownerId: demoId }, orderBy: { id: 'asc' } });
-    const result = await gw.execute(ITEM, { dfid: item.dfid }, demoKey);
+    const item = await gw.db.prisma.item.findFirstOrThrow({ where: { ownerId: demo.id }, orderBy: { id: 'asc' } });
+    const result = await gw.execute(ITEM, { dfid: item.dfid }, demo.key);
     expect(dataOf(result)).toEqual({ item: itemFields(item, 'demo') });
   });
 
   test("returns another user's item pushed to one of the viewer's circuits", async () => {
-    const visible = (await visibleItemsOf(demoId)).filter((item) => item.ownerId === aliceId);
+    const visible = (await visibleItemsOf(gw, demo.id)).filter((item) => item.ownerId === alice.id);
     expect(visible.length).toBeGreaterThan(0);
     for (const item of visible) {
-      expect(dataOf(await gw.execute(ITEM, { dfid: item.dfid }, demoKey))).toEqual({ item: itemFields(item, 'alice') });
+      expect(dataOf(await gw.execute(ITEM, { dfid: item.dfid }, demo.key))).toEqual({ item: itemFields(item, 'alice') });
     }
   });
 
   test("reads as null for another user's item the viewer cannot see, and for an unknown dfid", async () => {
-    const visibleIds = new Set((await visibleItemsOf(demoId)).map((item) => item.id));
-    const hidden = (await gw.db.prisma.item.findMany({ where: { ownerId: aliceId } })).filter((item) => !visibleIds.has(item.id));
+    const visibleIds = new Set((await visibleItemsOf(gw, demo.id)).map((item) => item.id));
+    const hidden = (await gw.db.prisma.item.findMany({ where: { ownerId: alice.id } })).filter((item) => !visibleIds.has(item.id));
     expect(hidden.length).toBeGreaterThan(0);
     for (const item of hidden) {
-      expect(dataOf(await gw.execute(ITEM, { dfid: item.dfid }, demoKey))).toEqual({ item: null });
+      expect(dataOf(await gw.execute(ITEM, { dfid: item.dfid }, demo.key))).toEqual({ item: null });
     }
-    expect(dataOf(await gw.execute(ITEM, { dfid: 'NO-SUCH-DFID' }, demoKey))).toEqual({ item: null });
+    expect(dataOf(await gw.execute(ITEM, { dfid: 'NO-SUCH-DFID' }, demo.key))).toEqual({ item: null });
   });
 
   test('requires an API key: an anonymous request fails only its root fields', async () => {
@@ -125,9 +90,9 @@ describe('item(dfid)', () => {
 
 describe('items(first, after, filter)', () => {
   test('the default page holds the 20 newest visible items', async () => {
-    const expected = await visibleItemsOf(demoId);
+    const expected = await visibleItemsOf(gw, demo.id);
     expect(expected.length).toBeGreaterThan(20);
-    const { items } = dataOf(await gw.execute(ITEMS, {}, demoKey));
+    const { items } = dataOf(await gw.execute(ITEMS, {}, demo.key));
     expect(items.totalCount).toBe(expected.length);
     expect(items.edges.map((edge: any) => edge.node.dfid)).toEqual(expected.slice(0, 20).map((item) => item.dfid));
     expect(items.pageInfo).toEqual({
@@ -139,8 +104,8 @@ describe('items(first, after, filter)', () => {
   });
 
   test.each([7, 20, 100])('paging with first: %i yields every visible item exactly once, in order', async (first) => {
-    const expected = (await visibleItemsOf(demoId)).map((item) => item.dfid);
-    const pages = await allPages(demoKey, first);
+    const expected = (await visibleItemsOf(gw, demo.id)).map((item) => item.dfid);
+    const pages = await allPages(demo.key, first);
     expect(pages).toHaveLength(Math.max(1, Math.ceil(expected.length / first)));
     expect(pages.flatMap((page) => page.edges.map((edge: any) => edge.node.dfid))).toEqual(expected);
     for (const page of pages) {
@@ -153,13 +118,13 @@ describe('items(first, after, filter)', () => {
   });
 
   test('first: 0 returns no edges but says whether items exist', async () => {
-    const { items } = dataOf(await gw.execute(ITEMS, { first: 0 }, demoKey));
+    const { items } = dataOf(await gw.execute(ITEMS, { first: 0 }, demo.key));
     expect(items.edges).toEqual([]);
     expect(items.pageInfo).toEqual({ hasNextPage: true, hasPreviousPage: false, startCursor: null, endCursor: null });
   });
 
   test.each([101, 1000, -1])('first: %i is BAD_USER_INPUT', async (first) => {
-    const result = await gw.execute(ITEMS, { first }, demoKey);
+    const result = await gw.execute(ITEMS, { first }, demo.key);
     expect(result.data).toBeNull();
     expect(codeOf(result)).toBe('BAD_USER_INPUT');
   });
@@ -175,25 +140,25 @@ describe('items(first, after, filter)', () => {
     ['no version prefix', cursorOf('[5]')],
     ['broken JSON', cursorOf('c1:[5')],
   ])('a malformed after (%s) is BAD_USER_INPUT', async (_, after) => {
-    const result = await gw.execute(ITEMS, { first: 5, after }, demoKey);
+    const result = await gw.execute(ITEMS, { first: 5, after }, demo.key);
     expect(result.data).toBeNull();
     expect(codeOf(result)).toBe('BAD_USER_INPUT');
   });
 
   test('filter.dfidPrefix keeps the visible items whose dfid starts with the text', async () => {
-    const expected = (await visibleItemsOf(demoId)).filter((item) => item.dfid.startsWith('DFID-006')).map((item) => item.dfid);
+    const expected = (await visibleItemsOf(gw, demo.id)).filter((item) => item.dfid.startsWith('DFID-006')).map((item) => item.dfid);
     expect(expected.length).toBeGreaterThan(1);
-    const pages = await allPages(demoKey, 3, { dfidPrefix: 'DFID-006' });
+    const pages = await allPages(demo.key, 3, { dfidPrefix: 'DFID-006' });
     expect(pages.flatMap((page) => page.edges.map((edge: any) => edge.node.dfid))).toEqual(expected);
     expect(pages[0].totalCount).toBe(expected.length);
   });
 
   test('filter.dfidPrefix matches LIKE wildcards (_ and %) literally', async () => {
     for (const dfid of ['WILD_1', 'WILDX1', 'WILD%2', 'WILD\\3']) {
-      dataOf(await gw.execute(STORE, { input: { dfid, source: 'test' } }, demoKey));
+      dataOf(await gw.execute(STORE, { input: { dfid, source: 'test' } }, demo.key));
     }
     const dfidsFor = async (dfidPrefix: string) =>
-      dataOf(await gw.execute(ITEMS, { filter: { dfidPrefix } }, demoKey)).items.edges.map((edge: any) => edge.node.dfid);
+      dataOf(await gw.execute(ITEMS, { filter: { dfidPrefix } }, demo.key)).items.edges.map((edge: any) => edge.node.dfid);
     expect(await dfidsFor('WILD_')).toEqual(['WILD_1']);
     expect(await dfidsFor('WILD%')).toEqual(['WILD%2']);
     expect(await dfidsFor('WILD\\')).toEqual(['WILD\\3']);
@@ -201,10 +166,10 @@ describe('items(first, after, filter)', () => {
   });
 
   test('filter.alias keeps the visible items that have the alias, and never shows a hidden one', async () => {
-    const visible = await visibleItemsOf(demoId);
+    const visible = await visibleItemsOf(gw, demo.id);
     const alias = visible.find((item) => item.aliases.length > 0)!.aliases[0]!;
     const expected = visible.filter((item) => item.aliases.includes(alias)).map((item) => item.dfid);
-    const { items } = dataOf(await gw.execute(ITEMS, { filter: { alias } }, demoKey));
+    const { items } = dataOf(await gw.execute(ITEMS, { filter: { alias } }, demo.key));
     expect(items.edges.map((edge: any) => edge.node.dfid)).toEqual(expected);
     expect(items.totalCount).toBe(expected.length);
 
@@ -212,36 +177,36 @@ describe('items(first, after, filter)', () => {
     const hidden = (await gw.db.prisma.item.findMany({ orderBy: { id: 'asc' } })).find(
       (item) => !visibleIds.has(item.id) && item.aliases.length > 0,
     )!;
-    const hiddenResult = dataOf(await gw.execute(ITEMS, { filter: { alias: hidden.aliases[0] } }, demoKey));
+    const hiddenResult = dataOf(await gw.execute(ITEMS, { filter: { alias: hidden.aliases[0] } }, demo.key));
     expect(hiddenResult.items.edges.map((edge: any) => edge.node.dfid)).toEqual(
       visible.filter((item) => item.aliases.includes(hidden.aliases[0]!)).map((item) => item.dfid),
     );
   });
 
   test.each([true, false])('filter.legacyMode: %s keeps the items in (or not in) legacy mode', async (legacyMode) => {
-    const expected = (await visibleItemsOf(demoId)).filter((item) => item.legacyMode === legacyMode).map((item) => item.dfid);
+    const expected = (await visibleItemsOf(gw, demo.id)).filter((item) => item.legacyMode === legacyMode).map((item) => item.dfid);
     expect(expected.length).toBeGreaterThan(0);
-    const pages = await allPages(demoKey, 100, { legacyMode });
+    const pages = await allPages(demo.key, 100, { legacyMode });
     expect(pages.flatMap((page) => page.edges.map((edge: any) => edge.node.dfid))).toEqual(expected);
     expect(pages[0].totalCount).toBe(expected.length);
   });
 
   test('filter.minConfidence keeps the items scored at least that high', async () => {
-    const expected = (await visibleItemsOf(demoId))
+    const expected = (await visibleItemsOf(gw, demo.id))
       .filter((item) => item.confidenceScore !== null && item.confidenceScore >= 0.9)
       .map((item) => item.dfid);
     expect(expected.length).toBeGreaterThan(0);
-    const { items } = dataOf(await gw.execute(ITEMS, { first: 100, filter: { minConfidence: 0.9 } }, demoKey));
+    const { items } = dataOf(await gw.execute(ITEMS, { first: 100, filter: { minConfidence: 0.9 } }, demo.key));
     expect(items.edges.map((edge: any) => edge.node.dfid)).toEqual(expected);
     expect(items.totalCount).toBe(expected.length);
   });
 
   test('filters combine, and paging keeps the filter', async () => {
-    const expected = (await visibleItemsOf(demoId))
+    const expected = (await visibleItemsOf(gw, demo.id))
       .filter((item) => item.dfid.startsWith('DFID-00') && !item.legacyMode && (item.confidenceScore ?? -1) >= 0.7)
       .map((item) => item.dfid);
     expect(expected.length).toBeGreaterThan(4);
-    const pages = await allPages(demoKey, 4, { dfidPrefix: 'DFID-00', legacyMode: false, minConfidence: 0.7 });
+    const pages = await allPages(demo.key, 4, { dfidPrefix: 'DFID-00', legacyMode: false, minConfidence: 0.7 });
     expect(pages.flatMap((page) => page.edges.map((edge: any) => edge.node.dfid))).toEqual(expected);
     expect(pages.every((page) => page.totalCount === expected.length)).toBe(true);
   });
@@ -262,8 +227,8 @@ describe('items(first, after, filter)', () => {
       }
     }`;
     // Seeded items only (dfid DFID-…), so that even the small page reaches every relation.
-    const small = await gw.execute(query, { first: 3, filter: { dfidPrefix: 'DFID-' } }, demoKey);
-    const large = await gw.execute(query, { first: 60, filter: { dfidPrefix: 'DFID-' } }, demoKey);
+    const small = await gw.execute(query, { first: 3, filter: { dfidPrefix: 'DFID-' } }, demo.key);
+    const large = await gw.execute(query, { first: 60, filter: { dfidPrefix: 'DFID-' } }, demo.key);
     const smallItems = dataOf(small).items.edges.map((edge: any) => edge.node);
     expect(smallItems).toHaveLength(3);
     expect(dataOf(large).items.edges).toHaveLength(60);
@@ -296,44 +261,44 @@ describe('itemsByIdentifier(key, value)', () => {
   const sortedDfids = (items: { dfid: string }[]) => items.map((item) => item.dfid).sort();
 
   test('returns both items that share a (key, value) when the viewer sees both', async () => {
-    const visibleIds = new Set((await visibleItemsOf(demoId)).map((item) => item.id));
+    const visibleIds = new Set((await visibleItemsOf(gw, demo.id)).map((item) => item.id));
     const shared = (await sharedIdentifiers()).find(
       (entry) => entry.items.every((item) => visibleIds.has(item.id)) && new Set(entry.items.map((i) => i.ownerId)).size > 1,
     )!;
     expect(shared).toBeDefined();
-    const { itemsByIdentifier } = dataOf(await gw.execute(QUERY, { key: shared.key, value: shared.value }, demoKey));
+    const { itemsByIdentifier } = dataOf(await gw.execute(QUERY, { key: shared.key, value: shared.value }, demo.key));
     expect(sortedDfids(itemsByIdentifier)).toEqual(sortedDfids(shared.items));
     for (const item of itemsByIdentifier) expect(item.identifiers).toContainEqual({ key: shared.key, value: shared.value });
   });
 
   test('leaves out the items the viewer cannot see', async () => {
-    const visibleIds = new Set((await visibleItemsOf(demoId)).map((item) => item.id));
+    const visibleIds = new Set((await visibleItemsOf(gw, demo.id)).map((item) => item.id));
     const mixed = (await sharedIdentifiers()).find(
       (entry) => entry.items.some((item) => visibleIds.has(item.id)) && entry.items.some((item) => !visibleIds.has(item.id)),
     )!;
     expect(mixed).toBeDefined();
-    const { itemsByIdentifier } = dataOf(await gw.execute(QUERY, { key: mixed.key, value: mixed.value }, demoKey));
+    const { itemsByIdentifier } = dataOf(await gw.execute(QUERY, { key: mixed.key, value: mixed.value }, demo.key));
     expect(sortedDfids(itemsByIdentifier)).toEqual(sortedDfids(mixed.items.filter((item) => visibleIds.has(item.id))));
   });
 
   test('an unknown pair, or a known value under another key, returns an empty list', async () => {
     const identifier = await gw.db.prisma.itemIdentifier.findFirstOrThrow({ where: { key: 'sku' } });
-    expect(dataOf(await gw.execute(QUERY, { key: 'sku', value: 'NO-SUCH-SKU' }, demoKey))).toEqual({ itemsByIdentifier: [] });
-    expect(dataOf(await gw.execute(QUERY, { key: 'gtin', value: identifier.value }, demoKey))).toEqual({ itemsByIdentifier: [] });
+    expect(dataOf(await gw.execute(QUERY, { key: 'sku', value: 'NO-SUCH-SKU' }, demo.key))).toEqual({ itemsByIdentifier: [] });
+    expect(dataOf(await gw.execute(QUERY, { key: 'gtin', value: identifier.value }, demo.key))).toEqual({ itemsByIdentifier: [] });
   });
 });
 
 describe("an item's relations", () => {
   test('identifiers, sources and owner match the stored rows', async () => {
-    const visible = await visibleItemsOf(demoId);
+    const visible = await visibleItemsOf(gw, demo.id);
     const counts = await gw.db.prisma.itemSource.groupBy({ by: ['itemId'], _count: { _all: true } });
     const withTwoSources = visible.find((item) => counts.some((c) => c.itemId === item.id && c._count._all > 1))!;
-    const alices = visible.find((item) => item.ownerId === aliceId)!;
+    const alices = visible.find((item) => item.ownerId === alice.id)!;
     for (const item of [withTwoSources, alices]) {
       const result = await gw.execute(
         `query($dfid: String!) { item(dfid: $dfid) { owner { username } identifiers { key value } sources { source entryRef receivedAt } } }`,
         { dfid: item.dfid },
-        demoKey,
+        demo.key,
       );
       const identifiers = await gw.db.prisma.itemIdentifier.findMany({ where: { itemId: item.id }, orderBy: { id: 'asc' } });
       const sources = await gw.db.prisma.itemSource.findMany({
@@ -366,7 +331,7 @@ describe("an item's relations", () => {
     const seen: any[] = [];
     let after: string | null = null;
     for (let guard = 0; guard < 100; guard++) {
-      const events: any = dataOf(await gw.execute(EVENTS, { dfid, first, after }, demoKey)).item.events;
+      const events: any = dataOf(await gw.execute(EVENTS, { dfid, first, after }, demo.key)).item.events;
       seen.push(...events.edges.map((edge: any) => edge.node));
       if (!events.pageInfo.hasNextPage) return { seen, totalCount: events.totalCount };
       after = events.pageInfo.endCursor;
@@ -376,7 +341,7 @@ describe("an item's relations", () => {
 
   test('events page newest first, through every event once, ties broken by id', async () => {
     const dfid = 'EVENTS-TIES';
-    dataOf(await gw.execute(STORE, { input: { dfid, source: 'test' } }, demoKey));
+    dataOf(await gw.execute(STORE, { input: { dfid, source: 'test' } }, demo.key));
     const sameInstant = '2026-02-01T10:00:00.000Z';
     for (const [type, occurredAt] of [
       ['A', sameInstant],
@@ -385,7 +350,7 @@ describe("an item's relations", () => {
       ['D', sameInstant],
       ['E', '2026-01-31T10:00:00.000Z'],
     ]) {
-      dataOf(await gw.execute(RECORD, { input: { dfid, type, occurredAt, source: 'qa', data: { n: type } } }, demoKey));
+      dataOf(await gw.execute(RECORD, { input: { dfid, type, occurredAt, source: 'qa', data: { n: type } } }, demo.key));
     }
     const item = await gw.db.prisma.item.findFirstOrThrow({ where: { dfid } });
     const rows = await gw.db.prisma.itemEvent.findMany({ where: { itemId: item.id }, orderBy: [{ occurredAt: 'desc' }, { id: 'desc' }] });
@@ -404,7 +369,7 @@ describe("an item's relations", () => {
 
   test('events of a seeded item: the default page and paging match the stored rows', async () => {
     const counts = await gw.db.prisma.itemEvent.groupBy({ by: ['itemId'], _count: { _all: true }, orderBy: { itemId: 'asc' } });
-    const visibleIds = new Set((await visibleItemsOf(demoId)).map((item) => item.id));
+    const visibleIds = new Set((await visibleItemsOf(gw, demo.id)).map((item) => item.id));
     const busiest = counts.filter((c) => visibleIds.has(c.itemId)).sort((a, b) => b._count._all - a._count._all)[0]!;
     const item = await gw.db.prisma.item.findUniqueOrThrow({ where: { id: busiest.itemId } });
     const rows = await gw.db.prisma.itemEvent.findMany({ where: { itemId: item.id }, orderBy: [{ occurredAt: 'desc' }, { id: 'desc' }] });
@@ -416,7 +381,7 @@ describe("an item's relations", () => {
       data: row.data,
       item: { dfid: item.dfid },
     }));
-    const firstPage = dataOf(await gw.execute(EVENTS, { dfid: item.dfid }, demoKey)).item.events;
+    const firstPage = dataOf(await gw.execute(EVENTS, { dfid: item.dfid }, demo.key)).item.events;
     expect(firstPage.edges.map((edge: any) => edge.node)).toEqual(expected.slice(0, 20));
     expect(firstPage.totalCount).toBe(rows.length);
     expect(await allEvents(item.dfid, 2)).toEqual({ seen: expected, totalCount: rows.length });
@@ -428,22 +393,22 @@ describe("an item's relations", () => {
     ['an after whose timestamp is not a date', { after: cursorOf('c1:["notadate",1]') }],
     ['an after of the items list', { after: cursorOf('c1:[5]') }],
   ])('events with %s is BAD_USER_INPUT', async (_, args) => {
-    const result = await gw.execute(EVENTS, { dfid: 'DFID-0001', ...args }, demoKey);
+    const result = await gw.execute(EVENTS, { dfid: 'DFID-0001', ...args }, demo.key);
     expect(result.data).toEqual({ item: null });
     expect(codeOf(result)).toBe('BAD_USER_INPUT');
   });
 
   test("circuits lists only the viewer's circuits the item was pushed to, most recently pushed first", async () => {
     // Alice pushes an item demo can see to a circuit of hers that demo is not in.
-    const item = (await visibleItemsOf(demoId)).find((i) => i.ownerId === aliceId)!;
+    const item = (await visibleItemsOf(gw, demo.id)).find((i) => i.ownerId === alice.id)!;
     const created = dataOf(
-      await gw.execute(`mutation { createCircuit(input: { name: "Alice only" }) { id } }`, {}, aliceKey),
+      await gw.execute(`mutation { createCircuit(input: { name: "Alice only" }) { id } }`, {}, alice.key),
     ).createCircuit;
     dataOf(
       await gw.execute(
         `mutation($c: ID!, $d: String!) { pushItemToCircuit(input: { circuitId: $c, dfid: $d }) { id } }`,
         { c: created.id, d: item.dfid },
-        aliceKey,
+        alice.key,
       ),
     );
 
@@ -460,16 +425,16 @@ describe("an item's relations", () => {
       item(dfid: $dfid) { circuits(first: $first) { totalCount edges { node { name } } } }
     }`;
     for (const [key, userId] of [
-      [demoKey, demoId],
-      [aliceKey, aliceId],
+      [demo.key, demo.id],
+      [alice.key, alice.id],
     ] as const) {
       const expected = await circuitsOf(userId);
       const { circuits } = dataOf(await gw.execute(QUERY, { dfid: item.dfid, first: 100 }, key)).item;
       expect(circuits.edges.map((edge: any) => edge.node.name)).toEqual(expected);
       expect(circuits.totalCount).toBe(expected.length);
     }
-    expect(await circuitsOf(demoId)).not.toContain('Alice only');
-    expect(await circuitsOf(aliceId)).toContain('Alice only');
+    expect(await circuitsOf(demo.id)).not.toContain('Alice only');
+    expect(await circuitsOf(alice.id)).toContain('Alice only');
   });
 });
 
@@ -488,7 +453,7 @@ describe('storeItem', () => {
       source: 'erp',
       entryRef: 'ERP-1',
     };
-    const { storeItem } = dataOf(await gw.execute(STORE, { input }, demoKey));
+    const { storeItem } = dataOf(await gw.execute(STORE, { input }, demo.key));
     expect(storeItem).toEqual({
       id: expect.any(String),
       dfid: 'NEW-0001',
@@ -504,9 +469,9 @@ describe('storeItem', () => {
       where: { dfid: 'NEW-0001' },
       include: { identifiers: true, sources: true },
     });
-    expect(row.ownerId).toBe(demoId);
+    expect(row.ownerId).toBe(demo.id);
     expect(row.sources.map((s) => ({ userId: s.userId, source: s.source, entryRef: s.entryRef }))).toEqual([
-      { userId: demoId, source: 'erp', entryRef: 'ERP-1' },
+      { userId: demo.id, source: 'erp', entryRef: 'ERP-1' },
     ]);
     expect(row.identifiers).toHaveLength(2);
   });
@@ -522,7 +487,7 @@ describe('storeItem', () => {
       source: 'erp',
       entryRef: 'E-1',
     };
-    dataOf(await gw.execute(STORE, { input: first }, demoKey));
+    dataOf(await gw.execute(STORE, { input: first }, demo.key));
     const second = {
       dfid: 'MERGE-0001',
       identifiers: [
@@ -534,7 +499,7 @@ describe('storeItem', () => {
       fingerprint: 'fp-2',
       source: 'scanner',
     };
-    const { storeItem } = dataOf(await gw.execute(STORE, { input: second }, demoKey));
+    const { storeItem } = dataOf(await gw.execute(STORE, { input: second }, demo.key));
     expect(storeItem).toEqual({
       id: expect.any(String),
       dfid: 'MERGE-0001',
@@ -555,7 +520,7 @@ describe('storeItem', () => {
 
     // Scalars given as false / 0 are given: they replace.
     const third = { dfid: 'MERGE-0001', source: 'manual', confidenceScore: 0, legacyMode: false };
-    const stored = dataOf(await gw.execute(STORE, { input: third }, demoKey)).storeItem;
+    const stored = dataOf(await gw.execute(STORE, { input: third }, demo.key)).storeItem;
     expect([stored.fingerprint, stored.confidenceScore, stored.legacyMode, stored.aliases]).toEqual([
       'fp-2',
       0,
@@ -567,15 +532,15 @@ describe('storeItem', () => {
       include: { identifiers: true, sources: true },
     });
     expect(row.identifiers).toHaveLength(2);
-    expect(row.sources.map((s) => s.userId)).toEqual([demoId, demoId, demoId]);
+    expect(row.sources.map((s) => s.userId)).toEqual([demo.id, demo.id, demo.id]);
     expect(await gw.db.prisma.item.count({ where: { dfid: 'MERGE-0001' } })).toBe(1);
   });
 
   test('merges into a seeded item of the viewer and keeps its owner and stored values', async () => {
-    const item = await gw.db.prisma.item.findFirstOrThrow({ where: { ownerId: demoId }, orderBy: { id: 'desc' } });
+    const item = await gw.db.prisma.item.findFirstOrThrow({ where: { ownerId: demo.id }, orderBy: { id: 'desc' } });
     const before = await gw.db.prisma.itemIdentifier.count({ where: { itemId: item.id } });
     const { storeItem } = dataOf(
-      await gw.execute(STORE, { input: { dfid: item.dfid, source: 'partner-api', aliases: ['seeded-extra'] } }, demoKey),
+      await gw.execute(STORE, { input: { dfid: item.dfid, source: 'partner-api', aliases: ['seeded-extra'] } }, demo.key),
     );
     expect(storeItem.aliases).toEqual([...item.aliases, 'seeded-extra']);
     expect([storeItem.fingerprint, storeItem.confidenceScore, storeItem.legacyMode]).toEqual([
@@ -598,7 +563,7 @@ describe('storeItem', () => {
         }
       }`,
       {},
-      demoKey,
+      demo.key,
     );
     expect(dataOf(result)).toEqual({
       a: { identifiers: [{ value: '1' }], sources: [{ source: 't' }] },
@@ -613,7 +578,7 @@ describe('storeItem', () => {
         gw.execute(
           `mutation($input: StoreItemInput!) { storeItem(input: $input) { id dfid } }`,
           { input: { dfid, source: `worker-${n}`, aliases: [`alias-${n}`], identifiers: [{ key: 'worker', value: String(n) }] } },
-          demoKey,
+          demo.key,
         ),
       ),
     );
@@ -625,7 +590,7 @@ describe('storeItem', () => {
     expect([...row.aliases].sort()).toEqual(Array.from({ length: 10 }, (_, n) => `alias-${n}`).sort());
     expect(row.identifiers.map((i) => i.value).sort()).toEqual(Array.from({ length: 10 }, (_, n) => String(n)).sort());
     expect(row.sources).toHaveLength(10);
-    expect(row.ownerId).toBe(demoId);
+    expect(row.ownerId).toBe(demo.id);
   });
 
   /** Everything storeItem could change about an item, to check that nothing did. */
@@ -636,8 +601,8 @@ describe('storeItem', () => {
     });
 
   test("another user's item the viewer cannot see looks missing: storing its dfid makes the viewer's own item, and the hidden one is unchanged", async () => {
-    const visibleIds = new Set((await visibleItemsOf(demoId)).map((item) => item.id));
-    const hidden = (await gw.db.prisma.item.findMany({ where: { ownerId: aliceId } })).find((item) => !visibleIds.has(item.id))!;
+    const visibleIds = new Set((await visibleItemsOf(gw, demo.id)).map((item) => item.id));
+    const hidden = (await gw.db.prisma.item.findMany({ where: { ownerId: alice.id } })).find((item) => !visibleIds.has(item.id))!;
     const before = await snapshot(hidden.id);
     const input = {
       dfid: hidden.dfid,
@@ -648,14 +613,14 @@ describe('storeItem', () => {
       confidenceScore: 0.1,
       legacyMode: !hidden.legacyMode,
     };
-    const stored = dataOf(await gw.execute(STORE, { input }, demoKey));
-    const missing = dataOf(await gw.execute(STORE, { input: { ...input, dfid: `${hidden.dfid}-NEVER-STORED` } }, demoKey));
+    const stored = dataOf(await gw.execute(STORE, { input }, demo.key));
+    const missing = dataOf(await gw.execute(STORE, { input: { ...input, dfid: `${hidden.dfid}-NEVER-STORED` } }, demo.key));
     // The same answer as for a dfid nobody stored: a new item of the viewer's.
     expect(Object.keys(stored.storeItem).sort()).toEqual(Object.keys(missing.storeItem).sort());
-    const own = await gw.db.prisma.item.findFirstOrThrow({ where: { dfid: hidden.dfid, ownerId: demoId } });
+    const own = await gw.db.prisma.item.findFirstOrThrow({ where: { dfid: hidden.dfid, ownerId: demo.id } });
     expect(own.id).not.toBe(hidden.id);
     expect(await snapshot(hidden.id)).toEqual(before);
-    const read = dataOf(await gw.execute(ITEM, { dfid: hidden.dfid }, demoKey));
+    const read = dataOf(await gw.execute(ITEM, { dfid: hidden.dfid }, demo.key));
     expect(read.item).not.toBeNull();
     expect(read.item.dfid).toBe(hidden.dfid);
   });
@@ -689,7 +654,7 @@ describe('storeItem', () => {
   ])('%s is BAD_USER_INPUT and stores nothing', async (_, override) => {
     const counts = async () => [await gw.db.prisma.item.count(), await gw.db.prisma.itemSource.count()];
     const before = await counts();
-    const result = await gw.execute(STORE, { input: { dfid: 'BAD-INPUT-1', source: 'test', ...override } }, demoKey);
+    const result = await gw.execute(STORE, { input: { dfid: 'BAD-INPUT-1', source: 'test', ...override } }, demo.key);
     expect(result.data).toBeNull();
     expect(codeOf(result)).toBe('BAD_USER_INPUT');
     expect(await counts()).toEqual(before);
@@ -734,9 +699,9 @@ async function sharedItemSetup(prefix: string) {
 
 describe('recordItemEvent', () => {
   test('records an event on an item of the viewer', async () => {
-    const item = await gw.db.prisma.item.findFirstOrThrow({ where: { ownerId: demoId }, orderBy: { id: 'asc' } });
+    const item = await gw.db.prisma.item.findFirstOrThrow({ where: { ownerId: demo.id }, orderBy: { id: 'asc' } });
     const input = { dfid: item.dfid, type: 'SHIPPED', occurredAt: '2026-03-01T08:00:00.000Z', source: 'erp', data: { to: 'Oslo', n: [1, 2] } };
-    const result = await gw.execute(RECORD, { input }, demoKey);
+    const result = await gw.execute(RECORD, { input }, demo.key);
     expect(dataOf(result)).toEqual({
       recordItemEvent: { type: 'SHIPPED', occurredAt: input.occurredAt, source: 'erp', data: input.data, item: { dfid: item.dfid } },
     });
@@ -745,20 +710,20 @@ describe('recordItemEvent', () => {
   });
 
   test('occurredAt defaults to now; source and data are optional', async () => {
-    const item = await gw.db.prisma.item.findFirstOrThrow({ where: { ownerId: demoId }, orderBy: { id: 'asc' } });
+    const item = await gw.db.prisma.item.findFirstOrThrow({ where: { ownerId: demo.id }, orderBy: { id: 'asc' } });
     const startedAt = Date.now();
-    const { recordItemEvent } = dataOf(await gw.execute(RECORD, { input: { dfid: item.dfid, type: 'PINGED' } }, demoKey));
+    const { recordItemEvent } = dataOf(await gw.execute(RECORD, { input: { dfid: item.dfid, type: 'PINGED' } }, demo.key));
     expect([recordItemEvent.type, recordItemEvent.source, recordItemEvent.data]).toEqual(['PINGED', null, null]);
     expect(Math.abs(Date.parse(recordItemEvent.occurredAt) - startedAt)).toBeLessThan(60_000);
   });
 
   test('an unknown dfid, and an item the viewer cannot see, are NOT_FOUND and record nothing', async () => {
-    const visibleIds = new Set((await visibleItemsOf(demoId)).map((item) => item.id));
-    const ownDfids = new Set((await gw.db.prisma.item.findMany({ where: { ownerId: demoId }, select: { dfid: true } })).map((item) => item.dfid));
-    const hidden = (await gw.db.prisma.item.findMany({ where: { ownerId: aliceId } })).find((item) => !visibleIds.has(item.id) && !ownDfids.has(item.dfid))!;
+    const visibleIds = new Set((await visibleItemsOf(gw, demo.id)).map((item) => item.id));
+    const ownDfids = new Set((await gw.db.prisma.item.findMany({ where: { ownerId: demo.id }, select: { dfid: true } })).map((item) => item.dfid));
+    const hidden = (await gw.db.prisma.item.findMany({ where: { ownerId: alice.id } })).find((item) => !visibleIds.has(item.id) && !ownDfids.has(item.dfid))!;
     const before = await gw.db.prisma.itemEvent.count();
     for (const dfid of ['NO-SUCH-DFID', hidden.dfid]) {
-      const result = await gw.execute(RECORD, { input: { dfid, type: 'SHIPPED' } }, demoKey);
+      const result = await gw.execute(RECORD, { input: { dfid, type: 'SHIPPED' } }, demo.key);
       expect(result.data).toBeNull();
       expect(codeOf(result)).toBe('NOT_FOUND');
     }
@@ -779,13 +744,13 @@ describe('recordItemEvent', () => {
   });
 
   test('an empty type is BAD_USER_INPUT', async () => {
-    const result = await gw.execute(RECORD, { input: { dfid: 'DFID-0001', type: ' ' } }, demoKey);
+    const result = await gw.execute(RECORD, { input: { dfid: 'DFID-0001', type: ' ' } }, demo.key);
     expect(result.data).toBeNull();
     expect(codeOf(result)).toBe('BAD_USER_INPUT');
   });
 
   test('events recorded in one operation each see the events before them', async () => {
-    const item = await gw.db.prisma.item.findFirstOrThrow({ where: { ownerId: demoId }, orderBy: { id: 'asc' } });
+    const item = await gw.db.prisma.item.findFirstOrThrow({ where: { ownerId: demo.id }, orderBy: { id: 'asc' } });
     const before = await gw.db.prisma.itemEvent.count({ where: { itemId: item.id } });
     const result = await gw.execute(
       `mutation($d: String!) {
@@ -793,7 +758,7 @@ describe('recordItemEvent', () => {
         b: recordItemEvent(input: { dfid: $d, type: "TWO" }) { item { events(first: 1) { totalCount } } }
       }`,
       { d: item.dfid },
-      demoKey,
+      demo.key,
     );
     expect(dataOf(result)).toEqual({
       a: { item: { events: { totalCount: before + 1 } } },

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { startTestGateway, type TestGateway } from './helpers/test-gateway';
+import { demoFixture } from './helpers/demo-fixture';
 
 // What operators see: Prometheus metrics, one JSON log line per request, and automatic
 // persisted queries.
@@ -76,27 +77,21 @@ const persisted = (query: string, withText: boolean) => ({
 });
 
 describe('automatic persisted queries', () => {
-  let gw: TestGateway;
-  let key: string;
-  beforeAll(async () => {
-    gw = await startTestGateway();
-    key = await gw.keyFor('demo');
-  });
-  afterAll(() => gw.close());
+  const { gw, demo } = demoFixture();
 
   test('an unknown hash asks for the query; once registered, the hash alone runs it', async () => {
     const query = `query Apq { viewer { username } } # ${Date.now()}`;
-    const unknown: any = await (await post(gw, persisted(query, false), key)).json();
+    const unknown: any = await (await post(gw, persisted(query, false), demo.key)).json();
     expect(unknown.errors[0].extensions.code).toBe('PERSISTED_QUERY_NOT_FOUND');
-    const registered: any = await (await post(gw, persisted(query, true), key)).json();
+    const registered: any = await (await post(gw, persisted(query, true), demo.key)).json();
     expect(registered.data).toEqual({ viewer: { username: 'demo' } });
-    const byHash: any = await (await post(gw, persisted(query, false), key)).json();
+    const byHash: any = await (await post(gw, persisted(query, false), demo.key)).json();
     expect(byHash.data).toEqual({ viewer: { username: 'demo' } });
   });
 
   test('a hash that does not match the query is refused', async () => {
     const body: any = await (
-      await post(gw, { query: '{ viewer { username } }', extensions: { persistedQuery: { version: 1, sha256Hash: sha256('something else') } } }, key)
+      await post(gw, { query: '{ viewer { username } }', extensions: { persistedQuery: { version: 1, sha256Hash: sha256('something else') } } }, demo.key)
     ).json();
     expect(body.errors[0].extensions.code).toBe('BAD_REQUEST');
   });

@@ -1,17 +1,15 @@
-import net from 'node:net';
 import pg from 'pg';
-import { startTestGateway, type TestGateway } from './helpers/test-gateway';
-import { openDatabase, type Database } from '../src/db/database';
-import { createServer } from '../src/server';
-import { createLogger } from '../src/log';
-import { loadConfig } from '../src/config';
+import { startTestGateway } from './helpers/test-gateway';
+import { startGatewayOn } from './helpers/gateway-on-database';
+import { TcpProxy } from './helpers/tcp-proxy';
+import { openDatabase } from '../src/db/database';
 import { usingPostgres } from './helpers/test-database';
 import type { CacheStore } from '../src/cache/cache-store';
 
 // Failing fast and admitting fairly: per-client concurrency, draining on shutdown, statement
 // timeouts, and a database that goes away and comes back.
 
-const post = (gw: TestGateway, query: string, key?: string) =>
+const post = (gw: { url: string }, query: string, key?: string) =>
   fetch(`${gw.url}/graphql`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...(key ? { authorization: `Bearer ${key}` } : {}) },
@@ -138,22 +136,11 @@ describe('admission', () => {
   });
 });
 
-/** A gateway server on `db`, sharing `base`'s cache: a second instance configured differently. */
-async function serveOn(db: Database, base: TestGateway) {
-  const server = createServer({ config: loadConfig({}), db, balanceCache: base.balanceCache, cacheStore: base.cacheStore, log: createLogger({ enabled: false }) });
-  await server.start();
-  await new Promise<void>((resolve) => server.httpServer.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(server.httpServer.address() as net.AddressInfo).port}`;
-  const ask = (query: string, key: string) =>
-    fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body: JSON.stringify({ query }) });
-  return { url, ask, stop: () => server.stop() };
-}
-
 (usingPostgres ? describe : describe.skip)('database failures (PostgreSQL)', () => {
   test('a statement over the timeout is cancelled and answered TIMEOUT quickly, freeing its connection', async () => {
     const base = await startTestGateway();
     const db = await openDatabase({ url: base.db.location.url, poolMax: 2, statementTimeoutMs: 300 });
-    const gateway = await serveOn(db, base);
+    const gateway = await startGatewayOn(db, { cacheOf: base });
     const key = await base.keyFor('timeout-user');
     const blocker = new pg.Client({ connectionString: base.db.location.url });
     await blocker.connect();
@@ -162,17 +149,16 @@ async function serveOn(db: Database, base: TestGateway) {
       await blocker.query('BEGIN');
       await blocker.query('LOCK TABLE "Item" IN ACCESS EXCLUSIVE MODE');
       const started = Date.now();
-      const slow: any = await (await gateway.ask('{ items(first: 1) { totalCount } }', key)).json();
+      const slow: any = await (await post(gateway, '{ items(first: 1) { totalCount } }', key)).json();
       expect(Date.now() - started).toBeLessThan(2_000);
       expect(slow.errors[0]).toMatchObject({ message: expect.stringMatching(/took too long/), extensions: { code: 'TIMEOUT' } });
       // Both pool connections are free again: other requests run at once.
-      const others = await Promise.all([1, 2, 3].map(() => gateway.ask('{ viewer { username } }', key)));
+      const others = await Promise.all([1, 2, 3].map(() => post(gateway, '{ viewer { username } }', key)));
       expect(others.map((response) => response.status)).toEqual([200, 200, 200]);
     } finally {
       await blocker.query('ROLLBACK');
       await blocker.end();
-      await gateway.stop();
-      await db.close();
+      await gateway.close();
       await base.close();
     }
   });
@@ -180,31 +166,15 @@ async function serveOn(db: Database, base: TestGateway) {
   test('with the database unreachable, requests fail fast with SERVICE_UNAVAILABLE, /ready is 503, and it recovers', async () => {
     // A TCP proxy between the gateway and PostgreSQL that the test can cut: an outage without
     // stopping the shared server.
-    const target = new URL(process.env.DATABASE_URL!);
-    const sockets = new Set<net.Socket>();
-    let open = true;
-    const proxy = net.createServer((client) => {
-      if (!open) return client.destroy();
-      const upstream = net.connect(Number(target.port || 5432), target.hostname);
-      for (const socket of [client, upstream]) {
-        sockets.add(socket);
-        socket.on('close', () => sockets.delete(socket));
-        socket.on('error', () => undefined);
-      }
-      client.pipe(upstream).pipe(client);
-    });
-    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    const proxy = await TcpProxy.toPostgres(process.env.DATABASE_URL!);
     const base = await startTestGateway();
-    const viaProxy = new URL(base.db.location.url!);
-    viaProxy.host = `127.0.0.1:${(proxy.address() as net.AddressInfo).port}`;
-    const db = await openDatabase({ url: viaProxy.toString(), poolMax: 4, connectTimeoutMs: 500, statementTimeoutMs: 1_000 });
-    const gateway = await serveOn(db, base);
+    const db = await openDatabase({ url: proxy.via(base.db.location.url!), poolMax: 4, connectTimeoutMs: 500, statementTimeoutMs: 1_000 });
+    const gateway = await startGatewayOn(db, { cacheOf: base });
     const key = await base.keyFor('outage-user');
-    const ask = () => gateway.ask('{ viewer { username } }', key);
+    const ask = () => post(gateway, '{ viewer { username } }', key);
     try {
       expect((await ask()).status).toBe(200);
-      open = false;
-      for (const socket of sockets) socket.destroy();
+      proxy.cut('reset');
       const started = Date.now();
       const during = await ask();
       expect(Date.now() - started).toBeLessThan(3_000);
@@ -213,7 +183,7 @@ async function serveOn(db: Database, base: TestGateway) {
       expect((await fetch(`${gateway.url}/ready`)).status).toBe(503);
       expect((await fetch(`${gateway.url}/health`)).status).toBe(200);
 
-      open = true;
+      proxy.restore();
       let recovered = false;
       for (let attempt = 0; attempt < 20 && !recovered; attempt++) {
         recovered = (await ask()).status === 200;
@@ -222,10 +192,9 @@ async function serveOn(db: Database, base: TestGateway) {
       expect(recovered).toBe(true);
       expect((await fetch(`${gateway.url}/ready`)).status).toBe(200);
     } finally {
-      await gateway.stop();
-      await db.close();
+      await gateway.close();
       await base.close();
-      proxy.close();
+      await proxy.close();
     }
   });
 });

@@ -1,4 +1,4 @@
-import { startTestGateway, type TestGateway } from './helpers/test-gateway';
+import { demoFixture } from './helpers/demo-fixture';
 
 // No N+1, anywhere: an operation runs one SQL statement per level of relations (plus the API key
 // lookup), whatever the page sizes. Each case is run at first: 2 and first: 20 against the demo
@@ -64,17 +64,10 @@ const nested: Case[] = [
   },
 ];
 
-let gw: TestGateway;
-let key: string;
-
-beforeAll(async () => {
-  gw = await startTestGateway();
-  key = await gw.keyFor('demo');
-});
-afterAll(() => gw.close());
+const { gw, demo } = demoFixture();
 
 async function statementsAt(selection: string, n: number): Promise<number> {
-  const result = await gw.execute(`query Q($n: Int) { ${selection} }`, { n }, key);
+  const result = await gw.execute(`query Q($n: Int) { ${selection} }`, { n }, demo.key);
   expect(result.errors).toBeUndefined();
   return result.statements;
 }
@@ -91,7 +84,7 @@ test('a list whose page holds more rows really returns them (the counts above ar
   const result = await gw.execute(
     `{ items(first: 20) { edges { node { events(first: 20) { edges { cursor } } } } } circuits(first: 20) { edges { node { items(first: 20) { edges { cursor } } } } } }`,
     {},
-    key,
+    demo.key,
   );
   const events = result.data.items.edges.flatMap((edge: any) => edge.node.events.edges);
   const circuitItems = result.data.circuits.edges.flatMap((edge: any) => edge.node.items.edges);
@@ -111,10 +104,10 @@ test('every relation named in DESIGN.md has a case', () => {
 });
 
 test('a balance summary read runs its version lookup and one statement on a miss, the lookup only on a hit', async () => {
-  await gw.execute(`mutation { invalidateBalanceCache }`, {}, key);
+  await gw.execute(`mutation { invalidateBalanceCache }`, {}, demo.key);
   const query = `{ balances { fromCache accounts { account { label } assets { asset total } } } }`;
-  const miss = await gw.execute(query, {}, key);
-  const hit = await gw.execute(query, {}, key);
+  const miss = await gw.execute(query, {}, demo.key);
+  const hit = await gw.execute(query, {}, demo.key);
   expect([miss.data.balances.fromCache, hit.data.balances.fromCache]).toEqual([false, true]);
   // key + version + summary + AccountBalance.account on a miss; key + version + AccountBalance.account on a hit.
   expect([miss.statements, hit.statements]).toEqual([4, 3]);

@@ -1,25 +1,13 @@
 import { Prisma, type Trade } from '../src/generated/prisma/client';
 import { parseGlobalId, toGlobalId } from '../src/graphql/global-id';
-import { startTestGateway, type TestGateway } from './helpers/test-gateway';
+import { demoFixture } from './helpers/demo-fixture';
+import { ok } from './helpers/responses';
 
 // Trades: idempotent logging on (session, tradeId), the session totals that follow the trades,
 // and the newest-first trades list with its filters and cursors. The seeded demo trades (350)
 // are only read; writes go to fresh users' sessions.
 
-let gw: TestGateway;
-let demoKey: string;
-let demoId: number;
-let aliceId: number;
-
-beforeAll(async () => {
-  gw = await startTestGateway();
-  demoKey = await gw.keyFor('demo');
-  demoId = await gw.userId('demo');
-  aliceId = await gw.userId('alice');
-});
-afterAll(async () => {
-  await gw.close();
-});
+const { gw, demo, alice } = demoFixture();
 
 /** A key for a user no other test touches. */
 const freshUser = () => gw.freshUser('trades_user');
@@ -53,14 +41,8 @@ const tradeJson = (t: Trade) => ({
 const dbId = (globalId: string) => parseGlobalId(globalId)!.id;
 const sum = (values: Array<Prisma.Decimal | null>) => values.reduce<Prisma.Decimal>((total, v) => (v ? total.plus(v) : total), new Prisma.Decimal(0));
 
-async function ok<T = any>(query: string, variables: Record<string, unknown>, key: string): Promise<T> {
-  const response = await gw.execute<T>(query, variables, key);
-  expect(response.errors).toBeUndefined();
-  return response.data as T;
-}
-
 async function startSession(key: string, sessionKey = 'bot') {
-  return (await ok(START, { input: { sessionKey, initialBalance: '10000', symbols: ['EURUSD'] } }, key)).startTradingSession.id as string;
+  return (await ok(gw.execute(START, { input: { sessionKey, initialBalance: '10000', symbols: ['EURUSD'] } }, key))).startTradingSession.id as string;
 }
 
 const trade = (sessionId: string, tradeId: string, extra: Record<string, unknown> = {}) => ({
@@ -106,7 +88,7 @@ describe('logTrade', () => {
       comment: 'breakout',
       executedAt: '2026-02-03T04:05:06.789Z',
     };
-    const data = await ok(LOG_TRADE, { input }, key);
+    const data = await ok(gw.execute(LOG_TRADE, { input }, key));
     const rows = await gw.db.prisma.trade.findMany({ where: { userId } });
     expect(rows).toHaveLength(1);
     expect(data).toEqual({ logTrade: tradeJson(rows[0]!) });
@@ -119,7 +101,7 @@ describe('logTrade', () => {
     const { key } = await freshUser();
     const sessionId = await startSession(key);
     const before = Date.now();
-    const data = await ok(LOG_TRADE, { input: trade(sessionId, 'T-min') }, key);
+    const data = await ok(gw.execute(LOG_TRADE, { input: trade(sessionId, 'T-min') }, key));
     expect(data.logTrade).toMatchObject({ isPaper: false, intensity: null, entryPrice: null, pnl: null, commission: null, hmmState: null, comment: null });
     const executedAt = new Date(data.logTrade.executedAt).getTime();
     expect(executedAt).toBeGreaterThanOrEqual(before - 1000);
@@ -140,8 +122,8 @@ describe('logTrade', () => {
   test('a retry returns the stored trade and writes nothing; the same tradeId with other values is CONFLICT', async () => {
     const { key, id: userId } = await freshUser();
     const sessionId = await startSession(key);
-    const first = await ok(LOG_TRADE, { input: trade(sessionId, 'T-retry', { pnl: '25.5', comment: 'first' }) }, key);
-    const retry = await ok(LOG_TRADE, { input: trade(sessionId, 'T-retry', { pnl: '25.50', comment: 'first' }) }, key);
+    const first = await ok(gw.execute(LOG_TRADE, { input: trade(sessionId, 'T-retry', { pnl: '25.5', comment: 'first' }) }, key));
+    const retry = await ok(gw.execute(LOG_TRADE, { input: trade(sessionId, 'T-retry', { pnl: '25.50', comment: 'first' }) }, key));
     expect(retry).toEqual(first);
     expect(retry.logTrade).toMatchObject({ pnl: '25.5', comment: 'first', direction: 'BUY' });
     const other = await gw.http(LOG_TRADE, { input: trade(sessionId, 'T-retry', { pnl: '999', comment: 'second', direction: 'SELL' }) }, key);
@@ -158,7 +140,7 @@ describe('logTrade', () => {
   test('20 identical requests at once store one trade and move the totals once', async () => {
     const { key } = await freshUser();
     const sessionId = await startSession(key);
-    await ok(LOG_TRADE, { input: trade(sessionId, 'T-before', { pnl: '1.25' }) }, key);
+    await ok(gw.execute(LOG_TRADE, { input: trade(sessionId, 'T-before', { pnl: '1.25' }) }, key));
     const responses = await Promise.all(
       Array.from({ length: 20 }, () => gw.http(LOG_TRADE, { input: trade(sessionId, 'T-burst', { pnl: '-7.5', volume: '2' }) }, key)),
     );
@@ -176,8 +158,8 @@ describe('logTrade', () => {
     const { key } = await freshUser();
     const a = await startSession(key, 'a');
     const b = await startSession(key, 'b');
-    const one = await ok(LOG_TRADE, { input: trade(a, 'T-same', { pnl: '1' }) }, key);
-    const two = await ok(LOG_TRADE, { input: trade(b, 'T-same', { pnl: '2' }) }, key);
+    const one = await ok(gw.execute(LOG_TRADE, { input: trade(a, 'T-same', { pnl: '1' }) }, key));
+    const two = await ok(gw.execute(LOG_TRADE, { input: trade(b, 'T-same', { pnl: '2' }) }, key));
     expect(one.logTrade.id).not.toBe(two.logTrade.id);
     expect((await totalsOf(a)).stored).toEqual({ totalTrades: 1, totalPnl: '1' });
     expect((await totalsOf(b)).stored).toEqual({ totalTrades: 1, totalPnl: '2' });
@@ -192,21 +174,21 @@ describe('logTrade', () => {
     const totals = await totalsOf(sessionId);
     expect(totals.fromTrades.totalTrades).toBe(10);
     expect(totals.stored).toEqual(totals.fromTrades);
-    const data = await ok(`query($id: ID!) { tradingSession(id: $id) { totalTrades totalPnl trades(first: 100) { totalCount } } }`, { id: sessionId }, key);
+    const data = await ok(gw.execute(`query($id: ID!) { tradingSession(id: $id) { totalTrades totalPnl trades(first: 100) { totalCount } } }`, { id: sessionId }, key));
     expect(data.tradingSession).toEqual({ totalTrades: 10, totalPnl: totals.fromTrades.totalPnl, trades: { totalCount: 10 } });
   });
 
   test('a later logTrade in the same operation sees the totals of the earlier one', async () => {
     const { key } = await freshUser();
     const sessionId = await startSession(key);
-    const data = await ok(
+    const data = await ok(gw.execute(
       `mutation($a: LogTradeInput!, $b: LogTradeInput!) {
         a: logTrade(input: $a) { tradeId session { totalTrades totalPnl } }
         b: logTrade(input: $b) { tradeId session { totalTrades totalPnl } }
       }`,
       { a: trade(sessionId, 'T-a', { pnl: '2' }), b: trade(sessionId, 'T-b', { pnl: '3' }) },
       key,
-    );
+    ));
     expect(data).toEqual({
       a: { tradeId: 'T-a', session: { totalTrades: 1, totalPnl: '2' } },
       b: { tradeId: 'T-b', session: { totalTrades: 2, totalPnl: '5' } },
@@ -214,7 +196,7 @@ describe('logTrade', () => {
   });
 
   test("another user's session is NOT_FOUND (and so is a missing one); nothing is stored", async () => {
-    const alices = await gw.db.prisma.tradingSession.findFirstOrThrow({ where: { userId: aliceId, status: 'RUNNING' } });
+    const alices = await gw.db.prisma.tradingSession.findFirstOrThrow({ where: { userId: alice.id, status: 'RUNNING' } });
     const before = await gw.db.prisma.trade.count();
     const { key } = await freshUser();
     for (const sessionId of [toGlobalId('TradingSession', alices.id), toGlobalId('TradingSession', 2_000_000_000)]) {
@@ -234,14 +216,14 @@ describe('logTrade', () => {
   test('a STOPPED session refuses new trades (CONFLICT) but answers retries with the stored trade', async () => {
     const { key } = await freshUser();
     const sessionId = await startSession(key);
-    const logged = await ok(LOG_TRADE, { input: trade(sessionId, 'T-kept', { pnl: '3' }) }, key);
-    await ok(END, { id: sessionId }, key);
+    const logged = await ok(gw.execute(LOG_TRADE, { input: trade(sessionId, 'T-kept', { pnl: '3' }) }, key));
+    await ok(gw.execute(END, { id: sessionId }, key));
     const totalsBefore = await totalsOf(sessionId);
 
     const refused = await gw.execute(LOG_TRADE, { input: trade(sessionId, 'T-late', { pnl: '5' }) }, key);
     expect(refused.data).toBeNull();
     expect(refused.errors?.[0]?.extensions?.code).toBe('CONFLICT');
-    const retry = await ok(LOG_TRADE, { input: trade(sessionId, 'T-kept', { pnl: '3' }) }, key);
+    const retry = await ok(gw.execute(LOG_TRADE, { input: trade(sessionId, 'T-kept', { pnl: '3' }) }, key));
     expect(retry).toEqual(logged);
 
     expect(await gw.db.prisma.trade.count({ where: { sessionId: dbId(sessionId) } })).toBe(1);
@@ -249,14 +231,14 @@ describe('logTrade', () => {
   });
 
   test("positionId links the viewer's position; another user's position is NOT_FOUND", async () => {
-    const alicesPosition = await gw.db.prisma.position.findFirstOrThrow({ where: { account: { userId: aliceId } } });
-    const demosPosition = await gw.db.prisma.position.findFirstOrThrow({ where: { account: { userId: demoId } }, orderBy: { id: 'asc' } });
-    const sessionId = await startSession(demoKey, 'trades-test-link');
-    const data = await ok(
+    const alicesPosition = await gw.db.prisma.position.findFirstOrThrow({ where: { account: { userId: alice.id } } });
+    const demosPosition = await gw.db.prisma.position.findFirstOrThrow({ where: { account: { userId: demo.id } }, orderBy: { id: 'asc' } });
+    const sessionId = await startSession(demo.key, 'trades-test-link');
+    const data = await ok(gw.execute(
       `mutation($input: LogTradeInput!) { logTrade(input: $input) { tradeId session { id } position { id symbol } } }`,
       { input: trade(sessionId, 'T-linked', { positionId: toGlobalId('Position', demosPosition.id), symbol: demosPosition.symbol }) },
-      demoKey,
-    );
+      demo.key,
+    ));
     expect(data.logTrade).toEqual({
       tradeId: 'T-linked',
       session: { id: sessionId },
@@ -264,11 +246,11 @@ describe('logTrade', () => {
     });
     expect((await gw.db.prisma.trade.findFirstOrThrow({ where: { sessionId: dbId(sessionId), tradeId: 'T-linked' } })).positionId).toBe(demosPosition.id);
 
-    const intruding = await gw.execute(LOG_TRADE, { input: trade(sessionId, 'T-foreign', { positionId: toGlobalId('Position', alicesPosition.id) }) }, demoKey);
+    const intruding = await gw.execute(LOG_TRADE, { input: trade(sessionId, 'T-foreign', { positionId: toGlobalId('Position', alicesPosition.id) }) }, demo.key);
     expect(intruding.data).toBeNull();
     expect(intruding.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
     expect(await gw.db.prisma.trade.count({ where: { sessionId: dbId(sessionId) } })).toBe(1);
-    await ok(END, { id: sessionId }, demoKey);
+    await ok(gw.execute(END, { id: sessionId }, demo.key));
   });
 });
 
@@ -280,12 +262,12 @@ describe('the trades list', () => {
   }`;
 
   /** Every page of the list for `filter`, `first` at a time, checking each page's bookkeeping. */
-  async function readAll(filter: Record<string, unknown> | undefined, first: number, key = demoKey) {
+  async function readAll(filter: Record<string, unknown> | undefined, first: number, key = demo.key) {
     const ids: string[] = [];
     let after: string | null = null;
     let totalCount = -1;
     for (let page = 0; page < 100; page++) {
-      const data: any = await ok(LIST, { first, after, filter }, key);
+      const data: any = await ok(gw.execute(LIST, { first, after, filter }, key));
       const { edges, pageInfo } = data.trades;
       totalCount = data.trades.totalCount;
       expect(edges.length).toBeLessThanOrEqual(first);
@@ -301,32 +283,32 @@ describe('the trades list', () => {
   }
 
   const expectedIds = async (where: Prisma.TradeWhereInput) =>
-    (await gw.db.prisma.trade.findMany({ where: { userId: demoId, ...where }, orderBy: [{ executedAt: 'desc' }, { id: 'desc' }] })).map((t) =>
+    (await gw.db.prisma.trade.findMany({ where: { userId: demo.id, ...where }, orderBy: [{ executedAt: 'desc' }, { id: 'desc' }] })).map((t) =>
       toGlobalId('Trade', t.id),
     );
 
   test("pages through all of demo's trades newest first, with exact fields", async () => {
-    const rows = await gw.db.prisma.trade.findMany({ where: { userId: demoId }, orderBy: [{ executedAt: 'desc' }, { id: 'desc' }] });
+    const rows = await gw.db.prisma.trade.findMany({ where: { userId: demo.id }, orderBy: [{ executedAt: 'desc' }, { id: 'desc' }] });
     expect(rows.length).toBeGreaterThanOrEqual(350);
     const { ids, totalCount } = await readAll(undefined, 100);
     expect(totalCount).toBe(rows.length);
     expect(ids).toEqual(rows.map((t) => toGlobalId('Trade', t.id)));
-    const firstPage = await ok(`{ trades(first: 5) { edges { node { ${TRADE_FIELDS} } } } }`, {}, demoKey);
+    const firstPage = await ok(gw.execute(`{ trades(first: 5) { edges { node { ${TRADE_FIELDS} } } } }`, {}, demo.key));
     expect(firstPage.trades.edges.map((e: any) => e.node)).toEqual(rows.slice(0, 5).map(tradeJson));
     const times = rows.map((t) => t.executedAt.getTime());
     expect(times).toEqual([...times].sort((a, b) => b - a));
   });
 
   test('the default page is 20; first: 0 gives no edges but the count', async () => {
-    const total = await gw.db.prisma.trade.count({ where: { userId: demoId } });
-    const data = await ok(`{ a: trades { edges { cursor } pageInfo { hasNextPage } } b: trades(first: 0) { totalCount edges { cursor } pageInfo { hasNextPage } } }`, {}, demoKey);
+    const total = await gw.db.prisma.trade.count({ where: { userId: demo.id } });
+    const data = await ok(gw.execute(`{ a: trades { edges { cursor } pageInfo { hasNextPage } } b: trades(first: 0) { totalCount edges { cursor } pageInfo { hasNextPage } } }`, {}, demo.key));
     expect(data.a.edges).toHaveLength(20);
     expect(data.a.pageInfo.hasNextPage).toBe(true);
     expect(data.b).toEqual({ totalCount: total, edges: [], pageInfo: { hasNextPage: true } });
   });
 
   test('filter.sessionId, isPaper and symbol narrow the list, alone and together, through every page', async () => {
-    const session = await gw.db.prisma.tradingSession.findFirstOrThrow({ where: { userId: demoId, sessionKey: { startsWith: 'bot-usdjpy' }, symbols: { has: 'EURUSD' } } });
+    const session = await gw.db.prisma.tradingSession.findFirstOrThrow({ where: { userId: demo.id, sessionKey: { startsWith: 'bot-usdjpy' }, symbols: { has: 'EURUSD' } } });
     const sessionId = toGlobalId('TradingSession', session.id);
     const cases: Array<[Record<string, unknown>, Prisma.TradeWhereInput]> = [
       [{ sessionId }, { sessionId: session.id }],
@@ -348,7 +330,7 @@ describe('the trades list', () => {
   });
 
   test('filter.from is inclusive and filter.to exclusive', async () => {
-    const rows = await gw.db.prisma.trade.findMany({ where: { userId: demoId }, orderBy: [{ executedAt: 'desc' }, { id: 'desc' }] });
+    const rows = await gw.db.prisma.trade.findMany({ where: { userId: demo.id }, orderBy: [{ executedAt: 'desc' }, { id: 'desc' }] });
     const from = rows[60]!.executedAt;
     const to = rows[20]!.executedAt;
     const cases: Array<[Record<string, unknown>, Prisma.TradeWhereInput]> = [
@@ -368,7 +350,7 @@ describe('the trades list', () => {
   });
 
   test("another user's session in the filter lists nothing; the viewer never sees others' trades", async () => {
-    const alices = await gw.db.prisma.tradingSession.findFirstOrThrow({ where: { userId: aliceId } });
+    const alices = await gw.db.prisma.tradingSession.findFirstOrThrow({ where: { userId: alice.id } });
     expect(await gw.db.prisma.trade.count({ where: { sessionId: alices.id } })).toBeGreaterThan(0);
     expect(await readAll({ sessionId: toGlobalId('TradingSession', alices.id) }, 10)).toEqual({ ids: [], totalCount: 0 });
     const { key } = await freshUser();
@@ -386,9 +368,9 @@ describe('the trades list', () => {
       [a, 'A2', '2026-05-01T11:00:00.000Z'],
       [a, 'A3', '2026-05-01T11:00:00.000Z'],
     ] as const) {
-      logged.push((await ok(LOG_TRADE, { input: trade(sessionId, tradeId, { executedAt }) }, key)).logTrade.id);
+      logged.push((await ok(gw.execute(LOG_TRADE, { input: trade(sessionId, tradeId, { executedAt }) }, key))).logTrade.id);
     }
-    const data = await ok(`{ trades { edges { node { tradeId } } } }`, {}, key);
+    const data = await ok(gw.execute(`{ trades { edges { node { tradeId } } } }`, {}, key));
     // Same instant: the later id first.
     expect(data.trades.edges.map((e: any) => e.node.tradeId)).toEqual(['B1', 'A3', 'A2', 'A1']);
     const onlyA = await readAll({ sessionId: a }, 2, key);
@@ -397,7 +379,7 @@ describe('the trades list', () => {
 
   test('a malformed sessionId or cursor is BAD_USER_INPUT', async () => {
     for (const variables of [{ filter: { sessionId: toGlobalId('Position', 1) } }, { after: 'not-a-cursor' }, { first: 101 }]) {
-      const response = await gw.execute(LIST, variables, demoKey);
+      const response = await gw.execute(LIST, variables, demo.key);
       expect(response.data).toBeNull();
       expect(response.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     }
@@ -407,19 +389,19 @@ describe('the trades list', () => {
 describe('trade relations and node', () => {
   test('TradingSession.trades pages a session\'s trades newest first; Trade.session and Trade.position resolve', async () => {
     const session = await gw.db.prisma.tradingSession.findFirstOrThrow({
-      where: { userId: demoId, trades: { some: { positionId: { not: null } } } },
+      where: { userId: demo.id, trades: { some: { positionId: { not: null } } } },
       orderBy: { id: 'asc' },
     });
     const rows = await gw.db.prisma.trade.findMany({ where: { sessionId: session.id }, orderBy: [{ executedAt: 'desc' }, { id: 'desc' }], include: { position: true } });
     const seen: any[] = [];
     let after: string | null = null;
     for (let page = 0; page < 20; page++) {
-      const data: any = await ok(
+      const data: any = await ok(gw.execute(
         `query($id: ID!, $after: String) { tradingSession(id: $id) { trades(first: 6, after: $after) {
           totalCount pageInfo { hasNextPage endCursor } edges { node { id session { id } position { id symbol side } } } } } }`,
         { id: toGlobalId('TradingSession', session.id), after },
-        demoKey,
-      );
+        demo.key,
+      ));
       const connection = data.tradingSession.trades;
       expect(connection.totalCount).toBe(rows.length);
       seen.push(...connection.edges.map((e: any) => e.node));
@@ -437,13 +419,13 @@ describe('trade relations and node', () => {
   });
 
   test("node(id) returns the viewer's trade and null for another user's", async () => {
-    const mine = await gw.db.prisma.trade.findFirstOrThrow({ where: { userId: demoId }, orderBy: { id: 'asc' } });
-    const theirs = await gw.db.prisma.trade.findFirstOrThrow({ where: { userId: aliceId } });
-    const data = await ok(
+    const mine = await gw.db.prisma.trade.findFirstOrThrow({ where: { userId: demo.id }, orderBy: { id: 'asc' } });
+    const theirs = await gw.db.prisma.trade.findFirstOrThrow({ where: { userId: alice.id } });
+    const data = await ok(gw.execute(
       `query($a: ID!, $b: ID!) { a: node(id: $a) { __typename ... on Trade { ${TRADE_FIELDS} session { sessionKey } } } b: node(id: $b) { id } }`,
       { a: toGlobalId('Trade', mine.id), b: toGlobalId('Trade', theirs.id) },
-      demoKey,
-    );
+      demo.key,
+    ));
     const session = await gw.db.prisma.tradingSession.findUniqueOrThrow({ where: { id: mine.sessionId } });
     expect(data).toEqual({ a: { __typename: 'Trade', ...tradeJson(mine), session: { sessionKey: session.sessionKey } }, b: null });
   });

@@ -1,25 +1,13 @@
 import { Prisma, type SessionEvent, type TradingSession } from '../src/generated/prisma/client';
 import { parseGlobalId, toGlobalId } from '../src/graphql/global-id';
-import { startTestGateway, type TestGateway } from './helpers/test-gateway';
+import { demoFixture } from './helpers/demo-fixture';
+import { ok } from './helpers/responses';
 
 // Trading sessions: start / crash recovery, heartbeats and staleness, ending with totals,
 // session events, and the session queries. Mutations run as fresh users; the seeded demo and
 // alice sessions are only read (and alice's are the "another user's" targets).
 
-let gw: TestGateway;
-let demoKey: string;
-let demoId: number;
-let aliceId: number;
-
-beforeAll(async () => {
-  gw = await startTestGateway();
-  demoKey = await gw.keyFor('demo');
-  demoId = await gw.userId('demo');
-  aliceId = await gw.userId('alice');
-});
-afterAll(async () => {
-  await gw.close();
-});
+const { gw, demo, alice } = demoFixture();
 
 /** A key for a user no other test touches. */
 const freshUser = () => gw.freshUser('sessions_user');
@@ -62,14 +50,8 @@ const LOG_EVENT = `mutation($input: LogSessionEventInput!) { logSessionEvent(inp
 const LOG_TRADE = `mutation($input: LogTradeInput!) { logTrade(input: $input) { id tradeId pnl } }`;
 const SESSION = `query($id: ID!) { tradingSession(id: $id) { ${SESSION_FIELDS} } }`;
 
-async function ok<T = any>(query: string, variables: Record<string, unknown>, key: string): Promise<T> {
-  const response = await gw.execute<T>(query, variables, key);
-  expect(response.errors).toBeUndefined();
-  return response.data as T;
-}
-
 async function start(key: string, sessionKey: string, initialBalance = '1000', symbols = ['EURUSD']) {
-  const data = await ok(START, { input: { sessionKey, initialBalance, symbols } }, key);
+  const data = await ok(gw.execute(START, { input: { sessionKey, initialBalance, symbols } }, key));
   return data.startTradingSession;
 }
 
@@ -81,7 +63,7 @@ describe('startTradingSession', () => {
   test('creates a RUNNING session with the given balance and (deduplicated) symbols', async () => {
     const { key, id: userId } = await freshUser();
     const before = Date.now();
-    const data = await ok(START, { input: { sessionKey: 'bot-a', initialBalance: '2500.50', symbols: ['EURUSD', 'BTC-USDT', 'EURUSD'] } }, key);
+    const data = await ok(gw.execute(START, { input: { sessionKey: 'bot-a', initialBalance: '2500.50', symbols: ['EURUSD', 'BTC-USDT', 'EURUSD'] } }, key));
     const rows = await gw.db.prisma.tradingSession.findMany({ where: { userId } });
     expect(rows).toHaveLength(1);
     const row = rows[0]!;
@@ -111,10 +93,10 @@ describe('startTradingSession', () => {
   test('the same key while RUNNING recovers the session (recovered, SESSION_RECOVERED event), never a second one', async () => {
     const { key, id: userId } = await freshUser();
     const first = await start(key, 'bot-r', '1000', ['EURUSD']);
-    await ok(HEARTBEAT, { input: { sessionId: first.id, currentBalance: '1010' } }, key);
+    await ok(gw.execute(HEARTBEAT, { input: { sessionId: first.id, currentBalance: '1010' } }, key));
     const heartbeatAt = (await sessionRow(first.id)).lastHeartbeatAt!;
 
-    const again = await ok(START, { input: { sessionKey: 'bot-r', initialBalance: '999', symbols: ['GBPUSD'] } }, key);
+    const again = await ok(gw.execute(START, { input: { sessionKey: 'bot-r', initialBalance: '999', symbols: ['GBPUSD'] } }, key));
     const rows = await gw.db.prisma.tradingSession.findMany({ where: { userId } });
     expect(rows).toHaveLength(1);
     expect(again).toEqual({ startTradingSession: sessionJson(rows[0]!, false) });
@@ -127,7 +109,7 @@ describe('startTradingSession', () => {
       data: { initialBalance: '999', symbols: ['GBPUSD'], previousHeartbeatAt: heartbeatAt.toISOString() },
     });
     // ...and the event is what the session's events list shows.
-    const listed = await ok(`query($id: ID!) { tradingSession(id: $id) { events { totalCount edges { node { id type occurredAt data } } } } }`, { id: first.id }, key);
+    const listed = await ok(gw.execute(`query($id: ID!) { tradingSession(id: $id) { events { totalCount edges { node { id type occurredAt data } } } } }`, { id: first.id }, key));
     expect(listed.tradingSession.events).toEqual({ totalCount: 1, edges: [{ node: eventJson(events[0]!) }] });
   });
 
@@ -149,7 +131,7 @@ describe('startTradingSession', () => {
   test("a STOPPED session's key starts a new session", async () => {
     const { key, id: userId } = await freshUser();
     const first = await start(key, 'bot-day');
-    await ok(END, { input: { sessionId: first.id, reason: 'DAY_CHANGE' } }, key);
+    await ok(gw.execute(END, { input: { sessionId: first.id, reason: 'DAY_CHANGE' } }, key));
     const second = await start(key, 'bot-day', '2000');
     expect(second.id).not.toBe(first.id);
     expect(second).toMatchObject({ status: 'RUNNING', recovered: false, initialBalance: '2000', totalTrades: 0 });
@@ -180,7 +162,7 @@ describe('startTradingSession', () => {
   });
 
   test("another user's RUNNING session with the same key is not recovered", async () => {
-    const alices = await gw.db.prisma.tradingSession.findFirstOrThrow({ where: { userId: aliceId, status: 'RUNNING' } });
+    const alices = await gw.db.prisma.tradingSession.findFirstOrThrow({ where: { userId: alice.id, status: 'RUNNING' } });
     const { key, id: userId } = await freshUser();
     const mine = await start(key, alices.sessionKey);
     expect(mine).toMatchObject({ recovered: false, sessionKey: alices.sessionKey });
@@ -195,7 +177,7 @@ describe('heartbeat and staleness (limit: the default 120 s)', () => {
     const { key } = await freshUser();
     const session = await start(key, 'bot-hb', '1000');
     const before = Date.now();
-    const data = await ok(HEARTBEAT, { input: { sessionId: session.id, currentBalance: '1033.25' } }, key);
+    const data = await ok(gw.execute(HEARTBEAT, { input: { sessionId: session.id, currentBalance: '1033.25' } }, key));
     const row = await sessionRow(session.id);
     expect(data).toEqual({ heartbeat: sessionJson(row, false) });
     expect(row.currentBalance?.toFixed()).toBe('1033.25');
@@ -204,8 +186,8 @@ describe('heartbeat and staleness (limit: the default 120 s)', () => {
   });
 
   test('the seeded RUNNING sessions (last heartbeat in January) are stale; the STOPPED ones are not', async () => {
-    const rows = await gw.db.prisma.tradingSession.findMany({ where: { userId: demoId }, orderBy: [{ startedAt: 'desc' }, { id: 'desc' }] });
-    const data = await ok(`{ tradingSessions(first: 100) { edges { node { id status stale } } } }`, {}, demoKey);
+    const rows = await gw.db.prisma.tradingSession.findMany({ where: { userId: demo.id }, orderBy: [{ startedAt: 'desc' }, { id: 'desc' }] });
+    const data = await ok(gw.execute(`{ tradingSessions(first: 100) { edges { node { id status stale } } } }`, {}, demo.key));
     expect(data.tradingSessions.edges.map((e: any) => e.node)).toEqual(
       rows.map((r) => ({ id: toGlobalId('TradingSession', r.id), status: r.status, stale: r.status === 'RUNNING' })),
     );
@@ -216,7 +198,7 @@ describe('heartbeat and staleness (limit: the default 120 s)', () => {
     const { key } = await freshUser();
     const session = await start(key, 'bot-stale');
     const id = dbId(session.id);
-    const staleOf = async () => (await ok(SESSION, { id: session.id }, key)).tradingSession.stale;
+    const staleOf = async () => (await ok(gw.execute(SESSION, { id: session.id }, key))).tradingSession.stale;
 
     await gw.db.prisma.tradingSession.update({ where: { id }, data: { startedAt: new Date(Date.now() - 3600_000), lastHeartbeatAt: new Date(Date.now() - 125_000) } });
     expect(await staleOf()).toBe(true);
@@ -226,12 +208,12 @@ describe('heartbeat and staleness (limit: the default 120 s)', () => {
     await gw.db.prisma.tradingSession.update({ where: { id }, data: { lastHeartbeatAt: null } });
     expect(await staleOf()).toBe(true);
 
-    const data = await ok(HEARTBEAT, { input: { sessionId: session.id, currentBalance: '990' } }, key);
+    const data = await ok(gw.execute(HEARTBEAT, { input: { sessionId: session.id, currentBalance: '990' } }, key));
     expect(data.heartbeat.stale).toBe(false);
     expect(await staleOf()).toBe(false);
 
     // A STOPPED session is never stale, however old its last heartbeat.
-    await ok(END, { input: { sessionId: session.id, reason: 'MANUAL' } }, key);
+    await ok(gw.execute(END, { input: { sessionId: session.id, reason: 'MANUAL' } }, key));
     await gw.db.prisma.tradingSession.update({ where: { id }, data: { lastHeartbeatAt: new Date(Date.now() - 86_400_000) } });
     expect(await staleOf()).toBe(false);
   });
@@ -239,7 +221,7 @@ describe('heartbeat and staleness (limit: the default 120 s)', () => {
   test('a heartbeat on a STOPPED session is CONFLICT and changes nothing', async () => {
     const { key } = await freshUser();
     const session = await start(key, 'bot-stopped-hb');
-    await ok(END, { input: { sessionId: session.id, reason: 'NORMAL', finalBalance: '1200' } }, key);
+    await ok(gw.execute(END, { input: { sessionId: session.id, reason: 'NORMAL', finalBalance: '1200' } }, key));
     const before = await sessionRow(session.id);
     const response = await gw.execute(HEARTBEAT, { input: { sessionId: session.id, currentBalance: '5' } }, key);
     expect(response.data).toBeNull();
@@ -254,14 +236,14 @@ describe('endTradingSession', () => {
     const session = await start(key, 'bot-end', '1000');
     const pnls = ['12.5', '-4.25', null, '100.125'];
     for (const [index, pnl] of pnls.entries()) {
-      await ok(LOG_TRADE, { input: { sessionId: session.id, tradeId: `T${index}`, symbol: 'EURUSD', direction: 'BUY', action: 'CLOSE', volume: '1', pnl } }, key);
+      await ok(gw.execute(LOG_TRADE, { input: { sessionId: session.id, tradeId: `T${index}`, symbol: 'EURUSD', direction: 'BUY', action: 'CLOSE', volume: '1', pnl } }, key));
     }
-    await ok(HEARTBEAT, { input: { sessionId: session.id, currentBalance: '1108.375' } }, key);
+    await ok(gw.execute(HEARTBEAT, { input: { sessionId: session.id, currentBalance: '1108.375' } }, key));
     // Counters that drifted from the trades are corrected by the end.
     await gw.db.prisma.tradingSession.update({ where: { id: dbId(session.id) }, data: { totalTrades: 99, totalPnl: '1' } });
 
     const before = Date.now();
-    const data = await ok(END, { input: { sessionId: session.id, reason: 'EMERGENCY', finalBalance: '1100' } }, key);
+    const data = await ok(gw.execute(END, { input: { sessionId: session.id, reason: 'EMERGENCY', finalBalance: '1100' } }, key));
     const row = await sessionRow(session.id);
     expect(data).toEqual({ endTradingSession: sessionJson(row, false) });
     const trades = await gw.db.prisma.trade.findMany({ where: { sessionId: row.id } });
@@ -278,15 +260,15 @@ describe('endTradingSession', () => {
   test('without finalBalance the last heartbeat balance is the final balance', async () => {
     const { key } = await freshUser();
     const session = await start(key, 'bot-end-default', '1000');
-    await ok(HEARTBEAT, { input: { sessionId: session.id, currentBalance: '1234.5' } }, key);
-    const data = await ok(END, { input: { sessionId: session.id, reason: 'NORMAL' } }, key);
+    await ok(gw.execute(HEARTBEAT, { input: { sessionId: session.id, currentBalance: '1234.5' } }, key));
+    const data = await ok(gw.execute(END, { input: { sessionId: session.id, reason: 'NORMAL' } }, key));
     expect(data.endTradingSession).toMatchObject({ status: 'STOPPED', endReason: 'NORMAL', finalBalance: '1234.5', totalTrades: 0, totalPnl: '0' });
   });
 
   test('ending a STOPPED session is CONFLICT and changes nothing', async () => {
     const { key } = await freshUser();
     const session = await start(key, 'bot-end-twice');
-    await ok(END, { input: { sessionId: session.id, reason: 'NORMAL', finalBalance: '1000' } }, key);
+    await ok(gw.execute(END, { input: { sessionId: session.id, reason: 'NORMAL', finalBalance: '1000' } }, key));
     const before = await sessionRow(session.id);
     const response = await gw.execute(END, { input: { sessionId: session.id, reason: 'MANUAL', finalBalance: '1' } }, key);
     expect(response.data).toBeNull();
@@ -332,19 +314,19 @@ describe('logSessionEvent', () => {
     ];
     const returned = [];
     for (const input of payloads) {
-      const data = await ok(LOG_EVENT, { input: { sessionId: session.id, ...input } }, key);
+      const data = await ok(gw.execute(LOG_EVENT, { input: { sessionId: session.id, ...input } }, key));
       returned.push(data.logSessionEvent);
     }
     const rows = await gw.db.prisma.sessionEvent.findMany({ where: { sessionId: dbId(session.id) }, orderBy: { id: 'asc' } });
     expect(rows.map((r) => [r.type, r.data, r.occurredAt.toISOString()])).toEqual(payloads.map((p) => [p.type, p.data, p.occurredAt]));
     expect(returned).toEqual(rows.map((r) => ({ ...eventJson(r), session: { id: session.id } })));
 
-    const listed = await ok(`query($id: ID!) { tradingSession(id: $id) { events(first: 2) { totalCount pageInfo { hasNextPage endCursor } edges { node { id type data } } } } }`, { id: session.id }, key);
+    const listed = await ok(gw.execute(`query($id: ID!) { tradingSession(id: $id) { events(first: 2) { totalCount pageInfo { hasNextPage endCursor } edges { node { id type data } } } } }`, { id: session.id }, key));
     const newestFirst = [...rows].sort((a, b) => b.occurredAt.getTime() - a.occurredAt.getTime());
     expect(listed.tradingSession.events.totalCount).toBe(3);
     expect(listed.tradingSession.events.pageInfo.hasNextPage).toBe(true);
     expect(listed.tradingSession.events.edges.map((e: any) => e.node)).toEqual(newestFirst.slice(0, 2).map((r) => ({ id: toGlobalId('SessionEvent', r.id), type: r.type, data: r.data })));
-    const next = await ok(`query($id: ID!, $after: String) { tradingSession(id: $id) { events(first: 2, after: $after) { pageInfo { hasNextPage } edges { node { id } } } } }`, { id: session.id, after: listed.tradingSession.events.pageInfo.endCursor }, key);
+    const next = await ok(gw.execute(`query($id: ID!, $after: String) { tradingSession(id: $id) { events(first: 2, after: $after) { pageInfo { hasNextPage } edges { node { id } } } } }`, { id: session.id, after: listed.tradingSession.events.pageInfo.endCursor }, key));
     expect(next.tradingSession.events).toEqual({ pageInfo: { hasNextPage: false }, edges: [{ node: { id: toGlobalId('SessionEvent', newestFirst[2]!.id) } }] });
   });
 
@@ -352,7 +334,7 @@ describe('logSessionEvent', () => {
     const { key } = await freshUser();
     const session = await start(key, 'bot-events-2');
     const before = Date.now();
-    const data = await ok(LOG_EVENT, { input: { sessionId: session.id, type: 'PING' } }, key);
+    const data = await ok(gw.execute(LOG_EVENT, { input: { sessionId: session.id, type: 'PING' } }, key));
     expect(data.logSessionEvent).toMatchObject({ type: 'PING', data: null });
     expect(new Date(data.logSessionEvent.occurredAt).getTime()).toBeGreaterThanOrEqual(before - 1000);
     const bad = await gw.execute(LOG_EVENT, { input: { sessionId: session.id, type: ' ' } }, key);
@@ -364,7 +346,7 @@ describe('logSessionEvent', () => {
 
 describe("another user's session", () => {
   test('heartbeat, end and logSessionEvent are NOT_FOUND and change nothing', async () => {
-    const alices = await gw.db.prisma.tradingSession.findFirstOrThrow({ where: { userId: aliceId, status: 'RUNNING' } });
+    const alices = await gw.db.prisma.tradingSession.findFirstOrThrow({ where: { userId: alice.id, status: 'RUNNING' } });
     const eventsBefore = await gw.db.prisma.sessionEvent.count({ where: { sessionId: alices.id } });
     const id = toGlobalId('TradingSession', alices.id);
     const { key } = await freshUser();
@@ -382,18 +364,18 @@ describe("another user's session", () => {
   });
 
   test('tradingSession(id) and node(id) read it (and its events) as null', async () => {
-    const alices = await gw.db.prisma.tradingSession.findFirstOrThrow({ where: { userId: aliceId } });
+    const alices = await gw.db.prisma.tradingSession.findFirstOrThrow({ where: { userId: alice.id } });
     const event = await gw.db.prisma.sessionEvent.findFirstOrThrow({ where: { sessionId: alices.id } });
-    const data = await ok(
+    const data = await ok(gw.execute(
       `query($s: ID!, $e: ID!) { tradingSession(id: $s) { id } a: node(id: $s) { id } b: node(id: $e) { id } }`,
       { s: toGlobalId('TradingSession', alices.id), e: toGlobalId('SessionEvent', event.id) },
-      demoKey,
-    );
+      demo.key,
+    ));
     expect(data).toEqual({ tradingSession: null, a: null, b: null });
   });
 
   test('an ID of another type is BAD_USER_INPUT', async () => {
-    const response = await gw.execute(SESSION, { id: toGlobalId('Trade', 1) }, demoKey);
+    const response = await gw.execute(SESSION, { id: toGlobalId('Trade', 1) }, demo.key);
     expect(response.data).toEqual({ tradingSession: null });
     expect(response.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
   });
@@ -401,17 +383,17 @@ describe("another user's session", () => {
 
 describe('session queries', () => {
   test("tradingSession(id) and node(id) return the viewer's session and event", async () => {
-    const row = await gw.db.prisma.tradingSession.findFirstOrThrow({ where: { userId: demoId, status: 'STOPPED' }, orderBy: { id: 'asc' } });
+    const row = await gw.db.prisma.tradingSession.findFirstOrThrow({ where: { userId: demo.id, status: 'STOPPED' }, orderBy: { id: 'asc' } });
     const event = await gw.db.prisma.sessionEvent.findFirstOrThrow({ where: { sessionId: row.id }, orderBy: { id: 'asc' } });
-    const data = await ok(
+    const data = await ok(gw.execute(
       `query($s: ID!, $e: ID!) {
         tradingSession(id: $s) { ${SESSION_FIELDS} }
         a: node(id: $s) { __typename id ... on TradingSession { sessionKey } }
         b: node(id: $e) { __typename ... on SessionEvent { id type occurredAt data session { id sessionKey } } }
       }`,
       { s: toGlobalId('TradingSession', row.id), e: toGlobalId('SessionEvent', event.id) },
-      demoKey,
-    );
+      demo.key,
+    ));
     expect(data).toEqual({
       tradingSession: sessionJson(row, false),
       a: { __typename: 'TradingSession', id: toGlobalId('TradingSession', row.id), sessionKey: row.sessionKey },
@@ -420,16 +402,16 @@ describe('session queries', () => {
   });
 
   test('tradingSessions pages through all 14 of demo\'s sessions, most recently started first', async () => {
-    const rows = await gw.db.prisma.tradingSession.findMany({ where: { userId: demoId }, orderBy: [{ startedAt: 'desc' }, { id: 'desc' }] });
+    const rows = await gw.db.prisma.tradingSession.findMany({ where: { userId: demo.id }, orderBy: [{ startedAt: 'desc' }, { id: 'desc' }] });
     expect(rows).toHaveLength(14);
     const seen: string[] = [];
     let after: string | null = null;
     for (let pageNo = 0; pageNo < 10; pageNo++) {
-      const data: any = await ok(
+      const data: any = await ok(gw.execute(
         `query($after: String) { tradingSessions(first: 4, after: $after) { totalCount pageInfo { hasNextPage hasPreviousPage startCursor endCursor } edges { cursor node { id } } } }`,
         { after },
-        demoKey,
-      );
+        demo.key,
+      ));
       const page = data.tradingSessions;
       expect(page.totalCount).toBe(14);
       seen.push(...page.edges.map((e: any) => e.node.id));
@@ -445,8 +427,8 @@ describe('session queries', () => {
 
   test('tradingSessions(status) narrows the list', async () => {
     for (const status of ['RUNNING', 'STOPPED'] as const) {
-      const rows = await gw.db.prisma.tradingSession.findMany({ where: { userId: demoId, status }, orderBy: [{ startedAt: 'desc' }, { id: 'desc' }] });
-      const data = await ok(`query($status: SessionStatus) { tradingSessions(first: 3, status: $status) { totalCount edges { node { id status } } } }`, { status }, demoKey);
+      const rows = await gw.db.prisma.tradingSession.findMany({ where: { userId: demo.id, status }, orderBy: [{ startedAt: 'desc' }, { id: 'desc' }] });
+      const data = await ok(gw.execute(`query($status: SessionStatus) { tradingSessions(first: 3, status: $status) { totalCount edges { node { id status } } } }`, { status }, demo.key));
       expect(data.tradingSessions).toEqual({
         totalCount: rows.length,
         edges: rows.slice(0, 3).map((r) => ({ node: { id: toGlobalId('TradingSession', r.id), status } })),
@@ -456,7 +438,7 @@ describe('session queries', () => {
 
   test('first above 100 or a foreign cursor is BAD_USER_INPUT', async () => {
     for (const args of ['first: 101', 'first: -1', 'after: "bm9wZQ"']) {
-      const response = await gw.execute(`{ tradingSessions(${args}) { totalCount } }`, {}, demoKey);
+      const response = await gw.execute(`{ tradingSessions(${args}) { totalCount } }`, {}, demo.key);
       expect(response.data).toBeNull();
       expect(response.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     }
@@ -464,7 +446,7 @@ describe('session queries', () => {
 
   test('a session of a fresh user lists nothing of demo\'s', async () => {
     const { key } = await freshUser();
-    const data = await ok(`{ tradingSessions { totalCount edges { node { id } } } }`, {}, key);
+    const data = await ok(gw.execute(`{ tradingSessions { totalCount edges { node { id } } } }`, {}, key));
     expect(data).toEqual({ tradingSessions: { totalCount: 0, edges: [] } });
   });
 });

@@ -1,53 +1,25 @@
-import type { GraphQLFormattedError } from 'graphql';
 import type { Item } from '../src/generated/prisma/client';
-import { startTestGateway, type TestGateway } from './helpers/test-gateway';
+import { demoFixture } from './helpers/demo-fixture';
+import { dataOf } from './helpers/responses';
+import { visibleItemsOf } from './helpers/visible-items';
 
 // "A user sees the items they stored and the items pushed to circuits they belong to, and the
 // circuits they belong to; anything else is not found." Checked for demo against alice's data,
 // and for fresh users who share nothing, through item, circuit, node and every list.
 
-let gw: TestGateway;
-let demoKey: string;
-let aliceKey: string;
+const { gw, demo, alice } = demoFixture();
 let eveKey: string;
-let demoId: number;
-let aliceId: number;
 
 beforeAll(async () => {
-  gw = await startTestGateway();
-  demoKey = await gw.keyFor('demo');
-  aliceKey = await gw.keyFor('alice');
   eveKey = await gw.keyFor('vis-eve');
-  demoId = (await gw.db.prisma.user.findUniqueOrThrow({ where: { username: 'demo' } })).id;
-  aliceId = (await gw.db.prisma.user.findUniqueOrThrow({ where: { username: 'alice' } })).id;
-});
-afterAll(async () => {
-  await gw.close();
 });
 
-type Result = { data?: any; errors?: readonly GraphQLFormattedError[] };
-/** The data of a result that must have no errors (shows the errors when it has some). */
-function dataOf(result: Result): any {
-  expect(result.errors).toBeUndefined();
-  return result.data;
-}
 const encode = (text: string) => Buffer.from(text, 'utf8').toString('base64url');
-
-/** The items `userId` may see (stored by them, or pushed to one of their circuits), from the tables. */
-async function visibleItemsOf(userId: number): Promise<Item[]> {
-  const prisma = gw.db.prisma;
-  const memberships = await prisma.circuitMember.findMany({ where: { userId } });
-  const pushed = await prisma.circuitItem.findMany({ where: { circuitId: { in: memberships.map((m) => m.circuitId) } } });
-  const sourced = await prisma.itemSource.findMany({ where: { userId } });
-  const ids = new Set([...pushed.map((p) => p.itemId), ...sourced.map((s) => s.itemId)]);
-  const items = await prisma.item.findMany({ orderBy: { id: 'desc' } });
-  return items.filter((item) => item.ownerId === userId || ids.has(item.id));
-}
 
 /** Alice's items demo cannot see. */
 async function alicesHiddenItems(): Promise<Item[]> {
-  const visible = new Set((await visibleItemsOf(demoId)).map((item) => item.id));
-  return (await gw.db.prisma.item.findMany({ where: { ownerId: aliceId }, orderBy: { id: 'asc' } })).filter(
+  const visible = new Set((await visibleItemsOf(gw, demo.id)).map((item) => item.id));
+  return (await gw.db.prisma.item.findMany({ where: { ownerId: alice.id }, orderBy: { id: 'asc' } })).filter(
     (item) => !visible.has(item.id),
   );
 }
@@ -87,11 +59,11 @@ describe("another user's items", () => {
     const hidden = await alicesHiddenItems();
     expect(hidden.length).toBeGreaterThan(1);
     for (const item of hidden) {
-      const asAlice = dataOf(await gw.execute(ITEM_WITH_IDS, { dfid: item.dfid }, aliceKey)).item;
+      const asAlice = dataOf(await gw.execute(ITEM_WITH_IDS, { dfid: item.dfid }, alice.key)).item;
       expect(asAlice.dfid).toBe(item.dfid);
-      expect(dataOf(await gw.execute(ITEM_WITH_IDS, { dfid: item.dfid }, demoKey))).toEqual({ item: null });
-      expect(dataOf(await gw.execute(NODE, { id: asAlice.id }, demoKey))).toEqual({ node: null });
-      expect(dataOf(await gw.execute(NODE, { id: asAlice.id }, aliceKey))).toEqual({
+      expect(dataOf(await gw.execute(ITEM_WITH_IDS, { dfid: item.dfid }, demo.key))).toEqual({ item: null });
+      expect(dataOf(await gw.execute(NODE, { id: asAlice.id }, demo.key))).toEqual({ node: null });
+      expect(dataOf(await gw.execute(NODE, { id: asAlice.id }, alice.key))).toEqual({
         node: { __typename: 'Item', id: asAlice.id, dfid: item.dfid },
       });
     }
@@ -99,8 +71,8 @@ describe("another user's items", () => {
 
   test("never show in the viewer's items list, whose every entry is visible", async () => {
     const hidden = new Set((await alicesHiddenItems()).map((item) => item.dfid));
-    const listed = await listedItems(demoKey);
-    expect(listed.map((item) => item.dfid)).toEqual((await visibleItemsOf(demoId)).map((item) => item.dfid));
+    const listed = await listedItems(demo.key);
+    expect(listed.map((item) => item.dfid)).toEqual((await visibleItemsOf(gw, demo.id)).map((item) => item.dfid));
     expect(listed.filter((item) => hidden.has(item.dfid))).toEqual([]);
   });
 
@@ -108,14 +80,14 @@ describe("another user's items", () => {
     for (const item of await alicesHiddenItems()) {
       const filters = [{ dfidPrefix: item.dfid }, ...item.aliases.map((alias) => ({ alias }))];
       for (const filter of filters) {
-        const { items } = dataOf(await gw.execute(`query($f: ItemFilter) { items(filter: $f) { totalCount edges { node { dfid } } } }`, { f: filter }, demoKey));
+        const { items } = dataOf(await gw.execute(`query($f: ItemFilter) { items(filter: $f) { totalCount edges { node { dfid } } } }`, { f: filter }, demo.key));
         expect([filter, items]).toEqual([filter, { totalCount: 0, edges: [] }]);
       }
     }
   });
 
   test('never show in itemsByIdentifier, even for an identifier a visible item shares', async () => {
-    const visible = new Set((await visibleItemsOf(demoId)).map((item) => item.dfid));
+    const visible = new Set((await visibleItemsOf(gw, demo.id)).map((item) => item.dfid));
     const hidden = await gw.db.prisma.item.findMany({
       where: { id: { in: (await alicesHiddenItems()).map((item) => item.id) } },
       include: { identifiers: true },
@@ -125,7 +97,7 @@ describe("another user's items", () => {
         await gw.execute(
           `query($k: String!, $v: String!) { itemsByIdentifier(key: $k, value: $v) { dfid } }`,
           { k: identifier.key, v: identifier.value },
-          demoKey,
+          demo.key,
         ),
       );
       for (const { dfid } of itemsByIdentifier) expect([identifier, dfid, visible.has(dfid)]).toEqual([identifier, dfid, true]);
@@ -137,7 +109,7 @@ describe("another user's items", () => {
     )!;
     expect(mixed).toBeDefined();
     const { itemsByIdentifier } = dataOf(
-      await gw.execute(`query($k: String!, $v: String!) { itemsByIdentifier(key: $k, value: $v) { dfid } }`, { k: mixed.key, v: mixed.value }, demoKey),
+      await gw.execute(`query($k: String!, $v: String!) { itemsByIdentifier(key: $k, value: $v) { dfid } }`, { k: mixed.key, v: mixed.value }, demo.key),
     );
     expect(itemsByIdentifier.map((i: any) => i.dfid)).not.toContain(mixed.item.dfid);
     expect(itemsByIdentifier.length).toBeGreaterThan(0);
@@ -147,18 +119,18 @@ describe("another user's items", () => {
     const hidden = await alicesHiddenItems();
     let checked = 0;
     for (const item of hidden) {
-      const asAlice = dataOf(await gw.execute(ITEM_WITH_IDS, { dfid: item.dfid }, aliceKey)).item;
+      const asAlice = dataOf(await gw.execute(ITEM_WITH_IDS, { dfid: item.dfid }, alice.key)).item;
       for (const { node } of asAlice.events.edges) {
-        expect(dataOf(await gw.execute(NODE, { id: node.id }, demoKey))).toEqual({ node: null });
+        expect(dataOf(await gw.execute(NODE, { id: node.id }, demo.key))).toEqual({ node: null });
         checked++;
       }
     }
     expect(checked).toBeGreaterThan(0);
 
-    const visible = (await visibleItemsOf(demoId)).find((item) => item.ownerId === aliceId)!;
-    const asDemo = dataOf(await gw.execute(ITEM_WITH_IDS, { dfid: visible.dfid }, demoKey)).item;
+    const visible = (await visibleItemsOf(gw, demo.id)).find((item) => item.ownerId === alice.id)!;
+    const asDemo = dataOf(await gw.execute(ITEM_WITH_IDS, { dfid: visible.dfid }, demo.key)).item;
     const event = asDemo.events.edges[0].node;
-    expect(dataOf(await gw.execute(NODE, { id: event.id }, demoKey))).toEqual({
+    expect(dataOf(await gw.execute(NODE, { id: event.id }, demo.key))).toEqual({
       node: { __typename: 'ItemEvent', id: event.id, type: event.type, item: { dfid: visible.dfid } },
     });
   });
@@ -168,9 +140,9 @@ describe("another user's circuits", () => {
   /** Alice's circuits (name → global ID, read as alice) that demo is not a member of. */
   async function alicesHiddenCircuits(): Promise<[string, string][]> {
     const demoCircuits = new Set(
-      (await gw.db.prisma.circuitMember.findMany({ where: { userId: demoId }, include: { circuit: true } })).map((m) => m.circuit.name),
+      (await gw.db.prisma.circuitMember.findMany({ where: { userId: demo.id }, include: { circuit: true } })).map((m) => m.circuit.name),
     );
-    const { circuits } = dataOf(await gw.execute(CIRCUITS, {}, aliceKey));
+    const { circuits } = dataOf(await gw.execute(CIRCUITS, {}, alice.key));
     return circuits.edges.map((edge: any) => [edge.node.name, edge.node.id] as [string, string]).filter(([name]: [string, string]) => !demoCircuits.has(name));
   }
 
@@ -178,9 +150,9 @@ describe("another user's circuits", () => {
     const hidden = await alicesHiddenCircuits();
     expect(hidden.length).toBeGreaterThan(0);
     for (const [name, id] of hidden) {
-      expect(dataOf(await gw.execute(`query($id: ID!) { circuit(id: $id) { name } }`, { id }, demoKey))).toEqual({ circuit: null });
-      expect(dataOf(await gw.execute(NODE, { id }, demoKey))).toEqual({ node: null });
-      expect(dataOf(await gw.execute(NODE, { id }, aliceKey)).node).toEqual({
+      expect(dataOf(await gw.execute(`query($id: ID!) { circuit(id: $id) { name } }`, { id }, demo.key))).toEqual({ circuit: null });
+      expect(dataOf(await gw.execute(NODE, { id }, demo.key))).toEqual({ node: null });
+      expect(dataOf(await gw.execute(NODE, { id }, alice.key)).node).toEqual({
         __typename: 'Circuit',
         id,
         name,
@@ -191,28 +163,28 @@ describe("another user's circuits", () => {
 
   test("never show in the viewer's circuits list, nor in Item.circuits of an item they share", async () => {
     // Alice puts an item demo can see into a circuit of hers that demo is not in.
-    const shared = (await visibleItemsOf(demoId)).find((item) => item.ownerId === aliceId)!;
-    const soloId = dataOf(await gw.execute(`mutation { createCircuit(input: { name: "Alice solo" }) { id } }`, {}, aliceKey)).createCircuit.id;
+    const shared = (await visibleItemsOf(gw, demo.id)).find((item) => item.ownerId === alice.id)!;
+    const soloId = dataOf(await gw.execute(`mutation { createCircuit(input: { name: "Alice solo" }) { id } }`, {}, alice.key)).createCircuit.id;
     dataOf(
       await gw.execute(
         `mutation($c: ID!, $d: String!) { pushItemToCircuit(input: { circuitId: $c, dfid: $d }) { id } }`,
         { c: soloId, d: shared.dfid },
-        aliceKey,
+        alice.key,
       ),
     );
 
     const hiddenIds = new Set((await alicesHiddenCircuits()).map(([, id]) => id));
     expect(hiddenIds.has(soloId)).toBe(true);
-    const { circuits } = dataOf(await gw.execute(CIRCUITS, {}, demoKey));
-    const demoMemberships = await gw.db.prisma.circuitMember.count({ where: { userId: demoId } });
+    const { circuits } = dataOf(await gw.execute(CIRCUITS, {}, demo.key));
+    const demoMemberships = await gw.db.prisma.circuitMember.count({ where: { userId: demo.id } });
     expect(circuits.totalCount).toBe(demoMemberships);
     expect(circuits.edges.filter((edge: any) => hiddenIds.has(edge.node.id))).toEqual([]);
 
     const ITEM_CIRCUITS = `query($d: String!) { item(dfid: $d) { circuits(first: 100) { totalCount edges { node { id } } } } }`;
-    const asDemo = dataOf(await gw.execute(ITEM_CIRCUITS, { d: shared.dfid }, demoKey)).item.circuits;
+    const asDemo = dataOf(await gw.execute(ITEM_CIRCUITS, { d: shared.dfid }, demo.key)).item.circuits;
     expect(asDemo.edges.filter((edge: any) => hiddenIds.has(edge.node.id))).toEqual([]);
     expect(asDemo.totalCount).toBe(asDemo.edges.length);
-    const asAlice = dataOf(await gw.execute(ITEM_CIRCUITS, { d: shared.dfid }, aliceKey)).item.circuits;
+    const asAlice = dataOf(await gw.execute(ITEM_CIRCUITS, { d: shared.dfid }, alice.key)).item.circuits;
     expect(asAlice.edges.map((edge: any) => edge.node.id)).toContain(soloId);
   });
 });
@@ -220,15 +192,15 @@ describe("another user's circuits", () => {
 describe('users', () => {
   test("a user who shares no circuit reads as null through node(id), both ways; oneself does not", async () => {
     const eve = dataOf(await gw.execute(`{ viewer { id username } }`, {}, eveKey)).viewer;
-    const demo = dataOf(await gw.execute(`{ viewer { id username } }`, {}, demoKey)).viewer;
-    expect(dataOf(await gw.execute(NODE, { id: eve.id }, demoKey))).toEqual({ node: null });
-    expect(dataOf(await gw.execute(NODE, { id: demo.id }, eveKey))).toEqual({ node: null });
+    const demoViewer = dataOf(await gw.execute(`{ viewer { id username } }`, {}, demo.key)).viewer;
+    expect(dataOf(await gw.execute(NODE, { id: eve.id }, demo.key))).toEqual({ node: null });
+    expect(dataOf(await gw.execute(NODE, { id: demoViewer.id }, eveKey))).toEqual({ node: null });
     expect(dataOf(await gw.execute(NODE, { id: eve.id }, eveKey))).toEqual({ node: { __typename: 'User', id: eve.id, username: 'vis-eve' } });
   });
 
   test('a user who shares a circuit with the viewer is visible through node(id)', async () => {
-    const alice = dataOf(await gw.execute(`{ viewer { id } }`, {}, aliceKey)).viewer;
-    expect(dataOf(await gw.execute(NODE, { id: alice.id }, demoKey))).toEqual({ node: { __typename: 'User', id: alice.id, username: 'alice' } });
+    const aliceViewer = dataOf(await gw.execute(`{ viewer { id } }`, {}, alice.key)).viewer;
+    expect(dataOf(await gw.execute(NODE, { id: aliceViewer.id }, demo.key))).toEqual({ node: { __typename: 'User', id: aliceViewer.id, username: 'alice' } });
   });
 });
 
@@ -301,7 +273,7 @@ describe('node(id)', () => {
           circuits(first: 1) { edges { node { id name viewerRole } } }
         }`,
         {},
-        demoKey,
+        demo.key,
       ),
     );
     const item = seen.items.edges[0].node;
@@ -314,30 +286,30 @@ describe('node(id)', () => {
       [circuit.id, { __typename: 'Circuit', id: circuit.id, name: circuit.name, viewerRole: circuit.viewerRole }],
     ];
     for (const [id, node] of expectations) {
-      expect(dataOf(await gw.execute(NODE, { id }, demoKey))).toEqual({ node });
+      expect(dataOf(await gw.execute(NODE, { id }, demo.key))).toEqual({ node });
       // The same over HTTP, as a client sends it.
-      const overHttp = await gw.http(NODE, { id }, demoKey);
+      const overHttp = await gw.http(NODE, { id }, demo.key);
       expect([overHttp.status, overHttp.errors, overHttp.data]).toEqual([200, undefined, { node }]);
     }
   });
 
   test("an ID's type decides what it fetches: Item:<a circuit's number> is that item or null", async () => {
-    const visible = new Set((await visibleItemsOf(demoId)).map((item) => item.id));
-    const circuits = await gw.db.prisma.circuitMember.findMany({ where: { userId: demoId }, orderBy: { circuitId: 'asc' } });
+    const visible = new Set((await visibleItemsOf(gw, demo.id)).map((item) => item.id));
+    const circuits = await gw.db.prisma.circuitMember.findMany({ where: { userId: demo.id }, orderBy: { circuitId: 'asc' } });
     let items = 0;
     for (const { circuitId } of circuits) {
       const id = encode(`Item:${circuitId}`);
       const item = await gw.db.prisma.item.findUnique({ where: { id: circuitId } });
       const expected = item && visible.has(item.id) ? { __typename: 'Item', id, dfid: item.dfid } : null;
       if (expected) items++;
-      expect(dataOf(await gw.execute(NODE, { id }, demoKey))).toEqual({ node: expected });
+      expect(dataOf(await gw.execute(NODE, { id }, demo.key))).toEqual({ node: expected });
     }
     expect(items).toBeGreaterThan(0);
   });
 
   test('garbage, foreign, non-canonical and unknown IDs read as null without errors', async () => {
-    const demo = dataOf(await gw.execute(`{ viewer { id } items(first: 1) { edges { node { id } } } }`, {}, demoKey));
-    const itemId: string = demo.items.edges[0].node.id;
+    const demoData = dataOf(await gw.execute(`{ viewer { id } items(first: 1) { edges { node { id } } } }`, {}, demo.key));
+    const itemId: string = demoData.items.edges[0].node.id;
     const [type, number] = Buffer.from(itemId, 'base64url').toString('utf8').split(':');
     const maxItem = await gw.db.prisma.item.aggregate({ _max: { id: true } });
     const garbage = [
@@ -367,10 +339,10 @@ describe('node(id)', () => {
       encode(`${type?.toLowerCase()}:${number}`),
     ];
     for (const id of garbage) {
-      const result = await gw.execute(NODE, { id }, demoKey);
+      const result = await gw.execute(NODE, { id }, demo.key);
       expect([id, result.errors, result.data]).toEqual([id, undefined, { node: null }]);
     }
-    const overHttp = await gw.http(NODE, { id: encode('constructor:1') }, demoKey);
+    const overHttp = await gw.http(NODE, { id: encode('constructor:1') }, demo.key);
     expect([overHttp.status, overHttp.errors, overHttp.data]).toEqual([200, undefined, { node: null }]);
   });
 });
