@@ -43,48 +43,14 @@ import { applyMigrations, pgSession } from '../src/db/migrate';
 import { openDatabase } from '../src/db/database';
 import { seedDemoData } from '../src/db/seed';
 import { createApiKey } from '../src/auth/api-keys';
-import { parseGlobalId } from '../src/graphql/global-id';
 import { buildDist } from './build';
 import { collectGarbage, rssMiB, scrapeMetric, startGateway, type GatewayProcess } from './soak/gateways';
-import { dec, marketBuy, marketSell, noBookings, plus, show, UserModel, zero, type Bookings, type Dec, type Effect, type Mutation, type PositionModel } from './soak/model';
+import { balanceEffect, call, DOCUMENTS, idOf, type Answer } from './soak/graphql';
+import { addBookings, BalanceModel, dec, marketBuy, marketSell, recordsAfterDeposit, show, zero, type Bookings, type Dec, type Effect, type ExpectedRecords, type Mutation } from './soak/model';
+import { readSoakSettings, REPO_DIR, SYMBOLS } from './soak/settings';
 
-// ─── settings ─────────────────────────────────────────────────────────────────────────────
-
-function integer(name: string, fallback: number, min: number): number {
-  const raw = process.env[name]?.trim();
-  if (!raw) return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min) throw new Error(`${name}: expected an integer ≥ ${min}, got '${raw}'`);
-  return value;
-}
-function fraction(name: string, fallback: number): number {
-  const raw = process.env[name]?.trim();
-  if (!raw) return fallback;
-  const value = Number(raw);
-  if (!(value > 0 && value < 1)) throw new Error(`${name}: expected a number between 0 and 1, got '${raw}'`);
-  return value;
-}
-
-const DEFAULT_DATABASE_URL = 'postgresql://postgres@127.0.0.1:5432/gateway_soak';
-const repoDir = path.resolve(__dirname, '..');
-const settings = {
-  durationMs: integer('SOAK_DURATION_MS', 600_000, 10_000),
-  databaseUrl: process.env.SOAK_DATABASE_URL?.trim() || DEFAULT_DATABASE_URL,
-  recreateDatabase: !process.env.SOAK_DATABASE_URL?.trim(),
-  redisUrl: process.env.SOAK_REDIS_URL?.trim() || 'redis://127.0.0.1:6379',
-  users: integer('SOAK_USERS', 4, 1),
-  workersPerUser: integer('SOAK_WORKERS_PER_USER', 2, 1),
-  thinkMs: integer('SOAK_THINK_MS', 5, 0),
-  balanceCacheTtlMs: integer('SOAK_BALANCE_CACHE_TTL_MS', 60_000, 1),
-  warmupFraction: fraction('SOAK_WARMUP_FRACTION', 0.2),
-  rssLimit: fraction('SOAK_RSS_LIMIT', 0.1),
-  rssSampleMs: integer('SOAK_RSS_SAMPLE_MS', 2_000, 100),
-  output: path.resolve(repoDir, process.env.SOAK_OUTPUT?.trim() || 'bench/results/soak-latest.json'),
-  feeRate: '0.001',
-  shutdownGraceMs: 10_000,
-};
-const SYMBOLS = ['BTC-USDT', 'ETH-USDT', 'SOL-USDT', 'XRP-USDT', 'ADA-USDT', 'DOT-USDT', 'BNB-USDT', 'LTC-USDT'];
-if (settings.workersPerUser > SYMBOLS.length) throw new Error(`SOAK_WORKERS_PER_USER: at most ${SYMBOLS.length}`);
+const repoDir = REPO_DIR;
+const settings = readSoakSettings();
 const INITIAL_DEPOSIT = dec(100_000);
 
 const now = () => performance.now();
@@ -94,20 +60,6 @@ const randomInt = (min: number, max: number) => min + Math.floor(Math.random() *
 
 // ─── operations ─────────────────────────────────────────────────────────────────────────────
 
-const Q = {
-  createAccount: `mutation { createExchangeAccount(input: { exchange: "paper", label: "soak" }) { id } }`,
-  startSession: `mutation($key: String!) { startTradingSession(input: { sessionKey: $key, initialBalance: "100000", symbols: ["BTC-USDT"] }) { id } }`,
-  storeItem: `mutation($dfid: String!, $value: String!) { storeItem(input: { dfid: $dfid, source: "soak", identifiers: [{ key: "lot", value: $value }] }) { id } }`,
-  recordEvent: `mutation($dfid: String!, $type: String!) { recordItemEvent(input: { dfid: $dfid, type: $type, source: "soak" }) { id } }`,
-  items: `query Items { items(first: 20) { totalCount edges { node { dfid identifiers { key value } events(first: 3) { totalCount edges { node { type occurredAt } } } } } } }`,
-  positions: `query Positions { positions(first: 10, status: OPEN) { totalCount edges { node { id symbol quantity entryPrice orders(first: 5) { edges { node { type status price } } } } } } }`,
-  sessions: `query Sessions { tradingSessions(first: 3) { edges { node { sessionKey totalTrades totalPnl trades(first: 5) { edges { node { tradeId pnl } } } } } } }`,
-  balances: `query Balances { balances { fromCache realizedPnl openPositions assets { asset free locked total } } }`,
-  deposit: `mutation Deposit($account: ID!, $amount: Decimal!, $ref: String!) { deposit(input: { accountId: $account, asset: "USDT", amount: $amount, reference: $ref }) { id amount reference } }`,
-  order: `mutation Order($input: CreateOrderInput!) { createOrder(input: $input) { id status type quantity price position { id quantity entryPrice status } } }`,
-  cancel: `mutation Cancel($id: ID!) { cancelOrder(id: $id) { id status } }`,
-  trade: `mutation Trade($input: LogTradeInput!) { logTrade(input: $input) { id tradeId pnl } }`,
-};
 type Op = 'balances' | 'items' | 'positions' | 'sessions' | 'deposit' | 'marketBuy' | 'marketSell' | 'limitBuy' | 'cancel' | 'trade';
 const MIX: Array<[Op, number]> = [
   ['balances', 24],
@@ -128,36 +80,6 @@ function pickOp(): Op {
   return 'balances';
 }
 
-interface Answer {
-  ok: boolean;
-  status: number | 'network';
-  data?: any;
-  errors?: Array<{ message: string; extensions?: { code?: string } }>;
-  message?: string;
-}
-
-async function call(url: string, key: string, query: string, variables: Record<string, unknown> = {}): Promise<Answer> {
-  try {
-    const response = await fetch(`${url}/graphql`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
-      body: JSON.stringify({ query, variables }),
-      signal: AbortSignal.timeout(30_000),
-    });
-    const text = await response.text();
-    let body: { data?: any; errors?: Answer['errors'] };
-    try {
-      body = JSON.parse(text);
-    } catch {
-      return { ok: false, status: response.status, message: `not JSON: ${text.slice(0, 200)}` };
-    }
-    const ok = response.status === 200 && !body.errors?.length && body.data != null;
-    return { ok, status: response.status, data: body.data, errors: body.errors, message: body.errors?.[0]?.message };
-  } catch (error) {
-    return { ok: false, status: 'network', message: String((error as Error).cause ?? error) };
-  }
-}
-
 // ─── state ──────────────────────────────────────────────────────────────────────────────────
 
 interface Trader {
@@ -168,17 +90,8 @@ interface Trader {
   accountId: number;
   sessionGid: string;
   sessionId: number;
-  model: UserModel;
-  bookings: Bookings;
-  /** Acknowledged deposit references (the initial one included). */
-  deposits: Set<string>;
-  /** Acknowledged orders by clientOrderId: their database id, type, and ledger rows booked. */
-  orders: Map<string, { id: number; type: 'MARKET' | 'LIMIT'; ledgerRows: number; canceled: boolean }>;
-  /** Acknowledged trades: tradeId → pnl. */
-  trades: Map<string, Dec>;
-  /** Times at which each acknowledged trade's answer arrived (for the session-totals check). */
-  tradeAcks: number[];
-  positions: Map<string, PositionModel | null>;
+  balances: BalanceModel;
+  expected: ExpectedRecords;
 }
 
 interface Failure {
@@ -211,19 +124,6 @@ function record(op: string, ms: number) {
   interval.push(ms);
 }
 
-function effectOf(read: Answer): Effect {
-  const balances = read.data.balances;
-  const usdt = (balances.assets as Array<{ asset: string; total: string; locked: string }>).find((asset) => asset.asset === 'USDT');
-  return {
-    total: dec(usdt?.total ?? 0),
-    locked: dec(usdt?.locked ?? 0),
-    realizedPnl: dec(balances.realizedPnl),
-    openPositions: balances.openPositions,
-  };
-}
-
-const idOf = (globalId: string) => parseGlobalId(globalId)!.id;
-
 // ─── one worker ─────────────────────────────────────────────────────────────────────────────
 
 async function worker(trader: Trader, workerIndex: number, gateways: GatewayProcess[], deadline: number) {
@@ -234,7 +134,7 @@ async function worker(trader: Trader, workerIndex: number, gateways: GatewayProc
     const instance = Math.random() < 0.5 ? 0 : 1;
     const gw = gateways[instance]!;
     let op = pickOp();
-    const position = trader.positions.get(symbol) ?? null;
+    const position = trader.expected.positions.get(symbol) ?? null;
     if (op === 'marketSell' && !position) op = 'marketBuy';
     if (op === 'cancel' && openLimits.length === 0) op = 'limitBuy';
     const tag = `${trader.index}-${workerIndex}-${seq}`;
@@ -242,14 +142,14 @@ async function worker(trader: Trader, workerIndex: number, gateways: GatewayProc
     const fail = (answer: Answer) => {
       failures.push({ at: Math.round(startedAt - t0), op, instance, status: answer.status, codes: answer.errors?.map((e) => String(e.extensions?.code)), message: answer.message });
     };
-    const mutation = (effect: Effect): Mutation => trader.model.add({ kind: op as Mutation['kind'], worker: workerIndex, startedAt, ackedAt: null, effect });
+    const mutation = (effect: Effect): Mutation => trader.balances.add({ kind: op as Mutation['kind'], worker: workerIndex, startedAt, ackedAt: null, effect });
     const done = (answer: Answer, m?: Mutation) => {
       const endedAt = now();
       record(op, endedAt - startedAt);
       if (!answer.ok) {
         fail(answer);
         // A failed mutation may or may not have happened: this user's reads cannot be checked exactly any more.
-        if (m) trader.model.tainted = true;
+        if (m) trader.balances.tainted = true;
         return null;
       }
       if (m) m.ackedAt = endedAt;
@@ -258,11 +158,11 @@ async function worker(trader: Trader, workerIndex: number, gateways: GatewayProc
 
     switch (op) {
       case 'balances': {
-        const answer = await call(gw.url, trader.key, Q.balances);
+        const answer = await call(gw.url, trader.key, DOCUMENTS.balances);
         const endedAt = done(answer);
         if (endedAt === null) break;
-        const observed = effectOf(answer);
-        const { verdict, expected } = trader.model.check(observed, startedAt, endedAt);
+        const observed = balanceEffect(answer);
+        const { verdict, expected } = trader.balances.check(observed, startedAt, endedAt);
         if (answer.data.balances.fromCache) balanceReadsFromCache++;
         if (verdict === 'unchecked') balanceReadsUnchecked++;
         else balanceReadsChecked++;
@@ -273,11 +173,11 @@ async function worker(trader: Trader, workerIndex: number, gateways: GatewayProc
       }
       case 'items':
       case 'positions':
-        done(await call(gw.url, trader.key, Q[op]));
+        done(await call(gw.url, trader.key, DOCUMENTS[op]));
         break;
       case 'sessions': {
-        const tradesBefore = trader.tradeAcks.filter((at) => at < startedAt).length;
-        const answer = await call(gw.url, trader.key, Q.sessions);
+        const tradesBefore = trader.expected.tradeAcks.filter((at) => at < startedAt).length;
+        const answer = await call(gw.url, trader.key, DOCUMENTS.sessions);
         if (done(answer) === null) break;
         const session = answer.data.tradingSessions.edges[0]?.node;
         if (!session || session.totalTrades < tradesBefore) sessionReadsBehind++;
@@ -287,10 +187,10 @@ async function worker(trader: Trader, workerIndex: number, gateways: GatewayProc
         const amount = dec(`${randomInt(1, 500)}.${String(randomInt(0, 99)).padStart(2, '0')}`);
         const ref = `d-${tag}`;
         const m = mutation({ ...zero(), total: amount });
-        const answer = await call(gw.url, trader.key, Q.deposit, { account: trader.accountGid, amount: amount.toFixed(), ref });
+        const answer = await call(gw.url, trader.key, DOCUMENTS.deposit, { account: trader.accountGid, amount: amount.toFixed(), ref });
         if (done(answer, m) === null) break;
-        trader.deposits.add(ref);
-        trader.bookings.DEPOSIT = trader.bookings.DEPOSIT.plus(amount);
+        trader.expected.deposits.add(ref);
+        trader.expected.bookings.DEPOSIT = trader.expected.bookings.DEPOSIT.plus(amount);
         break;
       }
       case 'marketBuy': {
@@ -299,7 +199,7 @@ async function worker(trader: Trader, workerIndex: number, gateways: GatewayProc
         const fill = marketBuy(position, quantity, price, feeRate);
         const clientOrderId = `o-${tag}`;
         const m = mutation(fill.effect);
-        const answer = await call(gw.url, trader.key, Q.order, {
+        const answer = await call(gw.url, trader.key, DOCUMENTS.order, {
           input: { accountId: trader.accountGid, symbol, side: 'BUY', type: 'MARKET', quantity: quantity.toFixed(), price: price.toFixed(), clientOrderId },
         });
         if (done(answer, m) === null) break;
@@ -307,11 +207,11 @@ async function worker(trader: Trader, workerIndex: number, gateways: GatewayProc
         const stored = { globalId: order.position.id as string, quantity: dec(order.position.quantity), entryPrice: dec(order.position.entryPrice) };
         if (!stored.quantity.equals(fill.quantity) || !stored.entryPrice.equals(fill.entryPrice) || (position && position.globalId !== stored.globalId)) {
           modelMismatches.push({ op, clientOrderId, expected: { quantity: fill.quantity.toFixed(), entryPrice: fill.entryPrice.toFixed() }, got: order.position });
-          trader.model.tainted = true;
+          trader.balances.tainted = true;
         }
-        trader.positions.set(symbol, stored);
-        trader.orders.set(clientOrderId, { id: idOf(order.id), type: 'MARKET', ledgerRows: fill.ledgerRows, canceled: false });
-        addBookings(trader, fill.bookings);
+        trader.expected.positions.set(symbol, stored);
+        trader.expected.orders.set(clientOrderId, { id: idOf(order.id), type: 'MARKET', ledgerRows: fill.ledgerRows, canceled: false });
+        addBookings(trader.expected, fill.bookings);
         break;
       }
       case 'marketSell': {
@@ -321,7 +221,7 @@ async function worker(trader: Trader, workerIndex: number, gateways: GatewayProc
         const fill = marketSell(position!, quantity, price, feeRate);
         const clientOrderId = `o-${tag}`;
         const m = mutation(fill.effect);
-        const answer = await call(gw.url, trader.key, Q.order, {
+        const answer = await call(gw.url, trader.key, DOCUMENTS.order, {
           input: { accountId: trader.accountGid, symbol, side: 'SELL', type: 'MARKET', quantity: quantity.toFixed(), price: price.toFixed(), positionId: position!.globalId, clientOrderId },
         });
         if (done(answer, m) === null) break;
@@ -329,11 +229,11 @@ async function worker(trader: Trader, workerIndex: number, gateways: GatewayProc
         const closed = order.position.status === 'CLOSED';
         if (closed !== fill.closes || (!closed && !dec(order.position.quantity).equals(fill.quantity))) {
           modelMismatches.push({ op, clientOrderId, expected: { quantity: fill.quantity.toFixed(), closes: fill.closes }, got: order.position });
-          trader.model.tainted = true;
+          trader.balances.tainted = true;
         }
-        trader.positions.set(symbol, fill.closes ? null : { ...position!, quantity: fill.quantity });
-        trader.orders.set(clientOrderId, { id: idOf(order.id), type: 'MARKET', ledgerRows: fill.ledgerRows, canceled: false });
-        addBookings(trader, fill.bookings);
+        trader.expected.positions.set(symbol, fill.closes ? null : { ...position!, quantity: fill.quantity });
+        trader.expected.orders.set(clientOrderId, { id: idOf(order.id), type: 'MARKET', ledgerRows: fill.ledgerRows, canceled: false });
+        addBookings(trader.expected, fill.bookings);
         break;
       }
       case 'limitBuy': {
@@ -342,41 +242,37 @@ async function worker(trader: Trader, workerIndex: number, gateways: GatewayProc
         const locked = quantity.times(price);
         const clientOrderId = `l-${tag}`;
         const m = mutation({ ...zero(), locked });
-        const answer = await call(gw.url, trader.key, Q.order, {
+        const answer = await call(gw.url, trader.key, DOCUMENTS.order, {
           input: { accountId: trader.accountGid, symbol, side: 'BUY', type: 'LIMIT', quantity: quantity.toFixed(), price: price.toFixed(), clientOrderId },
         });
         if (done(answer, m) === null) break;
         openLimits.push({ globalId: answer.data.createOrder.id, clientOrderId, locked });
-        trader.orders.set(clientOrderId, { id: idOf(answer.data.createOrder.id), type: 'LIMIT', ledgerRows: 0, canceled: false });
+        trader.expected.orders.set(clientOrderId, { id: idOf(answer.data.createOrder.id), type: 'LIMIT', ledgerRows: 0, canceled: false });
         break;
       }
       case 'cancel': {
         const [limit] = openLimits.splice(randomInt(0, openLimits.length - 1), 1);
         const m = mutation({ ...zero(), locked: limit!.locked.negated() });
-        const answer = await call(gw.url, trader.key, Q.cancel, { id: limit!.globalId });
+        const answer = await call(gw.url, trader.key, DOCUMENTS.cancel, { id: limit!.globalId });
         if (done(answer, m) === null) break;
-        trader.orders.get(limit!.clientOrderId)!.canceled = true;
+        trader.expected.orders.get(limit!.clientOrderId)!.canceled = true;
         break;
       }
       case 'trade': {
         const tradeId = `t-${tag}`;
         const pnl = dec(`${randomInt(-300, 300)}.${String(randomInt(0, 99)).padStart(2, '0')}`);
-        const answer = await call(gw.url, trader.key, Q.trade, {
+        const answer = await call(gw.url, trader.key, DOCUMENTS.trade, {
           input: { sessionId: trader.sessionGid, tradeId, symbol: 'BTC-USDT', direction: 'BUY', action: 'CLOSE', volume: '1', pnl: pnl.toFixed() },
         });
         const endedAt = done(answer);
         if (endedAt === null) break;
-        trader.trades.set(tradeId, pnl);
-        trader.tradeAcks.push(endedAt);
+        trader.expected.trades.set(tradeId, pnl);
+        trader.expected.tradeAcks.push(endedAt);
         break;
       }
     }
     if (settings.thinkMs) await sleep(settings.thinkMs);
   }
-}
-
-function addBookings(trader: Trader, bookings: Bookings) {
-  for (const kind of Object.keys(bookings) as Array<keyof Bookings>) trader.bookings[kind] = trader.bookings[kind].plus(bookings[kind]);
 }
 
 // ─── database ───────────────────────────────────────────────────────────────────────────────
@@ -442,13 +338,13 @@ async function createTraders(gateway: GatewayProcess): Promise<Trader[]> {
         if (!answer.ok) throw new Error(`setting up user ${index}: ${answer.message ?? answer.status}`);
         return answer.data;
       };
-      const accountGid = (await setup(Q.createAccount)).createExchangeAccount.id as string;
-      await setup(Q.deposit, { account: accountGid, amount: INITIAL_DEPOSIT.toFixed(), ref: 'initial' });
-      const sessionGid = (await setup(Q.startSession, { key: `soak-bot-${index}` })).startTradingSession.id as string;
+      const accountGid = (await setup(DOCUMENTS.createAccount)).createExchangeAccount.id as string;
+      await setup(DOCUMENTS.deposit, { account: accountGid, amount: INITIAL_DEPOSIT.toFixed(), ref: 'initial' });
+      const sessionGid = (await setup(DOCUMENTS.startSession, { key: `soak-bot-${index}` })).startTradingSession.id as string;
       for (let item = 0; item < 10; item++) {
         const dfid = `SOAK-${firstId}-${index}-${item}`;
-        await setup(Q.storeItem, { dfid, value: `lot-${item}` });
-        for (let event = 0; event < 3; event++) await setup(Q.recordEvent, { dfid, type: `STEP_${event}` });
+        await setup(DOCUMENTS.storeItem, { dfid, value: `lot-${item}` });
+        for (let event = 0; event < 3; event++) await setup(DOCUMENTS.recordEvent, { dfid, type: `STEP_${event}` });
       }
       traders.push({
         index,
@@ -458,13 +354,8 @@ async function createTraders(gateway: GatewayProcess): Promise<Trader[]> {
         accountId: idOf(accountGid),
         sessionId: idOf(sessionGid),
         sessionGid,
-        model: new UserModel({ ...zero(), total: INITIAL_DEPOSIT }, settings.workersPerUser),
-        bookings: { ...noBookings(), DEPOSIT: INITIAL_DEPOSIT },
-        deposits: new Set(['initial']),
-        orders: new Map(),
-        trades: new Map(),
-        tradeAcks: [],
-        positions: new Map(),
+        balances: new BalanceModel({ ...zero(), total: INITIAL_DEPOSIT }, settings.workersPerUser),
+        expected: recordsAfterDeposit('initial', INITIAL_DEPOSIT),
       });
     }
   } finally {
@@ -485,22 +376,22 @@ async function verifyLedger(traders: Trader[]): Promise<{ problems: string[]; ro
       const entries = await prisma.ledgerEntry.findMany({ where: { accountId: trader.accountId } });
       rows += entries.length;
       // Sums per kind.
-      for (const kind of Object.keys(trader.bookings) as Array<keyof Bookings>) {
+      for (const kind of Object.keys(trader.expected.bookings) as Array<keyof Bookings>) {
         const sum = entries.filter((entry) => entry.kind === kind).reduce((total, entry) => total.plus(entry.amount), dec(0));
-        if (!sum.equals(trader.bookings[kind])) problems.push(`${who}: ${kind} sums to ${sum.toFixed()} in the ledger, ${trader.bookings[kind].toFixed()} acknowledged`);
+        if (!sum.equals(trader.expected.bookings[kind])) problems.push(`${who}: ${kind} sums to ${sum.toFixed()} in the ledger, ${trader.expected.bookings[kind].toFixed()} acknowledged`);
       }
-      if (entries.some((entry) => !(entry.kind in trader.bookings))) problems.push(`${who}: ledger entries of an unexpected kind`);
+      if (entries.some((entry) => !(entry.kind in trader.expected.bookings))) problems.push(`${who}: ledger entries of an unexpected kind`);
       // Deposits: one row per acknowledged reference, nothing else.
       const references = entries.filter((entry) => entry.kind === 'DEPOSIT').map((entry) => entry.reference ?? '(none)');
-      if (references.length !== trader.deposits.size || references.some((reference) => !trader.deposits.has(reference))) {
-        problems.push(`${who}: ${references.length} deposit rows for ${trader.deposits.size} acknowledged deposits`);
+      if (references.length !== trader.expected.deposits.size || references.some((reference) => !trader.expected.deposits.has(reference))) {
+        problems.push(`${who}: ${references.length} deposit rows for ${trader.expected.deposits.size} acknowledged deposits`);
       }
       // Fills: rows per acknowledged market order, as many as its kind books; none for anything else.
       const byOrder = new Map<number, number>();
       for (const entry of entries) if (entry.orderId !== null) byOrder.set(entry.orderId, (byOrder.get(entry.orderId) ?? 0) + 1);
       const orders = await prisma.order.findMany({ where: { accountId: trader.accountId } });
-      if (orders.length !== trader.orders.size) problems.push(`${who}: ${orders.length} orders stored, ${trader.orders.size} acknowledged`);
-      for (const [clientOrderId, expected] of trader.orders) {
+      if (orders.length !== trader.expected.orders.size) problems.push(`${who}: ${orders.length} orders stored, ${trader.expected.orders.size} acknowledged`);
+      for (const [clientOrderId, expected] of trader.expected.orders) {
         const stored = orders.filter((order) => order.clientOrderId === clientOrderId);
         if (stored.length !== 1 || stored[0]!.id !== expected.id) {
           problems.push(`${who}: order ${clientOrderId} stored ${stored.length} times`);
@@ -511,28 +402,28 @@ async function verifyLedger(traders: Trader[]): Promise<{ problems: string[]; ro
         if (status !== wanted) problems.push(`${who}: order ${clientOrderId} is ${status}, expected ${wanted}`);
         if ((byOrder.get(expected.id) ?? 0) !== expected.ledgerRows) problems.push(`${who}: order ${clientOrderId} has ${byOrder.get(expected.id) ?? 0} ledger rows, expected ${expected.ledgerRows}`);
       }
-      const knownOrderIds = new Set([...trader.orders.values()].map((order) => order.id));
+      const knownOrderIds = new Set([...trader.expected.orders.values()].map((order) => order.id));
       if ([...byOrder.keys()].some((id) => !knownOrderIds.has(id))) problems.push(`${who}: ledger rows for orders never acknowledged`);
       if (entries.some((entry) => entry.orderId === null && entry.kind !== 'DEPOSIT')) problems.push(`${who}: fills without an order`);
       // Positions: the open ones as the model has them.
       const open = await prisma.position.findMany({ where: { accountId: trader.accountId, status: 'OPEN' } });
-      for (const [symbol, position] of trader.positions) {
+      for (const [symbol, position] of trader.expected.positions) {
         const stored = open.filter((row) => row.symbol === symbol);
         if (!position ? stored.length !== 0 : stored.length !== 1 || !stored[0]!.quantity.equals(position.quantity) || !stored[0]!.entryPrice.equals(position.entryPrice)) {
           problems.push(`${who}: open ${symbol} position differs: ${JSON.stringify(stored.map((row) => [row.quantity, row.entryPrice]))} vs ${position ? [position.quantity.toFixed(), position.entryPrice.toFixed()] : 'none'}`);
         }
       }
-      if (open.length !== [...trader.positions.values()].filter(Boolean).length) problems.push(`${who}: ${open.length} open positions, expected ${[...trader.positions.values()].filter(Boolean).length}`);
+      if (open.length !== [...trader.expected.positions.values()].filter(Boolean).length) problems.push(`${who}: ${open.length} open positions, expected ${[...trader.expected.positions.values()].filter(Boolean).length}`);
       // Trades and the session's totals.
       const trades = await prisma.trade.findMany({ where: { sessionId: trader.sessionId } });
       const tradeIds = new Set(trades.map((trade) => trade.tradeId));
-      if (trades.length !== trader.trades.size || tradeIds.size !== trades.length || [...trader.trades.keys()].some((id) => !tradeIds.has(id))) {
-        problems.push(`${who}: ${trades.length} trades stored, ${trader.trades.size} acknowledged`);
+      if (trades.length !== trader.expected.trades.size || tradeIds.size !== trades.length || [...trader.expected.trades.keys()].some((id) => !tradeIds.has(id))) {
+        problems.push(`${who}: ${trades.length} trades stored, ${trader.expected.trades.size} acknowledged`);
       }
       const session = await prisma.tradingSession.findUniqueOrThrow({ where: { id: trader.sessionId } });
-      const pnl = [...trader.trades.values()].reduce((sum, value) => sum.plus(value), dec(0));
-      if (session.totalTrades !== trader.trades.size || !session.totalPnl.equals(pnl)) {
-        problems.push(`${who}: session totals ${session.totalTrades} / ${session.totalPnl.toFixed()}, expected ${trader.trades.size} / ${pnl.toFixed()}`);
+      const pnl = [...trader.expected.trades.values()].reduce((sum, value) => sum.plus(value), dec(0));
+      if (session.totalTrades !== trader.expected.trades.size || !session.totalPnl.equals(pnl)) {
+        problems.push(`${who}: session totals ${session.totalTrades} / ${session.totalPnl.toFixed()}, expected ${trader.expected.trades.size} / ${pnl.toFixed()}`);
       }
     }
   } finally {
@@ -715,12 +606,12 @@ async function main(): Promise<number> {
     // After the load: every balance read, on each instance, equals the model exactly.
     const finalReads: string[] = [];
     for (const trader of traders) {
-      const expected = trader.model.final();
+      const expected = trader.balances.final();
       for (const [instance, gw] of gateways.entries()) {
-        const answer = await call(gw.url, trader.key, Q.balances);
+        const answer = await call(gw.url, trader.key, DOCUMENTS.balances);
         if (!answer.ok) finalReads.push(`user ${trader.index} on ${gw.name}: ${answer.message}`);
-        else if (JSON.stringify(show(effectOf(answer))) !== JSON.stringify(show(expected))) {
-          finalReads.push(`user ${trader.index} on ${gateways[instance]!.name}: ${JSON.stringify(show(effectOf(answer)))} vs ${JSON.stringify(show(expected))}`);
+        else if (JSON.stringify(show(balanceEffect(answer))) !== JSON.stringify(show(expected))) {
+          finalReads.push(`user ${trader.index} on ${gateways[instance]!.name}: ${JSON.stringify(show(balanceEffect(answer)))} vs ${JSON.stringify(show(expected))}`);
         }
       }
     }
@@ -775,7 +666,7 @@ async function main(): Promise<number> {
         },
       };
     });
-    const mutationsAcknowledged = traders.reduce((sum, trader) => sum + trader.model.byWorker.flat().filter((m) => m.ackedAt !== null).length + trader.trades.size, 0);
+    const mutationsAcknowledged = traders.reduce((sum, trader) => sum + trader.balances.byWorker.flat().filter((m) => m.ackedAt !== null).length + trader.expected.trades.size, 0);
     const checks = {
       noUnexpectedErrors: failures.length === 0 && serverErrors.length === 0,
       noStaleBalanceReads: staleReads.length === 0 && balanceReadsUnchecked === 0 && sessionReadsBehind === 0 && modelMismatches.length === 0,
