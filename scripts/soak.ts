@@ -42,238 +42,19 @@ import pg from 'pg';
 import { applyMigrations, pgSession } from '../src/db/migrate';
 import { openDatabase } from '../src/db/database';
 import { seedDemoData } from '../src/db/seed';
-import { createApiKey } from '../src/auth/api-keys';
 import { buildDist } from './build';
 import { collectGarbage, rssMiB, scrapeMetric, startGateway, type GatewayProcess } from './soak/gateways';
-import { balanceEffect, call, DOCUMENTS, idOf, type Answer } from './soak/graphql';
-import { addBookings, BalanceModel, dec, marketBuy, marketSell, recordsAfterDeposit, show, zero, type Bookings, type Dec, type Effect, type ExpectedRecords, type Mutation } from './soak/model';
-import { readSoakSettings, REPO_DIR, SYMBOLS } from './soak/settings';
+import { dec, type Bookings } from './soak/model';
+import { log, median, percentile, round } from './soak/report';
+import { readSoakSettings, REPO_DIR } from './soak/settings';
+import { compareFinalBalances, setUpTraders, type Trader } from './soak/traders';
+import { runWorkers, startSoakRun } from './soak/workload';
 
 const repoDir = REPO_DIR;
 const settings = readSoakSettings();
-const INITIAL_DEPOSIT = dec(100_000);
-
 const now = () => performance.now();
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const log = (line: string) => process.stdout.write(`[soak] ${line}\n`);
-const randomInt = (min: number, max: number) => min + Math.floor(Math.random() * (max - min + 1));
-
-// ─── operations ─────────────────────────────────────────────────────────────────────────────
-
-type Op = 'balances' | 'items' | 'positions' | 'sessions' | 'deposit' | 'marketBuy' | 'marketSell' | 'limitBuy' | 'cancel' | 'trade';
-const MIX: Array<[Op, number]> = [
-  ['balances', 24],
-  ['items', 8],
-  ['positions', 8],
-  ['sessions', 8],
-  ['deposit', 10],
-  ['marketBuy', 12],
-  ['marketSell', 8],
-  ['limitBuy', 7],
-  ['cancel', 5],
-  ['trade', 10],
-];
-const MIX_TOTAL = MIX.reduce((sum, [, weight]) => sum + weight, 0);
-function pickOp(): Op {
-  let roll = Math.random() * MIX_TOTAL;
-  for (const [op, weight] of MIX) if ((roll -= weight) < 0) return op;
-  return 'balances';
-}
-
-// ─── state ──────────────────────────────────────────────────────────────────────────────────
-
-interface Trader {
-  index: number;
-  userId: number;
-  key: string;
-  accountGid: string;
-  accountId: number;
-  sessionGid: string;
-  sessionId: number;
-  balances: BalanceModel;
-  expected: ExpectedRecords;
-}
-
-interface Failure {
-  at: number;
-  op: string;
-  instance: number;
-  status: number | 'network';
-  codes?: string[];
-  message?: string;
-}
-
-const stats = new Map<string, number[]>();
-const failures: Failure[] = [];
-const modelMismatches: unknown[] = [];
-const staleReads: unknown[] = [];
-let balanceReadsChecked = 0;
-let balanceReadsFromCache = 0;
-let balanceReadsUnchecked = 0;
-let sessionReadsBehind = 0;
 let t0 = 0;
-
-/** Latencies since the last progress line, for the per-interval figures. */
-let interval: number[] = [];
-const timeline: Array<{ untilS: number; operations: number; perSecond: number; p50Ms: number; p95Ms: number; p99Ms: number }> = [];
-
-function record(op: string, ms: number) {
-  let list = stats.get(op);
-  if (!list) stats.set(op, (list = []));
-  list.push(ms);
-  interval.push(ms);
-}
-
-// ─── one worker ─────────────────────────────────────────────────────────────────────────────
-
-async function worker(trader: Trader, workerIndex: number, gateways: GatewayProcess[], deadline: number) {
-  const symbol = SYMBOLS[workerIndex]!;
-  const openLimits: Array<{ globalId: string; clientOrderId: string; locked: Dec }> = [];
-  const feeRate = dec(settings.feeRate);
-  for (let seq = 0; now() < deadline; seq++) {
-    const instance = Math.random() < 0.5 ? 0 : 1;
-    const gw = gateways[instance]!;
-    let op = pickOp();
-    const position = trader.expected.positions.get(symbol) ?? null;
-    if (op === 'marketSell' && !position) op = 'marketBuy';
-    if (op === 'cancel' && openLimits.length === 0) op = 'limitBuy';
-    const tag = `${trader.index}-${workerIndex}-${seq}`;
-    const startedAt = now();
-    const fail = (answer: Answer) => {
-      failures.push({ at: Math.round(startedAt - t0), op, instance, status: answer.status, codes: answer.errors?.map((e) => String(e.extensions?.code)), message: answer.message });
-    };
-    const mutation = (effect: Effect): Mutation => trader.balances.add({ kind: op as Mutation['kind'], worker: workerIndex, startedAt, ackedAt: null, effect });
-    const done = (answer: Answer, m?: Mutation) => {
-      const endedAt = now();
-      record(op, endedAt - startedAt);
-      if (!answer.ok) {
-        fail(answer);
-        // A failed mutation may or may not have happened: this user's reads cannot be checked exactly any more.
-        if (m) trader.balances.tainted = true;
-        return null;
-      }
-      if (m) m.ackedAt = endedAt;
-      return endedAt;
-    };
-
-    switch (op) {
-      case 'balances': {
-        const answer = await call(gw.url, trader.key, DOCUMENTS.balances);
-        const endedAt = done(answer);
-        if (endedAt === null) break;
-        const observed = balanceEffect(answer);
-        const { verdict, expected } = trader.balances.check(observed, startedAt, endedAt);
-        if (answer.data.balances.fromCache) balanceReadsFromCache++;
-        if (verdict === 'unchecked') balanceReadsUnchecked++;
-        else balanceReadsChecked++;
-        if (verdict === 'stale' || verdict === 'wrong') {
-          staleReads.push({ at: Math.round(startedAt - t0), user: trader.index, instance, verdict, fromCache: answer.data.balances.fromCache, observed: show(observed), expectedAtLeast: expected && show(expected) });
-        }
-        break;
-      }
-      case 'items':
-      case 'positions':
-        done(await call(gw.url, trader.key, DOCUMENTS[op]));
-        break;
-      case 'sessions': {
-        const tradesBefore = trader.expected.tradeAcks.filter((at) => at < startedAt).length;
-        const answer = await call(gw.url, trader.key, DOCUMENTS.sessions);
-        if (done(answer) === null) break;
-        const session = answer.data.tradingSessions.edges[0]?.node;
-        if (!session || session.totalTrades < tradesBefore) sessionReadsBehind++;
-        break;
-      }
-      case 'deposit': {
-        const amount = dec(`${randomInt(1, 500)}.${String(randomInt(0, 99)).padStart(2, '0')}`);
-        const ref = `d-${tag}`;
-        const m = mutation({ ...zero(), total: amount });
-        const answer = await call(gw.url, trader.key, DOCUMENTS.deposit, { account: trader.accountGid, amount: amount.toFixed(), ref });
-        if (done(answer, m) === null) break;
-        trader.expected.deposits.add(ref);
-        trader.expected.bookings.DEPOSIT = trader.expected.bookings.DEPOSIT.plus(amount);
-        break;
-      }
-      case 'marketBuy': {
-        const quantity = dec(randomInt(1, 5)).times('0.001');
-        const price = dec(randomInt(180, 220)).dividedBy(2);
-        const fill = marketBuy(position, quantity, price, feeRate);
-        const clientOrderId = `o-${tag}`;
-        const m = mutation(fill.effect);
-        const answer = await call(gw.url, trader.key, DOCUMENTS.order, {
-          input: { accountId: trader.accountGid, symbol, side: 'BUY', type: 'MARKET', quantity: quantity.toFixed(), price: price.toFixed(), clientOrderId },
-        });
-        if (done(answer, m) === null) break;
-        const order = answer.data.createOrder;
-        const stored = { globalId: order.position.id as string, quantity: dec(order.position.quantity), entryPrice: dec(order.position.entryPrice) };
-        if (!stored.quantity.equals(fill.quantity) || !stored.entryPrice.equals(fill.entryPrice) || (position && position.globalId !== stored.globalId)) {
-          modelMismatches.push({ op, clientOrderId, expected: { quantity: fill.quantity.toFixed(), entryPrice: fill.entryPrice.toFixed() }, got: order.position });
-          trader.balances.tainted = true;
-        }
-        trader.expected.positions.set(symbol, stored);
-        trader.expected.orders.set(clientOrderId, { id: idOf(order.id), type: 'MARKET', ledgerRows: fill.ledgerRows, canceled: false });
-        addBookings(trader.expected, fill.bookings);
-        break;
-      }
-      case 'marketSell': {
-        const lots = position!.quantity.dividedBy('0.001').toNumber();
-        const quantity = Math.random() < 0.3 ? position!.quantity : dec(randomInt(1, lots)).times('0.001');
-        const price = dec(randomInt(170, 230)).dividedBy(2);
-        const fill = marketSell(position!, quantity, price, feeRate);
-        const clientOrderId = `o-${tag}`;
-        const m = mutation(fill.effect);
-        const answer = await call(gw.url, trader.key, DOCUMENTS.order, {
-          input: { accountId: trader.accountGid, symbol, side: 'SELL', type: 'MARKET', quantity: quantity.toFixed(), price: price.toFixed(), positionId: position!.globalId, clientOrderId },
-        });
-        if (done(answer, m) === null) break;
-        const order = answer.data.createOrder;
-        const closed = order.position.status === 'CLOSED';
-        if (closed !== fill.closes || (!closed && !dec(order.position.quantity).equals(fill.quantity))) {
-          modelMismatches.push({ op, clientOrderId, expected: { quantity: fill.quantity.toFixed(), closes: fill.closes }, got: order.position });
-          trader.balances.tainted = true;
-        }
-        trader.expected.positions.set(symbol, fill.closes ? null : { ...position!, quantity: fill.quantity });
-        trader.expected.orders.set(clientOrderId, { id: idOf(order.id), type: 'MARKET', ledgerRows: fill.ledgerRows, canceled: false });
-        addBookings(trader.expected, fill.bookings);
-        break;
-      }
-      case 'limitBuy': {
-        const quantity = dec(randomInt(1, 5)).times('0.001');
-        const price = dec(randomInt(100, 180)).dividedBy(2);
-        const locked = quantity.times(price);
-        const clientOrderId = `l-${tag}`;
-        const m = mutation({ ...zero(), locked });
-        const answer = await call(gw.url, trader.key, DOCUMENTS.order, {
-          input: { accountId: trader.accountGid, symbol, side: 'BUY', type: 'LIMIT', quantity: quantity.toFixed(), price: price.toFixed(), clientOrderId },
-        });
-        if (done(answer, m) === null) break;
-        openLimits.push({ globalId: answer.data.createOrder.id, clientOrderId, locked });
-        trader.expected.orders.set(clientOrderId, { id: idOf(answer.data.createOrder.id), type: 'LIMIT', ledgerRows: 0, canceled: false });
-        break;
-      }
-      case 'cancel': {
-        const [limit] = openLimits.splice(randomInt(0, openLimits.length - 1), 1);
-        const m = mutation({ ...zero(), locked: limit!.locked.negated() });
-        const answer = await call(gw.url, trader.key, DOCUMENTS.cancel, { id: limit!.globalId });
-        if (done(answer, m) === null) break;
-        trader.expected.orders.get(limit!.clientOrderId)!.canceled = true;
-        break;
-      }
-      case 'trade': {
-        const tradeId = `t-${tag}`;
-        const pnl = dec(`${randomInt(-300, 300)}.${String(randomInt(0, 99)).padStart(2, '0')}`);
-        const answer = await call(gw.url, trader.key, DOCUMENTS.trade, {
-          input: { sessionId: trader.sessionGid, tradeId, symbol: 'BTC-USDT', direction: 'BUY', action: 'CLOSE', volume: '1', pnl: pnl.toFixed() },
-        });
-        const endedAt = done(answer);
-        if (endedAt === null) break;
-        trader.expected.trades.set(tradeId, pnl);
-        trader.expected.tradeAcks.push(endedAt);
-        break;
-      }
-    }
-    if (settings.thinkMs) await sleep(settings.thinkMs);
-  }
-}
 
 // ─── database ───────────────────────────────────────────────────────────────────────────────
 
@@ -321,47 +102,6 @@ async function databaseSessions(): Promise<string> {
   } finally {
     await client.end().catch(() => undefined);
   }
-}
-
-async function createTraders(gateway: GatewayProcess): Promise<Trader[]> {
-  const db = await openDatabase({ url: settings.databaseUrl, poolMax: 2 });
-  const traders: Trader[] = [];
-  try {
-    // The balance cache's keys name the user id only, not the database: other deployments on the
-    // same Redis (test runs, benchmarks) have users 1, 2, 3… Ids far from theirs keep apart.
-    const firstId = 1_000_000_000 + (Date.now() % 1_000_000) * 1_000;
-    for (let index = 0; index < settings.users; index++) {
-      const user = await db.prisma.user.create({ data: { id: firstId + index, username: `soak-${firstId}-${index}` } });
-      const { key } = await createApiKey(db.prisma, user.id, 'soak');
-      const setup = async (query: string, variables: Record<string, unknown> = {}) => {
-        const answer = await call(gateway.url, key, query, variables);
-        if (!answer.ok) throw new Error(`setting up user ${index}: ${answer.message ?? answer.status}`);
-        return answer.data;
-      };
-      const accountGid = (await setup(DOCUMENTS.createAccount)).createExchangeAccount.id as string;
-      await setup(DOCUMENTS.deposit, { account: accountGid, amount: INITIAL_DEPOSIT.toFixed(), ref: 'initial' });
-      const sessionGid = (await setup(DOCUMENTS.startSession, { key: `soak-bot-${index}` })).startTradingSession.id as string;
-      for (let item = 0; item < 10; item++) {
-        const dfid = `SOAK-${firstId}-${index}-${item}`;
-        await setup(DOCUMENTS.storeItem, { dfid, value: `lot-${item}` });
-        for (let event = 0; event < 3; event++) await setup(DOCUMENTS.recordEvent, { dfid, type: `STEP_${event}` });
-      }
-      traders.push({
-        index,
-        userId: user.id,
-        key,
-        accountGid,
-        accountId: idOf(accountGid),
-        sessionId: idOf(sessionGid),
-        sessionGid,
-        balances: new BalanceModel({ ...zero(), total: INITIAL_DEPOSIT }, settings.workersPerUser),
-        expected: recordsAfterDeposit('initial', INITIAL_DEPOSIT),
-      });
-    }
-  } finally {
-    await db.close();
-  }
-  return traders;
 }
 
 /** The database against what was acknowledged: one list of problems (empty when all is well). */
@@ -433,13 +173,6 @@ async function verifyLedger(traders: Trader[]): Promise<{ problems: string[]; ro
 }
 
 // ─── figures ────────────────────────────────────────────────────────────────────────────────
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return 0;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
-const median = (values: number[]) => percentile([...values].sort((a, b) => a - b), 50);
-const round = (value: number, digits = 1) => Math.round(value * 10 ** digits) / 10 ** digits;
 
 interface RssSample {
   t: number;
@@ -553,12 +286,12 @@ async function main(): Promise<number> {
       }
     }
     log(`gateways: ${gateways.map((gw) => `${gw.name} pid ${gw.pid} at ${gw.url} (up in ${round(gw.startupMs / 1000)} s)`).join(', ')}`);
-    const traders = await createTraders(gateways[0]!);
+    const traders = await setUpTraders(settings, gateways[0]!);
 
     // The workload, with RSS sampled alongside.
     const samples: RssSample[] = [];
-    t0 = now();
-    const deadline = t0 + settings.durationMs;
+    const run = startSoakRun(settings, [...gateways]);
+    t0 = run.startedAt;
     let sampling = true;
     const sampler = (async () => {
       while (sampling) {
@@ -574,47 +307,23 @@ async function main(): Promise<number> {
     })();
     const probing = gcProbes(gateways, settings.durationMs);
     const progressEvery = Math.max(10_000, Math.min(60_000, settings.durationMs / 10));
-    let intervalStart = now();
-    const closeInterval = () => {
-      const sorted = interval.sort((a, b) => a - b);
-      const seconds = (now() - intervalStart) / 1000;
-      timeline.push({
-        untilS: round((now() - t0) / 1000, 0),
-        operations: sorted.length,
-        perSecond: round(sorted.length / Math.max(0.001, seconds)),
-        p50Ms: round(percentile(sorted, 50)),
-        p95Ms: round(percentile(sorted, 95)),
-        p99Ms: round(percentile(sorted, 99)),
-      });
-      interval = [];
-      intervalStart = now();
-    };
     const progress = setInterval(() => {
-      closeInterval();
-      const last = timeline.at(-1)!;
+      const last = run.latencies.closeInterval();
       const rss = samples.at(-1)?.rss.map((value) => (value == null ? '-' : `${round(value)} MiB`)).join(' / ');
-      log(`${last.untilS} s: ${last.perSecond} operations/s (p50 ${last.p50Ms} ms, p95 ${last.p95Ms} ms), ${failures.length} errors, ${staleReads.length} stale reads so far, RSS ${rss}`);
+      log(`${last.untilS} s: ${last.perSecond} operations/s (p50 ${last.p50Ms} ms, p95 ${last.p95Ms} ms), ${run.failures.length} errors, ${run.staleReads.length} stale reads so far, RSS ${rss}`);
     }, progressEvery);
-    await Promise.all(traders.flatMap((trader) => Array.from({ length: settings.workersPerUser }, (_, w) => worker(trader, w, gateways, deadline))));
+    await runWorkers(run, traders);
     const workloadMs = now() - t0;
     clearInterval(progress);
-    if (interval.length) closeInterval();
+    run.latencies.closeLastInterval();
     sampling = false;
     await sampler;
     const probes = await probing;
+    const { failures, staleReads, modelMismatches, latencies: { timeline } } = run;
+    const { balancesChecked: balanceReadsChecked, balancesFromCache: balanceReadsFromCache, balancesUnchecked: balanceReadsUnchecked, sessionsBehind: sessionReadsBehind } = run.reads;
 
     // After the load: every balance read, on each instance, equals the model exactly.
-    const finalReads: string[] = [];
-    for (const trader of traders) {
-      const expected = trader.balances.final();
-      for (const [instance, gw] of gateways.entries()) {
-        const answer = await call(gw.url, trader.key, DOCUMENTS.balances);
-        if (!answer.ok) finalReads.push(`user ${trader.index} on ${gw.name}: ${answer.message}`);
-        else if (JSON.stringify(show(balanceEffect(answer))) !== JSON.stringify(show(expected))) {
-          finalReads.push(`user ${trader.index} on ${gateways[instance]!.name}: ${JSON.stringify(show(balanceEffect(answer)))} vs ${JSON.stringify(show(expected))}`);
-        }
-      }
-    }
+    const finalReads = await compareFinalBalances(gateways, traders);
     const ledger = await verifyLedger(traders);
     const cache = await Promise.all(
       gateways.map((gw) =>
@@ -635,14 +344,14 @@ async function main(): Promise<number> {
 
     // Figures and verdicts.
     const operations = Object.fromEntries(
-      [...stats.entries()]
+      [...run.latencies.byKind.entries()]
         .sort(([a], [b]) => a.localeCompare(b))
         .map(([op, list]) => {
           const sorted = [...list].sort((a, b) => a - b);
           return [op, { count: list.length, p50Ms: round(percentile(sorted, 50)), p95Ms: round(percentile(sorted, 95)), p99Ms: round(percentile(sorted, 99)), maxMs: round(sorted.at(-1) ?? 0) }];
         }),
     );
-    const totalOps = [...stats.values()].reduce((sum, list) => sum + list.length, 0);
+    const totalOps = [...run.latencies.byKind.values()].reduce((sum, list) => sum + list.length, 0);
     const rss = ['a', 'b'].map((name, instance) => {
       const afterGc = (list: GcProbe[], pick: (p: GcProbe) => number | null) => median(list.map(pick).filter((v): v is number => v != null));
       const baselineMiB = afterGc(probes.baseline, (p) => p.rss[instance]!);
