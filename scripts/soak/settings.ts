@@ -1,4 +1,21 @@
-// Everything the soak can be told through the environment, read once (scripts/soak.ts lists them).
+/**
+ * Everything the soak can be told through the environment, read once:
+ *
+ *   SOAK_DURATION_MS      600000                         how long the workload runs
+ *   SOAK_DATABASE_URL     postgresql://postgres@127.0.0.1:5432/gateway_soak
+ *                                                        the default database is dropped and created
+ *                                                        afresh; a given one is created if missing,
+ *                                                        never dropped; either is migrated and seeded
+ *   SOAK_REDIS_URL        redis://127.0.0.1:6379         shared by both servers (balance cache, rate limits)
+ *   SOAK_USERS            4                              users, each with an account and a trading session
+ *   SOAK_WORKERS_PER_USER 2                              concurrent clients per user (concurrency = users × workers)
+ *   SOAK_THINK_MS         5                              pause between a worker's operations
+ *   SOAK_BALANCE_CACHE_TTL_MS 60000                      long, so a missed invalidation shows as a stale read
+ *   SOAK_WARMUP_FRACTION  0.2
+ *   SOAK_RSS_LIMIT        0.10
+ *   SOAK_RSS_SAMPLE_MS    2000
+ *   SOAK_OUTPUT           bench/results/soak-latest.json
+ */
 import path from 'node:path';
 
 export const REPO_DIR = path.resolve(__dirname, '..', '..');
