@@ -1,5 +1,5 @@
 /**
- * `npm run soak`: two gateway processes (the real src/main.ts, NODE_ENV=production) on one
+ * `npm run soak`: two gateway processes (`node dist/main.js`, NODE_ENV=production) on one
  * PostgreSQL database and one Redis, under a mixed workload at a fixed concurrency for
  * SOAK_DURATION_MS (10 minutes by default). It records every acknowledged mutation and checks,
  * exiting non-zero when one fails:
@@ -18,827 +18,107 @@
  *     are also sampled every SOAK_RSS_SAMPLE_MS and reported;
  *   - both servers exit 0 on SIGTERM at the end.
  *
- * Settings (environment):
- *   SOAK_DURATION_MS      600000                         how long the workload runs
- *   SOAK_DATABASE_URL     postgresql://postgres@127.0.0.1:5432/gateway_soak
- *                                                        the default database is dropped and created
- *                                                        afresh; a given one is created if missing,
- *                                                        never dropped; either is migrated and seeded
- *   SOAK_REDIS_URL        redis://127.0.0.1:6379         shared by both servers (balance cache, rate limits)
- *   SOAK_USERS            4                              users, each with an account and a trading session
- *   SOAK_WORKERS_PER_USER 2                              concurrent clients per user (concurrency = users × workers)
- *   SOAK_THINK_MS         5                              pause between a worker's operations
- *   SOAK_BALANCE_CACHE_TTL_MS 60000                      long, so a missed invalidation shows as a stale read
- *   SOAK_WARMUP_FRACTION  0.2
- *   SOAK_RSS_LIMIT        0.10
- *   SOAK_RSS_SAMPLE_MS    2000
- *   SOAK_OUTPUT           bench/results/soak-latest.json
+ * Settings: scripts/soak/settings.ts (SOAK_DURATION_MS, SOAK_DATABASE_URL, SOAK_REDIS_URL, …).
+ * The parts: soak/workload.ts (the workers), soak/model.ts (what they expect), soak/traders.ts
+ * (the users), soak/database.ts (set-up and the ledger check), soak/memory.ts, soak/report.ts.
  */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import pg from 'pg';
-import { applyMigrations, pgSession } from '../src/db/migrate';
-import { openDatabase } from '../src/db/database';
-import { seedDemoData } from '../src/demo/seed';
-import { createApiKey } from '../src/auth/api-keys';
-import { parseGlobalId } from '../src/graphql/global-id';
 import { buildDist } from './build';
-import { collectGarbage, rssMiB, scrapeMetric, startGateway, type GatewayProcess } from './soak/gateways';
-import { dec, marketBuy, marketSell, noBookings, plus, show, UserModel, zero, type Bookings, type Dec, type Effect, type Mutation, type PositionModel } from './soak/model';
+import { checkLedger, databaseSessions, prepareDatabase } from './soak/database';
+import { startGateway, type GatewayProcess } from './soak/gateways';
+import { probeAtWarmupAndEnd, sampleMemory } from './soak/memory';
+import { buildReport, log, logProgress, printReport, readCacheEvents, readServerLogs, round, writeReport, type SoakOutcome } from './soak/report';
+import { databaseName, readSoakSettings, REPO_DIR, type SoakSettings } from './soak/settings';
+import { compareFinalBalances, setUpTraders } from './soak/traders';
+import { runWorkers, startSoakRun } from './soak/workload';
 
-// ─── settings ─────────────────────────────────────────────────────────────────────────────
+const settings = readSoakSettings();
 
-function integer(name: string, fallback: number, min: number): number {
-  const raw = process.env[name]?.trim();
-  if (!raw) return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min) throw new Error(`${name}: expected an integer ≥ ${min}, got '${raw}'`);
-  return value;
-}
-function fraction(name: string, fallback: number): number {
-  const raw = process.env[name]?.trim();
-  if (!raw) return fallback;
-  const value = Number(raw);
-  if (!(value > 0 && value < 1)) throw new Error(`${name}: expected a number between 0 and 1, got '${raw}'`);
-  return value;
-}
-
-const DEFAULT_DATABASE_URL = 'postgresql://postgres@127.0.0.1:5432/gateway_soak';
-const repoDir = path.resolve(__dirname, '..');
-const settings = {
-  durationMs: integer('SOAK_DURATION_MS', 600_000, 10_000),
-  databaseUrl: process.env.SOAK_DATABASE_URL?.trim() || DEFAULT_DATABASE_URL,
-  recreateDatabase: !process.env.SOAK_DATABASE_URL?.trim(),
-  redisUrl: process.env.SOAK_REDIS_URL?.trim() || 'redis://127.0.0.1:6379',
-  users: integer('SOAK_USERS', 4, 1),
-  workersPerUser: integer('SOAK_WORKERS_PER_USER', 2, 1),
-  thinkMs: integer('SOAK_THINK_MS', 5, 0),
-  balanceCacheTtlMs: integer('SOAK_BALANCE_CACHE_TTL_MS', 60_000, 1),
-  warmupFraction: fraction('SOAK_WARMUP_FRACTION', 0.2),
-  rssLimit: fraction('SOAK_RSS_LIMIT', 0.1),
-  rssSampleMs: integer('SOAK_RSS_SAMPLE_MS', 2_000, 100),
-  output: path.resolve(repoDir, process.env.SOAK_OUTPUT?.trim() || 'bench/results/soak-latest.json'),
-  feeRate: '0.001',
-  shutdownGraceMs: 10_000,
-};
-const SYMBOLS = ['BTC-USDT', 'ETH-USDT', 'SOL-USDT', 'XRP-USDT', 'ADA-USDT', 'DOT-USDT', 'BNB-USDT', 'LTC-USDT'];
-if (settings.workersPerUser > SYMBOLS.length) throw new Error(`SOAK_WORKERS_PER_USER: at most ${SYMBOLS.length}`);
-const INITIAL_DEPOSIT = dec(100_000);
-
-const now = () => performance.now();
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const log = (line: string) => process.stdout.write(`[soak] ${line}\n`);
-const randomInt = (min: number, max: number) => min + Math.floor(Math.random() * (max - min + 1));
-
-// ─── operations ─────────────────────────────────────────────────────────────────────────────
-
-const Q = {
-  createAccount: `mutation { createExchangeAccount(input: { exchange: "paper", label: "soak" }) { id } }`,
-  startSession: `mutation($key: String!) { startTradingSession(input: { sessionKey: $key, initialBalance: "100000", symbols: ["BTC-USDT"] }) { id } }`,
-  storeItem: `mutation($dfid: String!, $value: String!) { storeItem(input: { dfid: $dfid, source: "soak", identifiers: [{ key: "lot", value: $value }] }) { id } }`,
-  recordEvent: `mutation($dfid: String!, $type: String!) { recordItemEvent(input: { dfid: $dfid, type: $type, source: "soak" }) { id } }`,
-  items: `query Items { items(first: 20) { totalCount edges { node { dfid identifiers { key value } events(first: 3) { totalCount edges { node { type occurredAt } } } } } } }`,
-  positions: `query Positions { positions(first: 10, status: OPEN) { totalCount edges { node { id symbol quantity entryPrice orders(first: 5) { edges { node { type status price } } } } } } }`,
-  sessions: `query Sessions { tradingSessions(first: 3) { edges { node { sessionKey totalTrades totalPnl trades(first: 5) { edges { node { tradeId pnl } } } } } } }`,
-  balances: `query Balances { balances { fromCache realizedPnl openPositions assets { asset free locked total } } }`,
-  deposit: `mutation Deposit($account: ID!, $amount: Decimal!, $ref: String!) { deposit(input: { accountId: $account, asset: "USDT", amount: $amount, reference: $ref }) { id amount reference } }`,
-  order: `mutation Order($input: CreateOrderInput!) { createOrder(input: $input) { id status type quantity price position { id quantity entryPrice status } } }`,
-  cancel: `mutation Cancel($id: ID!) { cancelOrder(id: $id) { id status } }`,
-  trade: `mutation Trade($input: LogTradeInput!) { logTrade(input: $input) { id tradeId pnl } }`,
-};
-type Op = 'balances' | 'items' | 'positions' | 'sessions' | 'deposit' | 'marketBuy' | 'marketSell' | 'limitBuy' | 'cancel' | 'trade';
-const MIX: Array<[Op, number]> = [
-  ['balances', 24],
-  ['items', 8],
-  ['positions', 8],
-  ['sessions', 8],
-  ['deposit', 10],
-  ['marketBuy', 12],
-  ['marketSell', 8],
-  ['limitBuy', 7],
-  ['cancel', 5],
-  ['trade', 10],
-];
-const MIX_TOTAL = MIX.reduce((sum, [, weight]) => sum + weight, 0);
-function pickOp(): Op {
-  let roll = Math.random() * MIX_TOTAL;
-  for (const [op, weight] of MIX) if ((roll -= weight) < 0) return op;
-  return 'balances';
-}
-
-interface Answer {
-  ok: boolean;
-  status: number | 'network';
-  data?: any;
-  errors?: Array<{ message: string; extensions?: { code?: string } }>;
-  message?: string;
-}
-
-async function call(url: string, key: string, query: string, variables: Record<string, unknown> = {}): Promise<Answer> {
-  try {
-    const response = await fetch(`${url}/graphql`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
-      body: JSON.stringify({ query, variables }),
-      signal: AbortSignal.timeout(30_000),
-    });
-    const text = await response.text();
-    let body: { data?: any; errors?: Answer['errors'] };
+async function startGateways(running: GatewayProcess[]): Promise<void> {
+  for (const name of ['a', 'b']) {
     try {
-      body = JSON.parse(text);
-    } catch {
-      return { ok: false, status: response.status, message: `not JSON: ${text.slice(0, 200)}` };
+      running.push(
+        await startGateway({
+          name,
+          repoDir: REPO_DIR,
+          databaseUrl: settings.databaseUrl,
+          redisUrl: settings.redisUrl,
+          balanceCacheTtlMs: settings.balanceCacheTtlMs,
+          shutdownGraceMs: settings.shutdownGraceMs,
+        }),
+      );
+    } catch (error) {
+      throw new Error(`${(error as Error).message}\nsessions on the database meanwhile:\n${await databaseSessions(settings.databaseUrl)}`);
     }
-    const ok = response.status === 200 && !body.errors?.length && body.data != null;
-    return { ok, status: response.status, data: body.data, errors: body.errors, message: body.errors?.[0]?.message };
-  } catch (error) {
-    return { ok: false, status: 'network', message: String((error as Error).cause ?? error) };
   }
+  log(`gateways: ${running.map((gw) => `${gw.name} pid ${gw.pid} at ${gw.url} (up in ${round(gw.startupMs / 1000)} s)`).join(', ')}`);
 }
 
-// ─── state ──────────────────────────────────────────────────────────────────────────────────
-
-interface Trader {
-  index: number;
-  userId: number;
-  key: string;
-  accountGid: string;
-  accountId: number;
-  sessionGid: string;
-  sessionId: number;
-  model: UserModel;
-  bookings: Bookings;
-  /** Acknowledged deposit references (the initial one included). */
-  deposits: Set<string>;
-  /** Acknowledged orders by clientOrderId: their database id, type, and ledger rows booked. */
-  orders: Map<string, { id: number; type: 'MARKET' | 'LIMIT'; ledgerRows: number; canceled: boolean }>;
-  /** Acknowledged trades: tradeId → pnl. */
-  trades: Map<string, Dec>;
-  /** Times at which each acknowledged trade's answer arrived (for the session-totals check). */
-  tradeAcks: number[];
-  positions: Map<string, PositionModel | null>;
-}
-
-interface Failure {
-  at: number;
-  op: string;
-  instance: number;
-  status: number | 'network';
-  codes?: string[];
-  message?: string;
-}
-
-const stats = new Map<string, number[]>();
-const failures: Failure[] = [];
-const modelMismatches: unknown[] = [];
-const staleReads: unknown[] = [];
-let balanceReadsChecked = 0;
-let balanceReadsFromCache = 0;
-let balanceReadsUnchecked = 0;
-let sessionReadsBehind = 0;
-let t0 = 0;
-
-/** Latencies since the last progress line, for the per-interval figures. */
-let interval: number[] = [];
-const timeline: Array<{ untilS: number; operations: number; perSecond: number; p50Ms: number; p95Ms: number; p99Ms: number }> = [];
-
-function record(op: string, ms: number) {
-  let list = stats.get(op);
-  if (!list) stats.set(op, (list = []));
-  list.push(ms);
-  interval.push(ms);
-}
-
-function effectOf(read: Answer): Effect {
-  const balances = read.data.balances;
-  const usdt = (balances.assets as Array<{ asset: string; total: string; locked: string }>).find((asset) => asset.asset === 'USDT');
-  return {
-    total: dec(usdt?.total ?? 0),
-    locked: dec(usdt?.locked ?? 0),
-    realizedPnl: dec(balances.realizedPnl),
-    openPositions: balances.openPositions,
-  };
-}
-
-const idOf = (globalId: string) => parseGlobalId(globalId)!.id;
-
-// ─── one worker ─────────────────────────────────────────────────────────────────────────────
-
-async function worker(trader: Trader, workerIndex: number, gateways: GatewayProcess[], deadline: number) {
-  const symbol = SYMBOLS[workerIndex]!;
-  const openLimits: Array<{ globalId: string; clientOrderId: string; locked: Dec }> = [];
-  const feeRate = dec(settings.feeRate);
-  for (let seq = 0; now() < deadline; seq++) {
-    const instance = Math.random() < 0.5 ? 0 : 1;
-    const gw = gateways[instance]!;
-    let op = pickOp();
-    const position = trader.positions.get(symbol) ?? null;
-    if (op === 'marketSell' && !position) op = 'marketBuy';
-    if (op === 'cancel' && openLimits.length === 0) op = 'limitBuy';
-    const tag = `${trader.index}-${workerIndex}-${seq}`;
-    const startedAt = now();
-    const fail = (answer: Answer) => {
-      failures.push({ at: Math.round(startedAt - t0), op, instance, status: answer.status, codes: answer.errors?.map((e) => String(e.extensions?.code)), message: answer.message });
-    };
-    const mutation = (effect: Effect): Mutation => trader.model.add({ kind: op as Mutation['kind'], worker: workerIndex, startedAt, ackedAt: null, effect });
-    const done = (answer: Answer, m?: Mutation) => {
-      const endedAt = now();
-      record(op, endedAt - startedAt);
-      if (!answer.ok) {
-        fail(answer);
-        // A failed mutation may or may not have happened: this user's reads cannot be checked exactly any more.
-        if (m) trader.model.tainted = true;
-        return null;
-      }
-      if (m) m.ackedAt = endedAt;
-      return endedAt;
-    };
-
-    switch (op) {
-      case 'balances': {
-        const answer = await call(gw.url, trader.key, Q.balances);
-        const endedAt = done(answer);
-        if (endedAt === null) break;
-        const observed = effectOf(answer);
-        const { verdict, expected } = trader.model.check(observed, startedAt, endedAt);
-        if (answer.data.balances.fromCache) balanceReadsFromCache++;
-        if (verdict === 'unchecked') balanceReadsUnchecked++;
-        else balanceReadsChecked++;
-        if (verdict === 'stale' || verdict === 'wrong') {
-          staleReads.push({ at: Math.round(startedAt - t0), user: trader.index, instance, verdict, fromCache: answer.data.balances.fromCache, observed: show(observed), expectedAtLeast: expected && show(expected) });
-        }
-        break;
-      }
-      case 'items':
-      case 'positions':
-        done(await call(gw.url, trader.key, Q[op]));
-        break;
-      case 'sessions': {
-        const tradesBefore = trader.tradeAcks.filter((at) => at < startedAt).length;
-        const answer = await call(gw.url, trader.key, Q.sessions);
-        if (done(answer) === null) break;
-        const session = answer.data.tradingSessions.edges[0]?.node;
-        if (!session || session.totalTrades < tradesBefore) sessionReadsBehind++;
-        break;
-      }
-      case 'deposit': {
-        const amount = dec(`${randomInt(1, 500)}.${String(randomInt(0, 99)).padStart(2, '0')}`);
-        const ref = `d-${tag}`;
-        const m = mutation({ ...zero(), total: amount });
-        const answer = await call(gw.url, trader.key, Q.deposit, { account: trader.accountGid, amount: amount.toFixed(), ref });
-        if (done(answer, m) === null) break;
-        trader.deposits.add(ref);
-        trader.bookings.DEPOSIT = trader.bookings.DEPOSIT.plus(amount);
-        break;
-      }
-      case 'marketBuy': {
-        const quantity = dec(randomInt(1, 5)).times('0.001');
-        const price = dec(randomInt(180, 220)).dividedBy(2);
-        const fill = marketBuy(position, quantity, price, feeRate);
-        const clientOrderId = `o-${tag}`;
-        const m = mutation(fill.effect);
-        const answer = await call(gw.url, trader.key, Q.order, {
-          input: { accountId: trader.accountGid, symbol, side: 'BUY', type: 'MARKET', quantity: quantity.toFixed(), price: price.toFixed(), clientOrderId },
-        });
-        if (done(answer, m) === null) break;
-        const order = answer.data.createOrder;
-        const stored = { globalId: order.position.id as string, quantity: dec(order.position.quantity), entryPrice: dec(order.position.entryPrice) };
-        if (!stored.quantity.equals(fill.quantity) || !stored.entryPrice.equals(fill.entryPrice) || (position && position.globalId !== stored.globalId)) {
-          modelMismatches.push({ op, clientOrderId, expected: { quantity: fill.quantity.toFixed(), entryPrice: fill.entryPrice.toFixed() }, got: order.position });
-          trader.model.tainted = true;
-        }
-        trader.positions.set(symbol, stored);
-        trader.orders.set(clientOrderId, { id: idOf(order.id), type: 'MARKET', ledgerRows: fill.ledgerRows, canceled: false });
-        addBookings(trader, fill.bookings);
-        break;
-      }
-      case 'marketSell': {
-        const lots = position!.quantity.dividedBy('0.001').toNumber();
-        const quantity = Math.random() < 0.3 ? position!.quantity : dec(randomInt(1, lots)).times('0.001');
-        const price = dec(randomInt(170, 230)).dividedBy(2);
-        const fill = marketSell(position!, quantity, price, feeRate);
-        const clientOrderId = `o-${tag}`;
-        const m = mutation(fill.effect);
-        const answer = await call(gw.url, trader.key, Q.order, {
-          input: { accountId: trader.accountGid, symbol, side: 'SELL', type: 'MARKET', quantity: quantity.toFixed(), price: price.toFixed(), positionId: position!.globalId, clientOrderId },
-        });
-        if (done(answer, m) === null) break;
-        const order = answer.data.createOrder;
-        const closed = order.position.status === 'CLOSED';
-        if (closed !== fill.closes || (!closed && !dec(order.position.quantity).equals(fill.quantity))) {
-          modelMismatches.push({ op, clientOrderId, expected: { quantity: fill.quantity.toFixed(), closes: fill.closes }, got: order.position });
-          trader.model.tainted = true;
-        }
-        trader.positions.set(symbol, fill.closes ? null : { ...position!, quantity: fill.quantity });
-        trader.orders.set(clientOrderId, { id: idOf(order.id), type: 'MARKET', ledgerRows: fill.ledgerRows, canceled: false });
-        addBookings(trader, fill.bookings);
-        break;
-      }
-      case 'limitBuy': {
-        const quantity = dec(randomInt(1, 5)).times('0.001');
-        const price = dec(randomInt(100, 180)).dividedBy(2);
-        const locked = quantity.times(price);
-        const clientOrderId = `l-${tag}`;
-        const m = mutation({ ...zero(), locked });
-        const answer = await call(gw.url, trader.key, Q.order, {
-          input: { accountId: trader.accountGid, symbol, side: 'BUY', type: 'LIMIT', quantity: quantity.toFixed(), price: price.toFixed(), clientOrderId },
-        });
-        if (done(answer, m) === null) break;
-        openLimits.push({ globalId: answer.data.createOrder.id, clientOrderId, locked });
-        trader.orders.set(clientOrderId, { id: idOf(answer.data.createOrder.id), type: 'LIMIT', ledgerRows: 0, canceled: false });
-        break;
-      }
-      case 'cancel': {
-        const [limit] = openLimits.splice(randomInt(0, openLimits.length - 1), 1);
-        const m = mutation({ ...zero(), locked: limit!.locked.negated() });
-        const answer = await call(gw.url, trader.key, Q.cancel, { id: limit!.globalId });
-        if (done(answer, m) === null) break;
-        trader.orders.get(limit!.clientOrderId)!.canceled = true;
-        break;
-      }
-      case 'trade': {
-        const tradeId = `t-${tag}`;
-        const pnl = dec(`${randomInt(-300, 300)}.${String(randomInt(0, 99)).padStart(2, '0')}`);
-        const answer = await call(gw.url, trader.key, Q.trade, {
-          input: { sessionId: trader.sessionGid, tradeId, symbol: 'BTC-USDT', direction: 'BUY', action: 'CLOSE', volume: '1', pnl: pnl.toFixed() },
-        });
-        const endedAt = done(answer);
-        if (endedAt === null) break;
-        trader.trades.set(tradeId, pnl);
-        trader.tradeAcks.push(endedAt);
-        break;
-      }
-    }
-    if (settings.thinkMs) await sleep(settings.thinkMs);
-  }
-}
-
-function addBookings(trader: Trader, bookings: Bookings) {
-  for (const kind of Object.keys(bookings) as Array<keyof Bookings>) trader.bookings[kind] = trader.bookings[kind].plus(bookings[kind]);
-}
-
-// ─── database ───────────────────────────────────────────────────────────────────────────────
-
-async function prepareDatabase(): Promise<void> {
-  const target = new URL(settings.databaseUrl);
-  const name = decodeURIComponent(target.pathname.slice(1));
-  if (!/^[A-Za-z0-9_]+$/.test(name)) throw new Error(`SOAK_DATABASE_URL: a database name of letters, digits and _ expected, got '${name}'`);
-  const adminUrl = new URL(settings.databaseUrl);
-  adminUrl.pathname = '/postgres';
-  const admin = new pg.Client({ connectionString: adminUrl.toString(), application_name: 'soak' });
-  await admin.connect();
-  try {
-    if (settings.recreateDatabase) await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-    const { rowCount } = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
-    if (!rowCount) await admin.query(`CREATE DATABASE "${name}"`);
-  } finally {
-    await admin.end();
-  }
-  const client = new pg.Client({ connectionString: settings.databaseUrl, application_name: 'soak' });
-  await client.connect();
-  try {
-    await applyMigrations(pgSession(client));
-  } finally {
-    await client.end();
-  }
-  const db = await openDatabase({ url: settings.databaseUrl, poolMax: 2 });
-  try {
-    await seedDemoData(db.prisma);
-  } finally {
-    await db.close();
-  }
-}
-
-/** What the database's sessions are doing (for a server that does not come up). */
-async function databaseSessions(): Promise<string> {
-  const client = new pg.Client({ connectionString: settings.databaseUrl, application_name: 'soak' });
-  try {
-    await client.connect();
-    const { rows } = await client.query(
-      `SELECT pid, application_name, state, wait_event_type, wait_event, left(query, 100) AS query FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()`,
-    );
-    return rows.map((row) => JSON.stringify(row)).join('\n') || '(none)';
-  } catch (error) {
-    return `(could not ask: ${(error as Error).message})`;
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
-
-async function createTraders(gateway: GatewayProcess): Promise<Trader[]> {
-  const db = await openDatabase({ url: settings.databaseUrl, poolMax: 2 });
-  const traders: Trader[] = [];
-  try {
-    // The balance cache's keys name the user id only, not the database: other deployments on the
-    // same Redis (test runs, benchmarks) have users 1, 2, 3… Ids far from theirs keep apart.
-    const firstId = 1_000_000_000 + (Date.now() % 1_000_000) * 1_000;
-    for (let index = 0; index < settings.users; index++) {
-      const user = await db.prisma.user.create({ data: { id: firstId + index, username: `soak-${firstId}-${index}` } });
-      const { key } = await createApiKey(db.prisma, user.id, 'soak');
-      const setup = async (query: string, variables: Record<string, unknown> = {}) => {
-        const answer = await call(gateway.url, key, query, variables);
-        if (!answer.ok) throw new Error(`setting up user ${index}: ${answer.message ?? answer.status}`);
-        return answer.data;
-      };
-      const accountGid = (await setup(Q.createAccount)).createExchangeAccount.id as string;
-      await setup(Q.deposit, { account: accountGid, amount: INITIAL_DEPOSIT.toFixed(), ref: 'initial' });
-      const sessionGid = (await setup(Q.startSession, { key: `soak-bot-${index}` })).startTradingSession.id as string;
-      for (let item = 0; item < 10; item++) {
-        const dfid = `SOAK-${firstId}-${index}-${item}`;
-        await setup(Q.storeItem, { dfid, value: `lot-${item}` });
-        for (let event = 0; event < 3; event++) await setup(Q.recordEvent, { dfid, type: `STEP_${event}` });
-      }
-      traders.push({
-        index,
-        userId: user.id,
-        key,
-        accountGid,
-        accountId: idOf(accountGid),
-        sessionId: idOf(sessionGid),
-        sessionGid,
-        model: new UserModel({ ...zero(), total: INITIAL_DEPOSIT }, settings.workersPerUser),
-        bookings: { ...noBookings(), DEPOSIT: INITIAL_DEPOSIT },
-        deposits: new Set(['initial']),
-        orders: new Map(),
-        trades: new Map(),
-        tradeAcks: [],
-        positions: new Map(),
-      });
-    }
-  } finally {
-    await db.close();
-  }
-  return traders;
-}
-
-/** The database against what was acknowledged: one list of problems (empty when all is well). */
-async function verifyLedger(traders: Trader[]): Promise<{ problems: string[]; rows: number }> {
-  const problems: string[] = [];
-  let rows = 0;
-  const db = await openDatabase({ url: settings.databaseUrl, poolMax: 2 });
-  const { prisma } = db;
-  try {
-    for (const trader of traders) {
-      const who = `user ${trader.index}`;
-      const entries = await prisma.ledgerEntry.findMany({ where: { accountId: trader.accountId } });
-      rows += entries.length;
-      // Sums per kind.
-      for (const kind of Object.keys(trader.bookings) as Array<keyof Bookings>) {
-        const sum = entries.filter((entry) => entry.kind === kind).reduce((total, entry) => total.plus(entry.amount), dec(0));
-        if (!sum.equals(trader.bookings[kind])) problems.push(`${who}: ${kind} sums to ${sum.toFixed()} in the ledger, ${trader.bookings[kind].toFixed()} acknowledged`);
-      }
-      if (entries.some((entry) => !(entry.kind in trader.bookings))) problems.push(`${who}: ledger entries of an unexpected kind`);
-      // Deposits: one row per acknowledged reference, nothing else.
-      const references = entries.filter((entry) => entry.kind === 'DEPOSIT').map((entry) => entry.reference ?? '(none)');
-      if (references.length !== trader.deposits.size || references.some((reference) => !trader.deposits.has(reference))) {
-        problems.push(`${who}: ${references.length} deposit rows for ${trader.deposits.size} acknowledged deposits`);
-      }
-      // Fills: rows per acknowledged market order, as many as its kind books; none for anything else.
-      const byOrder = new Map<number, number>();
-      for (const entry of entries) if (entry.orderId !== null) byOrder.set(entry.orderId, (byOrder.get(entry.orderId) ?? 0) + 1);
-      const orders = await prisma.order.findMany({ where: { accountId: trader.accountId } });
-      if (orders.length !== trader.orders.size) problems.push(`${who}: ${orders.length} orders stored, ${trader.orders.size} acknowledged`);
-      for (const [clientOrderId, expected] of trader.orders) {
-        const stored = orders.filter((order) => order.clientOrderId === clientOrderId);
-        if (stored.length !== 1 || stored[0]!.id !== expected.id) {
-          problems.push(`${who}: order ${clientOrderId} stored ${stored.length} times`);
-          continue;
-        }
-        const status = stored[0]!.status;
-        const wanted = expected.type === 'MARKET' ? 'FILLED' : expected.canceled ? 'CANCELED' : 'NEW';
-        if (status !== wanted) problems.push(`${who}: order ${clientOrderId} is ${status}, expected ${wanted}`);
-        if ((byOrder.get(expected.id) ?? 0) !== expected.ledgerRows) problems.push(`${who}: order ${clientOrderId} has ${byOrder.get(expected.id) ?? 0} ledger rows, expected ${expected.ledgerRows}`);
-      }
-      const knownOrderIds = new Set([...trader.orders.values()].map((order) => order.id));
-      if ([...byOrder.keys()].some((id) => !knownOrderIds.has(id))) problems.push(`${who}: ledger rows for orders never acknowledged`);
-      if (entries.some((entry) => entry.orderId === null && entry.kind !== 'DEPOSIT')) problems.push(`${who}: fills without an order`);
-      // Positions: the open ones as the model has them.
-      const open = await prisma.position.findMany({ where: { accountId: trader.accountId, status: 'OPEN' } });
-      for (const [symbol, position] of trader.positions) {
-        const stored = open.filter((row) => row.symbol === symbol);
-        if (!position ? stored.length !== 0 : stored.length !== 1 || !stored[0]!.quantity.equals(position.quantity) || !stored[0]!.entryPrice.equals(position.entryPrice)) {
-          problems.push(`${who}: open ${symbol} position differs: ${JSON.stringify(stored.map((row) => [row.quantity, row.entryPrice]))} vs ${position ? [position.quantity.toFixed(), position.entryPrice.toFixed()] : 'none'}`);
-        }
-      }
-      if (open.length !== [...trader.positions.values()].filter(Boolean).length) problems.push(`${who}: ${open.length} open positions, expected ${[...trader.positions.values()].filter(Boolean).length}`);
-      // Trades and the session's totals.
-      const trades = await prisma.trade.findMany({ where: { sessionId: trader.sessionId } });
-      const tradeIds = new Set(trades.map((trade) => trade.tradeId));
-      if (trades.length !== trader.trades.size || tradeIds.size !== trades.length || [...trader.trades.keys()].some((id) => !tradeIds.has(id))) {
-        problems.push(`${who}: ${trades.length} trades stored, ${trader.trades.size} acknowledged`);
-      }
-      const session = await prisma.tradingSession.findUniqueOrThrow({ where: { id: trader.sessionId } });
-      const pnl = [...trader.trades.values()].reduce((sum, value) => sum.plus(value), dec(0));
-      if (session.totalTrades !== trader.trades.size || !session.totalPnl.equals(pnl)) {
-        problems.push(`${who}: session totals ${session.totalTrades} / ${session.totalPnl.toFixed()}, expected ${trader.trades.size} / ${pnl.toFixed()}`);
-      }
-    }
-  } finally {
-    await db.close();
-  }
-  return { problems, rows };
-}
-
-// ─── figures ────────────────────────────────────────────────────────────────────────────────
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return 0;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
-const median = (values: number[]) => percentile([...values].sort((a, b) => a - b), 50);
-const round = (value: number, digits = 1) => Math.round(value * 10 ** digits) / 10 ** digits;
-
-interface RssSample {
-  t: number;
-  rss: Array<number | null>;
-  /** From each server's /metrics (MiB): V8 heap used and committed, and memory outside the heap (buffers, Wasm). */
-  heapUsed?: Array<number | null>;
-  heapTotal?: Array<number | null>;
-  external?: Array<number | null>;
-}
-
-const MEMORY_METRICS = ['gateway_nodejs_heap_size_used_bytes', 'gateway_nodejs_heap_size_total_bytes', 'gateway_nodejs_external_memory_bytes'];
-
-/**
- * Growth from the end of the warm-up to the end of the run. The heap follows a garbage-collection
- * sawtooth (minutes long under this load), so one sample is no measure: each end is the median
- * of the samples in the tenth of the run before it; the trend (least squares over everything
- * after the warm-up) and the floors (lowest sample of each window, i.e. right after a full
- * collection) tell a leak from the sawtooth.
- */
-function memoryGrowth(samples: RssSample[], instance: number, durationMs: number, pick: (s: RssSample) => number | null | undefined) {
-  const warmupEnd = durationMs * settings.warmupFraction;
-  const window = durationMs * 0.1;
-  const values = (from: number, to: number) =>
-    samples.filter((s) => s.t >= from && s.t <= to).map(pick).filter((value): value is number => value != null);
-  const baseline = values(warmupEnd - window, warmupEnd);
-  const final = values(durationMs - window, durationMs);
-  const after = samples.filter((s) => s.t >= warmupEnd && pick(s) != null);
-  const n = Math.max(1, after.length);
-  const mx = after.reduce((sum, s) => sum + s.t, 0) / n;
-  const my = after.reduce((sum, s) => sum + pick(s)!, 0) / n;
-  const slope = after.reduce((sum, s) => sum + (s.t - mx) * (pick(s)! - my), 0) / Math.max(1e-9, after.reduce((sum, s) => sum + (s.t - mx) ** 2, 0));
-  const all = samples.map(pick).filter((value): value is number => value != null);
-  const growth = (from: number, to: number) => (from ? round((to - from) / from, 4) : 0);
-  return {
-    startMiB: round(all[0] ?? 0),
-    baselineMiB: round(median(baseline)),
-    finalMiB: round(median(final)),
-    maxMiB: round(Math.max(...all)),
-    growth: growth(median(baseline), median(final)),
-    floorGrowth: growth(Math.min(...baseline), Math.min(...final)),
-    trendMiBPerMinute: round(slope * 60_000, 2),
-  };
-}
-
-interface GcProbe {
-  t: number;
-  rss: Array<number | null>;
-  heapUsed: Array<number | null>;
-}
-
-/** RSS and heap of each server right after a full collection (requested through SIGUSR2). */
-async function probeAfterGc(gateways: GatewayProcess[]): Promise<GcProbe> {
-  for (const gw of gateways) collectGarbage(gw.pid);
-  await sleep(1_000);
-  const t = now() - t0;
-  const rss = gateways.map((gw) => (rssMiB(gw.pid) === null ? null : round(rssMiB(gw.pid)!)));
-  const metrics = await Promise.all(gateways.map((gw) => scrapeMetric(gw.url, [MEMORY_METRICS[0]!]).catch(() => null)));
-  return { t, rss, heapUsed: metrics.map((m) => (m ? round(m[MEMORY_METRICS[0]!]! / 2 ** 20) : null)) };
-}
-
-/**
- * Three probes ending at the end of the warm-up and three ending at the end of the run (the
- * workload still running), `spacing` apart; each end is their median.
- */
-async function gcProbes(gateways: GatewayProcess[], durationMs: number) {
-  const spacing = Math.min(10_000, (durationMs * settings.warmupFraction) / 4);
-  const at = async (ms: number) => {
-    const wait = t0 + ms - now();
-    if (wait > 0) await sleep(wait);
-    return probeAfterGc(gateways);
-  };
-  const warmupEnd = durationMs * settings.warmupFraction;
-  const baseline: GcProbe[] = [];
-  for (const offset of [2, 1, 0]) baseline.push(await at(warmupEnd - offset * spacing - 1_000));
-  const final: GcProbe[] = [];
-  for (const offset of [2, 1, 0]) final.push(await at(durationMs - offset * spacing - 1_500));
-  return { spacingMs: spacing, baseline, final };
-}
-
-// ─── main ───────────────────────────────────────────────────────────────────────────────────
+/** A progress line every tenth of the run, between 10 s and a minute apart. */
+const progressEvery = (s: SoakSettings) => Math.max(10_000, Math.min(60_000, s.durationMs / 10));
 
 async function main(): Promise<number> {
-  const startedAtIso = new Date().toISOString();
-  log(`duration ${settings.durationMs / 1000} s, ${settings.users} users × ${settings.workersPerUser} workers, database ${new URL(settings.databaseUrl).pathname.slice(1)}, redis ${settings.redisUrl}`);
-  buildDist(repoDir);
+  const startedAt = new Date().toISOString();
+  log(`duration ${settings.durationMs / 1000} s, ${settings.users} users × ${settings.workersPerUser} workers, database ${databaseName(settings)}, redis ${settings.redisUrl}`);
+  buildDist(REPO_DIR);
   log('built dist/: the gateways run as node dist/main.js');
-  await prepareDatabase();
-  const gateways: GatewayProcess[] = [];
+  await prepareDatabase(settings);
+  // The gateways still to stop: emptied once they are, so that `finally` stops only the rest.
+  const running: GatewayProcess[] = [];
   // Ends a run that hangs: the workload is bounded, the checks take seconds.
   const watchdog = setTimeout(() => {
     log('the run took far longer than its duration: stopping the servers and failing');
-    for (const gw of gateways) process.kill(gw.pid, 'SIGKILL');
+    for (const gw of running) process.kill(gw.pid, 'SIGKILL');
     process.exit(2);
   }, settings.durationMs + 300_000);
   watchdog.unref();
   try {
-    for (const name of ['a', 'b']) {
-      try {
-        gateways.push(
-          await startGateway({
-            name,
-            repoDir,
-            databaseUrl: settings.databaseUrl,
-            redisUrl: settings.redisUrl,
-            balanceCacheTtlMs: settings.balanceCacheTtlMs,
-            shutdownGraceMs: settings.shutdownGraceMs,
-          }),
-        );
-      } catch (error) {
-        throw new Error(`${(error as Error).message}\nsessions on the database meanwhile:\n${await databaseSessions()}`);
-      }
-    }
-    log(`gateways: ${gateways.map((gw) => `${gw.name} pid ${gw.pid} at ${gw.url} (up in ${round(gw.startupMs / 1000)} s)`).join(', ')}`);
-    const traders = await createTraders(gateways[0]!);
+    await startGateways(running);
+    const gateways = [...running];
+    const traders = await setUpTraders(settings, gateways[0]!);
 
-    // The workload, with RSS sampled alongside.
-    const samples: RssSample[] = [];
-    t0 = now();
-    const deadline = t0 + settings.durationMs;
-    let sampling = true;
-    const sampler = (async () => {
-      while (sampling) {
-        const sample: RssSample = { t: now() - t0, rss: gateways.map((gw) => rssMiB(gw.pid)) };
-        const memory = await Promise.all(gateways.map((gw) => scrapeMetric(gw.url, MEMORY_METRICS).catch(() => null)));
-        const mib = (name: string) => memory.map((m) => (m ? round(m[name]! / 2 ** 20) : null));
-        sample.heapUsed = mib(MEMORY_METRICS[0]!);
-        sample.heapTotal = mib(MEMORY_METRICS[1]!);
-        sample.external = mib(MEMORY_METRICS[2]!);
-        samples.push(sample);
-        await sleep(settings.rssSampleMs);
-      }
-    })();
-    const probing = gcProbes(gateways, settings.durationMs);
-    const progressEvery = Math.max(10_000, Math.min(60_000, settings.durationMs / 10));
-    let intervalStart = now();
-    const closeInterval = () => {
-      const sorted = interval.sort((a, b) => a - b);
-      const seconds = (now() - intervalStart) / 1000;
-      timeline.push({
-        untilS: round((now() - t0) / 1000, 0),
-        operations: sorted.length,
-        perSecond: round(sorted.length / Math.max(0.001, seconds)),
-        p50Ms: round(percentile(sorted, 50)),
-        p95Ms: round(percentile(sorted, 95)),
-        p99Ms: round(percentile(sorted, 99)),
-      });
-      interval = [];
-      intervalStart = now();
-    };
-    const progress = setInterval(() => {
-      closeInterval();
-      const last = timeline.at(-1)!;
-      const rss = samples.at(-1)?.rss.map((value) => (value == null ? '-' : `${round(value)} MiB`)).join(' / ');
-      log(`${last.untilS} s: ${last.perSecond} operations/s (p50 ${last.p50Ms} ms, p95 ${last.p95Ms} ms), ${failures.length} errors, ${staleReads.length} stale reads so far, RSS ${rss}`);
-    }, progressEvery);
-    await Promise.all(traders.flatMap((trader) => Array.from({ length: settings.workersPerUser }, (_, w) => worker(trader, w, gateways, deadline))));
-    const workloadMs = now() - t0;
+    // The workload, with memory sampled and probed alongside.
+    const run = startSoakRun(settings, gateways);
+    const memory = sampleMemory(gateways, run.startedAt, settings.rssSampleMs);
+    const probing = probeAtWarmupAndEnd(gateways, run.startedAt, settings.durationMs, settings.warmupFraction);
+    const progress = setInterval(() => logProgress(run, memory.samples), progressEvery(settings));
+    await runWorkers(run, traders);
+    const workloadMs = performance.now() - run.startedAt;
     clearInterval(progress);
-    if (interval.length) closeInterval();
-    sampling = false;
-    await sampler;
+    run.latencies.closeLastInterval();
+    await memory.stop();
     const probes = await probing;
 
     // After the load: every balance read, on each instance, equals the model exactly.
-    const finalReads: string[] = [];
-    for (const trader of traders) {
-      const expected = trader.model.final();
-      for (const [instance, gw] of gateways.entries()) {
-        const answer = await call(gw.url, trader.key, Q.balances);
-        if (!answer.ok) finalReads.push(`user ${trader.index} on ${gw.name}: ${answer.message}`);
-        else if (JSON.stringify(show(effectOf(answer))) !== JSON.stringify(show(expected))) {
-          finalReads.push(`user ${trader.index} on ${gateways[instance]!.name}: ${JSON.stringify(show(effectOf(answer)))} vs ${JSON.stringify(show(expected))}`);
-        }
-      }
-    }
-    const ledger = await verifyLedger(traders);
-    const cache = await Promise.all(
-      gateways.map((gw) =>
-        scrapeMetric(gw.url, ['gateway_balance_cache_events_total{event="hit"}', 'gateway_balance_cache_events_total{event="miss"}', 'gateway_balance_cache_events_total{event="store_error"}']).catch(() => ({})),
-      ),
-    );
-    const serverErrors = gateways.flatMap((gw) => gw.logLines.filter((line) => /"level":(50|60)/.test(line) || !line.startsWith('{')).map((line) => `${gw.name}: ${line.slice(0, 500)}`));
-    const serverWarnings = new Map<string, number>();
-    for (const gw of gateways) {
-      for (const line of gw.logLines.filter((l) => /"level":40/.test(l))) {
-        const message = /"msg":"([^"]*)"/.exec(line)?.[1] ?? 'warning';
-        serverWarnings.set(message, (serverWarnings.get(message) ?? 0) + 1);
-      }
-    }
+    const finalReads = await compareFinalBalances(gateways, traders);
+    const ledger = await checkLedger(settings.databaseUrl, traders);
+    const cacheEvents = await readCacheEvents(gateways);
+    const serverLog = readServerLogs(gateways);
     const exitCodes: Array<number | null> = [];
     for (const gw of gateways) exitCodes.push(await gw.stop(settings.shutdownGraceMs));
-    gateways.length = 0;
+    running.length = 0;
 
-    // Figures and verdicts.
-    const operations = Object.fromEntries(
-      [...stats.entries()]
-        .sort(([a], [b]) => a.localeCompare(b))
-        .map(([op, list]) => {
-          const sorted = [...list].sort((a, b) => a - b);
-          return [op, { count: list.length, p50Ms: round(percentile(sorted, 50)), p95Ms: round(percentile(sorted, 95)), p99Ms: round(percentile(sorted, 99)), maxMs: round(sorted.at(-1) ?? 0) }];
-        }),
-    );
-    const totalOps = [...stats.values()].reduce((sum, list) => sum + list.length, 0);
-    const rss = ['a', 'b'].map((name, instance) => {
-      const afterGc = (list: GcProbe[], pick: (p: GcProbe) => number | null) => median(list.map(pick).filter((v): v is number => v != null));
-      const baselineMiB = afterGc(probes.baseline, (p) => p.rss[instance]!);
-      const finalMiB = afterGc(probes.final, (p) => p.rss[instance]!);
-      return {
-        name,
-        // The verdict: RSS right after a full collection, end of warm-up against end of run.
-        afterGc: {
-          baselineMiB,
-          finalMiB,
-          growth: baselineMiB ? round((finalMiB - baselineMiB) / baselineMiB, 4) : 0,
-          heapUsedBaselineMiB: afterGc(probes.baseline, (p) => p.heapUsed[instance]!),
-          heapUsedFinalMiB: afterGc(probes.final, (p) => p.heapUsed[instance]!),
-        },
-        // The continuous samples (every SOAK_RSS_SAMPLE_MS), sawtooth and all.
-        sampled: {
-          ...memoryGrowth(samples, instance, workloadMs, (s) => s.rss[instance]),
-          heapUsed: memoryGrowth(samples, instance, workloadMs, (s) => s.heapUsed?.[instance]),
-          heapTotal: memoryGrowth(samples, instance, workloadMs, (s) => s.heapTotal?.[instance]),
-          external: memoryGrowth(samples, instance, workloadMs, (s) => s.external?.[instance]),
-        },
-      };
-    });
-    const mutationsAcknowledged = traders.reduce((sum, trader) => sum + trader.model.byWorker.flat().filter((m) => m.ackedAt !== null).length + trader.trades.size, 0);
-    const checks = {
-      noUnexpectedErrors: failures.length === 0 && serverErrors.length === 0,
-      noStaleBalanceReads: staleReads.length === 0 && balanceReadsUnchecked === 0 && sessionReadsBehind === 0 && modelMismatches.length === 0,
-      finalBalancesExact: finalReads.length === 0,
-      ledgerMatchesAcknowledged: ledger.problems.length === 0,
-      rssGrowthUnderLimit: rss.every((r) => r.afterGc.growth < settings.rssLimit),
-      cleanShutdown: exitCodes.every((code) => code === 0),
+    const outcome: SoakOutcome = {
+      startedAt,
+      run,
+      traders,
+      workloadMs,
+      gatewayNames: gateways.map((gw) => gw.name),
+      samples: memory.samples,
+      probes,
+      finalReads,
+      ledger,
+      cacheEvents,
+      serverLog,
+      exitCodes,
     };
-    const passed = Object.values(checks).every(Boolean);
-    const result = {
-      startedAt: startedAtIso,
-      passed,
-      checks,
-      settings: { ...settings, databaseUrl: new URL(settings.databaseUrl).pathname.slice(1), concurrency: settings.users * settings.workersPerUser },
-      machine: { cpus: os.cpus().length, loadAverage: os.loadavg().map((value) => round(value, 2)), node: process.version },
-      workloadSeconds: round(workloadMs / 1000),
-      operations: { total: totalOps, perSecond: round(totalOps / (workloadMs / 1000)), mutationsAcknowledged, byKind: operations, timeline },
-      errors: { count: failures.length, samples: failures.slice(0, 20), serverErrors: serverErrors.slice(0, 20), serverWarnings: Object.fromEntries(serverWarnings) },
-      balanceReads: {
-        checked: balanceReadsChecked,
-        unchecked: balanceReadsUnchecked,
-        fromCache: balanceReadsFromCache,
-        stale: staleReads.length,
-        staleSamples: staleReads.slice(0, 20),
-        sessionReadsBehind,
-        modelMismatches: modelMismatches.slice(0, 20),
-        finalReads,
-      },
-      ledger: { rowsChecked: ledger.rows, problems: ledger.problems.slice(0, 50) },
-      cacheEvents: Object.fromEntries(['a', 'b'].map((name, instance) => [name, cache[instance]])),
-      rss: { warmupFraction: settings.warmupFraction, limit: settings.rssLimit, instances: rss, gcProbes: probes, samples: samples.map((s) => ({ t: round(s.t / 1000), rss: s.rss.map((v) => (v == null ? null : round(v))), heapUsed: s.heapUsed, heapTotal: s.heapTotal, external: s.external })) },
-      shutdownExitCodes: exitCodes,
-    };
-    fs.mkdirSync(path.dirname(settings.output), { recursive: true });
-    fs.writeFileSync(settings.output, `${JSON.stringify(result, null, 2)}\n`);
-
-    log('');
-    log(`${passed ? 'PASSED' : 'FAILED'} after ${round(workloadMs / 1000)} s: ${totalOps} operations (${result.operations.perSecond}/s), ${mutationsAcknowledged} mutations acknowledged`);
-    for (const [op, figures] of Object.entries(operations)) log(`  ${op.padEnd(11)} ${String(figures.count).padStart(7)}  p50 ${figures.p50Ms} ms  p95 ${figures.p95Ms} ms  p99 ${figures.p99Ms} ms  max ${figures.maxMs} ms`);
-    log(`  per interval: ${timeline.map((t) => `${t.perSecond}/s p95 ${t.p95Ms} ms`).join(', ')}`);
-    log(`  unexpected errors: ${failures.length} (client), ${serverErrors.length} (server log)${failures.length ? `; first: ${JSON.stringify(failures[0])}` : ''}`);
-    log(`  balance reads: ${balanceReadsChecked} checked (${balanceReadsFromCache} from cache), ${staleReads.length} stale, ${balanceReadsUnchecked} uncheckable; session reads behind: ${sessionReadsBehind}`);
-    log(`  ledger: ${ledger.rows} rows checked against the acknowledged operations, ${ledger.problems.length} problems; final balances: ${finalReads.length} differences`);
-    for (const r of rss) {
-      const g = r.afterGc;
-      const m = r.sampled;
-      log(`  RSS ${r.name} after a full GC: ${g.baselineMiB} MiB at the end of the warm-up, ${g.finalMiB} at the end (${round(g.growth * 100, 2)} %); heap used ${g.heapUsedBaselineMiB} → ${g.heapUsedFinalMiB} MiB`);
-      log(`      sampled every ${settings.rssSampleMs / 1000} s: ${m.startMiB} MiB at start, max ${m.maxMiB}; window medians ${m.baselineMiB} → ${m.finalMiB} MiB (${round(m.growth * 100, 2)} %), trend ${m.trendMiBPerMinute} MiB/min`);
-      for (const part of ['heapUsed', 'heapTotal', 'external'] as const) {
-        const p = m[part];
-        log(`      ${part.padEnd(9)} window medians ${p.baselineMiB} → ${p.finalMiB} MiB, floors ${round(p.floorGrowth * 100, 2)} %, trend ${p.trendMiBPerMinute} MiB/min`);
-      }
-    }
-    log(`  shutdown: exit codes ${exitCodes.join(', ')}`);
-    for (const [name, ok] of Object.entries(checks)) log(`  ${ok ? 'ok  ' : 'FAIL'} ${name}`);
-    for (const problem of [...ledger.problems.slice(0, 10), ...finalReads.slice(0, 10)]) log(`  ! ${problem}`);
-    for (const stale of staleReads.slice(0, 5)) log(`  ! stale: ${JSON.stringify(stale)}`);
-    for (const line of serverErrors.slice(0, 5)) log(`  ! server: ${line}`);
-    log(`  written to ${path.relative(repoDir, settings.output)}`);
-    return passed ? 0 : 1;
+    const report = buildReport(outcome);
+    writeReport(report, settings.output);
+    printReport(report, outcome);
+    return report.passed ? 0 : 1;
   } finally {
     clearTimeout(watchdog);
-    for (const gw of gateways) await gw.stop(settings.shutdownGraceMs).catch(() => null);
+    for (const gw of running) await gw.stop(settings.shutdownGraceMs).catch(() => null);
   }
 }
 

@@ -101,7 +101,10 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayProc
   }
   // The pid must be the serving node process itself, not a wrapper around it.
   const commandLine = fs.readFileSync(`/proc/${child.pid}/cmdline`, 'utf8').split('\0');
-  if (!commandLine.some((part) => part.endsWith(path.join('src', 'main.ts')))) throw new Error(`${options.name}: pid ${child.pid} is not the server (${commandLine.join(' ')})`);
+  if (!commandLine.some((part) => part.endsWith(DIST_ENTRY))) {
+    child.kill('SIGKILL');
+    throw new Error(`${options.name}: pid ${child.pid} is not the server (${commandLine.join(' ')})`);
+  }
   return {
     name: options.name,
     pid: child.pid!,

@@ -84,11 +84,48 @@ export function marketSell(position: PositionModel, quantity: Dec, price: Dec, f
   };
 }
 
+/** An acknowledged order: its database id, its type, how many ledger rows it booked, whether it was canceled since. */
+export interface ExpectedOrder {
+  id: number;
+  type: 'MARKET' | 'LIMIT';
+  ledgerRows: number;
+  canceled: boolean;
+}
+
+/** What the database should hold for one user at the end: what every acknowledged operation wrote. */
+export interface ExpectedRecords {
+  bookings: Bookings;
+  /** Acknowledged deposit references (the initial one included). */
+  deposits: Set<string>;
+  /** Acknowledged orders by clientOrderId. */
+  orders: Map<string, ExpectedOrder>;
+  /** Acknowledged trades: tradeId → pnl. */
+  trades: Map<string, Dec>;
+  /** When each acknowledged trade's answer arrived: a sessions read must count those before it began. */
+  tradeAcks: number[];
+  /** Each worker's symbol → its open position, null once closed. */
+  positions: Map<string, PositionModel | null>;
+}
+
+/** A user's records after the initial deposit, before the workload. */
+export const recordsAfterDeposit = (reference: string, amount: Dec): ExpectedRecords => ({
+  bookings: { ...noBookings(), DEPOSIT: amount },
+  deposits: new Set([reference]),
+  orders: new Map(),
+  trades: new Map(),
+  tradeAcks: [],
+  positions: new Map(),
+});
+
+export function addBookings(records: ExpectedRecords, bookings: Bookings): void {
+  for (const kind of Object.keys(bookings) as Array<keyof Bookings>) records.bookings[kind] = records.bookings[kind].plus(bookings[kind]);
+}
+
 /**
- * The user's mutations, per worker in the order each worker sent them (a worker waits for each
+ * The user's balance-changing mutations, per worker in the order each worker sent them (a worker waits for each
  * answer before sending the next, so its mutations commit in that order).
  */
-export class UserModel {
+export class BalanceModel {
   readonly byWorker: Mutation[][];
   /** Set when a mutation failed: its effect is unknown, later reads cannot be checked exactly. */
   tainted = false;
