@@ -1,4 +1,3 @@
-import type { Config } from './config';
 import type { Database } from './db/database';
 import type { Logger } from './log';
 import type { CacheStore } from './cache/cache-store';
@@ -30,7 +29,7 @@ export interface Gateway {
  * The gateway's wiring in one place: its cache (Redis with REDIS_URL, memory otherwise), metrics
  * and server over an open database. main.ts, the tests and the benchmark all build it here.
  */
-export async function buildGateway(config: ServerDeps['config'] & Parameters<typeof createBalanceCache>[0] & Pick<Config, 'redisUrl'>, db: Database, log: Logger, options: GatewayOptions = {}): Promise<Gateway> {
+export async function buildGateway(config: ServerDeps['config'] & Parameters<typeof createBalanceCache>[0], db: Database, log: Logger, options: GatewayOptions = {}): Promise<Gateway> {
   const { metrics } = options;
   const owned = options.shareCacheOf
     ? undefined

@@ -48,13 +48,13 @@ export function assembleModules(modules: readonly GatewayModule[]): AssembledMod
   for (const module of modules) {
     claim(moduleNames, 'module', module.name, module.name);
     for (const [typeName, fields] of Object.entries(module.resolvers)) {
-      const target = (resolvers[typeName] ??= {});
       // A scalar's resolver is one object, not a map of fields: it belongs to one module.
       if (!isFieldMap(fields)) {
         claim(fieldOwners, 'type', typeName, module.name);
         resolvers[typeName] = fields as Record<string, unknown>;
         continue;
       }
+      const target = (resolvers[typeName] ??= {});
       for (const [field, resolve] of Object.entries(fields)) {
         claim(fieldOwners, 'field', `${typeName}.${field}`, module.name);
         target[field] = resolve;

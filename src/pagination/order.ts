@@ -43,7 +43,7 @@ export const prismaOrderBy = (order: ListOrder) => order.columns.map((column) =>
 
 /** A sort-key value as a cursor carries it: instants as ISO strings, ids as numbers. */
 export function cursorPart(value: unknown, type: CursorPart): string | number {
-  return type === 'timestamp' ? (value instanceof Date ? value.toISOString() : new Date(String(value)).toISOString()) : Number(value);
+  return type === 'timestamp' ? (value as Date).toISOString() : Number(value);
 }
 
 /** The cursor key of a row of a list read through Prisma (its sort-key columns are its own). */

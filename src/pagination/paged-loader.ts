@@ -13,8 +13,6 @@ import { pagesPerParent, type ChildListSource, type ParentPage } from './pages-p
  */
 export interface PagedLoader<Row, Extra extends object = object> {
   (page: Page & Extra): DataLoader<number, ParentPage<Row>>;
-  /** The list's order: its cursors have the shape this order gives them. */
-  readonly order: ListOrder;
   /** The connection of one parent: arguments checked against the order, all parents read at once. */
   connection(parentId: number, args: PageArgs, info: GraphQLResolveInfo, extra?: Extra): Promise<Connection<Row>>;
   /** Forgets every page read so far (after a write, so later reads see it). */
@@ -47,7 +45,7 @@ export function pagedLoader<Row, Extra extends object = object>(
     const parentPage = await loaderFor(page).load(parentId);
     return toConnection(parentPage.rows, page, (_, index) => parentPage.keys[index]!, parentPage.totalCount);
   };
-  return Object.assign(loaderFor, { order, connection, clearAll: () => loaders.clear() });
+  return Object.assign(loaderFor, { connection, clearAll: () => loaders.clear() });
 }
 
 /** A `pagedLoader` reading with `pagesPerParent` from the source the page's arguments select. */

@@ -1,4 +1,3 @@
-import type { Config } from '../../config';
 import type { Logger } from '../../log';
 import type { PrismaClient } from '../../generated/prisma/client';
 import type { BalanceSummaryCache, BalanceVersions } from '../../cache/balance-cache';
@@ -24,7 +23,7 @@ export function balanceVersionsIn(prisma: PrismaClient): BalanceVersions {
 
 /** The balance cache as configured (Redis with REDIS_URL, bounded memory otherwise), versioned in the User row. */
 export function createBalanceCache(
-  config: Parameters<typeof createVersionedCache>[0] & Pick<Config, 'redisUrl'>,
+  config: Parameters<typeof createVersionedCache>[0],
   prisma: PrismaClient,
   log: Logger,
   options: CreateVersionedCacheOptions = {},
