@@ -815,23 +815,25 @@ describe('balances', () => {
 
 describe('balances after retries', () => {
   /**
-   * Runs `first` until it has committed and calls the cache's invalidate, holds it there, runs
-   * `whileHeld`, then lets it finish. Shows what a client sees when a retry is answered first.
+   * Runs `first` until its transaction has committed, holds it there (before it answers), runs
+   * `whileHeld`, then lets it finish: what a client sees when a retry, or the loser of a race,
+   * is answered first. The balance version is replaced inside that commit, so nothing is pending.
    */
-  async function withFirstInvalidationHeld<T>(first: () => Promise<unknown>, whileHeld: () => Promise<T>): Promise<T> {
-    const cache = gw.balanceCache;
-    const original = cache.invalidate;
+  async function withFirstHeldAfterCommit<T>(first: () => Promise<unknown>, whileHeld: () => Promise<T>): Promise<T> {
+    const client = gw.db.prisma as unknown as { $transaction: (...args: unknown[]) => Promise<unknown> };
+    const original = client.$transaction;
     let release!: () => void;
     const held = new Promise<void>((resolve) => (release = resolve));
     let reached!: () => void;
     const arrived = new Promise<void>((resolve) => (reached = resolve));
     let calls = 0;
-    cache.invalidate = async function (this: typeof cache, userId: number) {
+    client.$transaction = async function (this: unknown, ...args: unknown[]) {
+      const result = await original.apply(this, args);
       if (++calls === 1) {
         reached();
         await held;
       }
-      return original.call(this, userId);
+      return result;
     };
     const running = first();
     try {
@@ -839,32 +841,28 @@ describe('balances after retries', () => {
       return await whileHeld();
     } finally {
       release();
-      cache.invalidate = original;
+      client.$transaction = original;
       await running;
     }
   }
 
-  test('a deposit retry answered before the first request invalidated still shows the deposit', async () => {
+  test('two deposits with one reference at once: one entry, and the next read shows it', async () => {
     const { key, id: userId } = await freshUser();
     const accountId = await openAccount(key);
     await fund(key, accountId, '100');
     await primeBalanceCache(key);
     const input = { accountId, asset: 'USDT', amount: '50', reference: 'slow-1' };
-    await withFirstInvalidationHeld(
-      () => gw.execute(DEPOSIT, { input }, key),
-      async () => {
-        await ok(gw.execute(DEPOSIT, { input }, key));
-        await expectFreshBalances(key, userId);
-        expect((await expectedBalances(userId)).assets).toEqual([{ asset: 'USDT', free: '150', locked: '0', total: '150' }]);
-      },
-    );
+    const [a, b] = await Promise.all([ok(gw.execute(DEPOSIT, { input }, key)), ok(gw.execute(DEPOSIT, { input }, key))]);
+    expect(a).toEqual(b);
+    await expectFreshBalances(key, userId);
+    expect((await expectedBalances(userId)).assets).toEqual([{ asset: 'USDT', free: '150', locked: '0', total: '150' }]);
   });
 
-  test('an order retry (same clientOrderId) answered before the first request invalidated still shows the order', async () => {
+  test('an order retry (same clientOrderId) answered while the first request is held after its commit shows the order', async () => {
     const { key, id: userId, accountId } = await funded('10000');
     await primeBalanceCache(key);
     const input = market(accountId, 'BUY', '0.1', '40000', { clientOrderId: 'slow-order' });
-    await withFirstInvalidationHeld(
+    await withFirstHeldAfterCommit(
       () => gw.execute(CREATE_ORDER, { input }, key),
       async () => {
         await order(key, input);
@@ -874,11 +872,11 @@ describe('balances after retries', () => {
     );
   });
 
-  test('a close refused as CONFLICT while the winning close has not invalidated yet: balances show the close', async () => {
+  test('a close refused as CONFLICT while the winning close is held after its commit: balances show the close', async () => {
     const { key, id: userId, accountId } = await funded('10000');
     const opened = await order(key, market(accountId, 'BUY', '0.1', '40000'));
     await primeBalanceCache(key);
-    await withFirstInvalidationHeld(
+    await withFirstHeldAfterCommit(
       () => gw.execute(CLOSE, { input: { positionId: opened.position.id, exitPrice: '41000' } }, key),
       async () => {
         await fails(gw.execute(CLOSE, { input: { positionId: opened.position.id, exitPrice: '41000' } }, key), 'CONFLICT');
@@ -888,11 +886,11 @@ describe('balances after retries', () => {
     );
   });
 
-  test('an order on a position refused as CONFLICT while its close has not invalidated yet: balances show the close', async () => {
+  test('an order on a position refused as CONFLICT while its close is held after its commit: balances show the close', async () => {
     const { key, id: userId, accountId } = await funded('10000');
     const opened = await order(key, market(accountId, 'BUY', '0.1', '40000'));
     await primeBalanceCache(key);
-    await withFirstInvalidationHeld(
+    await withFirstHeldAfterCommit(
       () => gw.execute(CLOSE, { input: { positionId: opened.position.id, exitPrice: '39000' } }, key),
       async () => {
         await fails(gw.execute(CREATE_ORDER, { input: market(accountId, 'SELL', '0.1', '39000', { positionId: opened.position.id }) }, key), 'CONFLICT');
@@ -902,11 +900,11 @@ describe('balances after retries', () => {
     );
   });
 
-  test('a cancel refused as CONFLICT while the winning cancel has not invalidated yet: balances show the release', async () => {
+  test('a cancel refused as CONFLICT while the winning cancel is held after its commit: balances show the release', async () => {
     const { key, id: userId, accountId } = await funded('10000');
     const placed = await order(key, limit(accountId, 'BUY', '0.1', '40000'));
     await primeBalanceCache(key);
-    await withFirstInvalidationHeld(
+    await withFirstHeldAfterCommit(
       () => gw.execute(CANCEL, { id: placed.id }, key),
       async () => {
         await fails(gw.execute(CANCEL, { id: placed.id }, key), 'CONFLICT');

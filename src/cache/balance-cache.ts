@@ -2,13 +2,13 @@ import type { CacheStore } from './cache-store';
 import { cacheKeys } from './keys';
 
 /**
- * Where a user's balance version lives: the database (see modules/balances/balance-cache.ts). Every
- * mutation that changes the user's balances replaces it after committing and before answering.
+ * Where a user's balance version lives: the database (see modules/balances/balance-cache.ts).
+ * Every transaction that changes the user's balances replaces it inside its own commit.
  */
 export interface BalanceVersions {
   /** The user's version as committed now. */
   current(userId: number): Promise<string>;
-  /** Replaces it; resolves once the new version is committed. */
+  /** Replaces it outside any change (an explicit invalidation); resolves once committed. */
   replace(userId: number): Promise<void>;
 }
 
@@ -19,7 +19,7 @@ export interface BalanceCacheOptions {
   retryAfterMs?: number;
   log?: (message: string, error?: unknown) => void;
   now?: () => number;
-  /** Observes every hit, miss, invalidation and store failure (metrics). */
+  /** Observes every hit, miss, invalidated entry found and store failure (metrics). */
   onEvent?: (event: 'hit' | 'miss' | 'invalidation' | 'store_error') => void;
 }
 
@@ -47,9 +47,9 @@ interface Entry<T> {
 /**
  * Per-user summaries cached under a validity token (the "Scaling Memcache" remedy for stale
  * sets), with the token kept in the database next to the data it guards. A reader reads the
- * user's version, then computes, and stores the result stamped with that version; a mutation
- * replaces the version after it commits and before it answers. So a read that starts after a
- * mutation's response sees the new version and cannot be served an entry computed before it:
+ * user's version, then computes, and stores the result stamped with that version; a mutation's
+ * transaction replaces the version in the same commit as the change. So a read that starts after
+ * a mutation's response sees the new version and cannot be served an entry computed before it:
  * not a slow read's late write-back, not an entry from before a Redis restart or partition,
  * and not one written by an instance that could not reach Redis. The store only holds data;
  * losing it, or reaching it from one instance and not another, costs hits, never correctness.
@@ -86,12 +86,18 @@ export class BalanceSummaryCache<T> {
   async get(userId: number, compute: () => Promise<T>): Promise<CachedRead<T>> {
     // Both at once: a hit costs the slower of one primary-key lookup and one store read.
     const [version, cached] = await Promise.all([this.versions.current(userId), this.cachedEntry(userId)]);
+    const counts = this.countFor(userId);
     if (cached && cached.version === version && cached.expiresAt > this.now()) {
-      this.countFor(userId).hits += 1;
+      counts.hits += 1;
       this.options.onEvent?.('hit');
       return { value: cached.value, fromCache: true };
     }
-    this.countFor(userId).misses += 1;
+    // Versions are replaced in the database's commits, so this is where an invalidation shows.
+    if (cached && cached.version !== version) {
+      counts.invalidations += 1;
+      this.options.onEvent?.('invalidation');
+    }
+    counts.misses += 1;
     this.options.onEvent?.('miss');
     // Keyed by version: a read that began after a mutation never joins a computation from before it.
     const value = await this.computeOnce(`${userId}:${version}`, async () => {
@@ -111,8 +117,6 @@ export class BalanceSummaryCache<T> {
   /** Makes every cached summary of the user invalid, on every instance sharing the database. */
   async invalidate(userId: number): Promise<void> {
     await this.versions.replace(userId);
-    this.countFor(userId).invalidations += 1;
-    this.options.onEvent?.('invalidation');
   }
 
   /**

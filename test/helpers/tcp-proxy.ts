@@ -1,6 +1,10 @@
 import net from 'node:net';
 
-type Pair = { client: net.Socket; upstream: net.Socket | null };
+type Pair = { client: net.Socket; upstream: net.Socket | null; sawInsert?: boolean };
+
+/** PostgreSQL's CommandComplete tag of an INSERT, and ReadyForQuery reporting "idle" (committed). */
+const INSERT_TAG = Buffer.from('INSERT 0 ');
+const READY_IDLE = Buffer.from([0x5a, 0, 0, 0, 5, 0x49]);
 
 /**
  * Forwards TCP to a server (PostgreSQL in the fault tests) until cut: an outage made on a
@@ -12,6 +16,7 @@ type Pair = { client: net.Socket; upstream: net.Socket | null };
  */
 export class TcpProxy {
   private mode: 'open' | 'reset' | 'blackhole' = 'open';
+  private armed: (() => void) | null = null;
   private readonly pairs = new Set<Pair>();
   private server!: net.Server;
   port = 0;
@@ -60,6 +65,29 @@ export class TcpProxy {
     upstream.on('error', () => undefined);
     upstream.on('close', () => pair.client.destroy());
     pair.client.pipe(upstream).pipe(pair.client);
+    // After pipe's own listener: the chunk is already on its way to the client when we cut.
+    upstream.on('data', (chunk: Buffer) => this.watch(pair, chunk));
+  }
+
+  /**
+   * Partitions (blackhole) right after the server reports that a transaction holding an INSERT
+   * has committed, before the client can send anything else: PostgreSQL failing between a
+   * commit and whatever statement would follow it. Resolves once cut.
+   */
+  cutAfterNextInsertCommits(): Promise<void> {
+    return new Promise((resolve) => (this.armed = resolve));
+  }
+
+  private watch(pair: Pair, chunk: Buffer) {
+    if (!this.armed) return;
+    const insert = chunk.indexOf(INSERT_TAG);
+    if (insert >= 0) pair.sawInsert = true;
+    if (!pair.sawInsert || chunk.indexOf(READY_IDLE, Math.max(0, insert)) < 0) return;
+    const done = this.armed;
+    this.armed = null;
+    pair.sawInsert = false;
+    this.cut('blackhole');
+    done();
   }
 
   cut(mode: 'reset' | 'blackhole') {

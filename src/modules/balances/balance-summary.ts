@@ -32,33 +32,21 @@ interface Row {
 }
 
 /**
- * Computes a user's balances in one SQL statement: ledger sums per account and asset, the
- * funds held by NEW LIMIT orders (quantity × price, in the symbol's quote asset), realized
- * PnL and the number of open positions. The expensive part is the ledger scan, hence the cache.
+ * Reads a user's balances in one SQL statement: the running rows of their accounts (totals,
+ * funds held by NEW LIMIT orders, realized PnL; kept in the ledger's transactions, see the
+ * running_balances migration) and the number of open positions. Its cost follows the number of
+ * accounts and assets, not the length of the ledger. Rows without entries or holds (an asset
+ * whose last order was canceled) are left out, as a sum over the ledger would leave them out.
  */
 export async function balanceSummaryFor(prisma: PrismaClient, userId: number): Promise<BalanceSummaryData> {
   const rows = await prisma.$queryRaw<Row[]>`
     WITH accounts AS (
       SELECT id FROM "ExchangeAccount" WHERE "userId" = ${userId}
-    ), ledger AS (
-      SELECT "accountId", asset, sum(amount) AS total,
-             coalesce(sum(amount) FILTER (WHERE kind = 'REALIZED_PNL'), 0) AS pnl
-      FROM "LedgerEntry" WHERE "accountId" IN (SELECT id FROM accounts)
-      GROUP BY "accountId", asset
-    ), locks AS (
-      SELECT "accountId", split_part(symbol, '-', 2) AS asset, sum(quantity * price) AS locked
-      FROM "Order"
-      WHERE "accountId" IN (SELECT id FROM accounts) AND status = 'NEW' AND type = 'LIMIT'
-      GROUP BY "accountId", split_part(symbol, '-', 2)
-    ), balances AS (
-      SELECT coalesce(l."accountId", k."accountId") AS "accountId", coalesce(l.asset, k.asset) AS asset,
-             coalesce(l.total, 0) AS total, coalesce(k.locked, 0) AS locked, coalesce(l.pnl, 0) AS pnl
-      FROM ledger l FULL JOIN locks k ON k."accountId" = l."accountId" AND k.asset = l.asset
     )
     SELECT a.id AS "accountId", b.asset, coalesce(b.total, 0)::text AS total, coalesce(b.locked, 0)::text AS locked,
-           coalesce(b.pnl, 0)::text AS "realizedPnl",
+           coalesce(b."realizedPnl", 0)::text AS "realizedPnl",
            (SELECT count(*)::int FROM "Position" p WHERE p."accountId" IN (SELECT id FROM accounts) AND p.status = 'OPEN') AS "openPositions"
-    FROM accounts a LEFT JOIN balances b ON b."accountId" = a.id
+    FROM accounts a LEFT JOIN "RunningBalance" b ON b."accountId" = a.id AND (b.entries > 0 OR b.locked <> 0)
     ORDER BY a.id, b.asset`;
 
   const accounts = new Map<number, AssetBalanceData[]>();

@@ -11,15 +11,13 @@ export function listAccounts({ prisma, viewer }: ServiceDeps): Promise<ExchangeA
   return prisma.exchangeAccount.findMany({ where: { userId: viewer.id }, orderBy: { id: 'asc' } });
 }
 
-/** Opens an account; the balance summary lists accounts, so it is invalidated. */
-export async function createExchangeAccount({ prisma, viewer, balanceCache }: ServiceDeps, input: CreateExchangeAccountInput): Promise<ExchangeAccount> {
+/** Opens an account (the summary lists accounts: the insert's commit replaces the balance version). */
+export async function createExchangeAccount({ prisma, viewer }: ServiceDeps, input: CreateExchangeAccountInput): Promise<ExchangeAccount> {
   const exchange = requiredText(input.exchange, 'input.exchange', 32).toLowerCase();
   if (!/^[a-z0-9][a-z0-9-]*$/.test(exchange)) throw badUserInput('input.exchange: letters, digits and dashes only', 'input.exchange');
   const label = requiredText(input.label, 'input.label', 64);
   try {
-    const account = await prisma.exchangeAccount.create({ data: { userId: viewer.id, exchange, label } });
-    await balanceCache.invalidate(viewer.id);
-    return account;
+    return await prisma.exchangeAccount.create({ data: { userId: viewer.id, exchange, label } });
   } catch (error) {
     if (isUniqueViolation(error)) throw conflict(`You already have a ${exchange} account labelled ${label}`);
     throw error;
@@ -28,10 +26,10 @@ export async function createExchangeAccount({ prisma, viewer, balanceCache }: Se
 
 /**
  * Books a deposit; a retry with the same reference returns the first entry and books nothing.
- * Either answer invalidates the viewer's balance summary: a retry can be answered while the
- * first request, already committed, has not invalidated yet.
+ * The insert's own commit updates the running balance and replaces the balance version (see
+ * the running_balances migration), so no answer, first or retried, can precede either.
  */
-export async function deposit({ prisma, viewer, balanceCache }: ServiceDeps, accountId: number, input: DepositInput): Promise<LedgerEntry> {
+export async function deposit({ prisma, viewer }: ServiceDeps, accountId: number, input: DepositInput): Promise<LedgerEntry> {
   const asset = requiredText(input.asset, 'input.asset', 15);
   if (!ASSET_PATTERN.test(asset)) throw badUserInput('input.asset: expected an asset code in capitals, e.g. USDT', 'input.asset');
   const amount = decimalInput(input.amount, 'input.amount', { greaterThan: 0 });
@@ -39,17 +37,13 @@ export async function deposit({ prisma, viewer, balanceCache }: ServiceDeps, acc
   const account = await prisma.exchangeAccount.findFirst({ where: { id: accountId, userId: viewer.id }, select: { id: true } });
   if (!account) throw notFound('Exchange account');
   try {
-    const entry = await prisma.ledgerEntry.create({ data: { accountId, asset, amount, kind: 'DEPOSIT', reference } });
-    await balanceCache.invalidate(viewer.id);
-    return entry;
+    return await prisma.ledgerEntry.create({ data: { accountId, asset, amount, kind: 'DEPOSIT', reference } });
   } catch (error) {
     if (!isUniqueViolation(error) || reference === null) throw error;
     const first = await prisma.ledgerEntry.findFirstOrThrow({ where: { accountId, reference } });
     if (first.kind !== 'DEPOSIT' || first.asset !== asset || !first.amount.equals(amount)) {
       throw conflict(`Reference ${reference} was already used for a different entry`);
     }
-    // The first request may not have invalidated yet; this answer must not outrun it.
-    await balanceCache.invalidate(viewer.id);
     return first;
   }
 }

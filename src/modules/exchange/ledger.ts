@@ -16,16 +16,14 @@ export function checkSymbol(symbol: string, field: string): string {
 }
 
 /**
- * What an account can spend of an asset: its ledger sum minus what NEW LIMIT orders in that
- * quote asset hold. Call it inside the transaction that holds the account's row lock.
+ * What an account can spend of an asset: its ledger total minus what NEW LIMIT orders in that
+ * quote asset hold, from the asset's running row (one row, however long the ledger). Call it
+ * inside the transaction that holds the account's row lock: every spend and hold of the account
+ * then commits before this reads, and a concurrent deposit can only add.
  */
 export async function freeBalance(tx: Prisma.TransactionClient, accountId: number, asset: string): Promise<Prisma.Decimal> {
   const [row] = await tx.$queryRaw<Array<{ free: string }>>`
-    SELECT (
-      coalesce((SELECT sum(amount) FROM "LedgerEntry" WHERE "accountId" = ${accountId} AND asset = ${asset}), 0)
-      - coalesce((SELECT sum(quantity * price) FROM "Order"
-                  WHERE "accountId" = ${accountId} AND status = 'NEW' AND type = 'LIMIT' AND split_part(symbol, '-', 2) = ${asset}), 0)
-    )::text AS free`;
+    SELECT coalesce((SELECT total - locked FROM "RunningBalance" WHERE "accountId" = ${accountId} AND asset = ${asset}), 0)::text AS free`;
   return new Prisma.Decimal(row!.free);
 }
 

@@ -43,9 +43,7 @@ export async function createOrder(deps: ServiceDeps, accountId: number, position
   };
   const clientOrderId = optionalText(input.clientOrderId, 'input.clientOrderId', 64) ?? null;
   const retried = () => (clientOrderId ? prisma.order.findFirst({ where: { accountId, clientOrderId, account: { userId: viewer.id } } }) : null);
-  // A retry's answer invalidates too: the first request may have committed but not invalidated yet.
-  const answerRetry = async (first: Order) => {
-    await deps.balanceCache.invalidate(viewer.id);
+  const answerRetry = (first: Order) => {
     // The same key with other content is another order, not a retry (Stripe's rule).
     if (!sameOrder(first, fill, input.type, positionId)) {
       throw new GraphQLError(`input.clientOrderId: ${JSON.stringify(clientOrderId)} was already used for a different order on this account`, {
@@ -93,11 +91,8 @@ export async function createOrder(deps: ServiceDeps, accountId: number, position
     // Two retries raced: the first one's order is the answer to both.
     const first = isUniqueViolation(error) ? await retried() : null;
     if (first) return answerRetry(first);
-    // A CONFLICT (the position was closed) can be answered before the close that caused it invalidated.
-    if (error instanceof GraphQLError && error.extensions.code === ErrorCode.CONFLICT) await deps.balanceCache.invalidate(viewer.id);
     throw error;
   }
-  await deps.balanceCache.invalidate(viewer.id);
   return order;
 }
 
@@ -202,8 +197,6 @@ export async function cancelOrder(deps: ServiceDeps, orderId: number): Promise<O
     }
     return canceled;
   }, TRANSACTION_OPTIONS);
-  // Also before a CONFLICT: a concurrent cancel or close may have committed but not invalidated yet.
-  await deps.balanceCache.invalidate(viewer.id);
   if (!order) throw conflict('Only NEW orders can be canceled');
   return order;
 }

@@ -106,8 +106,6 @@ export async function closePosition(deps: ServiceDeps, positionId: number, input
       data: { status: 'CLOSED', closedAt: new Date(), exitPrice, realizedPnl },
     });
   }, TRANSACTION_OPTIONS);
-  // Also before a CONFLICT: the close that won may have committed without having invalidated yet.
-  await deps.balanceCache.invalidate(viewer.id);
   if (!closed) throw conflict('The position is already closed');
   return closed;
 }
