@@ -3,6 +3,8 @@
 // pair is `invalidateBalanceCache`, then a read (a miss, timed), then a read (a hit, timed), so
 // both see the same machine state. Misses cannot be load-tested at concurrency: concurrent misses
 // of one user share one computation by design, so a "miss" at 8 connections is mostly waiting.
+import { performance } from 'node:perf_hooks';
+import pg from 'pg';
 import { dataOf } from './http';
 import { INVALIDATE, type BenchOperation } from './operations';
 import { percentile, round } from './load';
@@ -70,4 +72,117 @@ export async function measureBalances(
     });
   }
   return stats;
+}
+
+/** A user whose balances are read: their ledger's length and their key. */
+export interface LedgerTarget {
+  username: string;
+  userId: number;
+  ledgerEntries: number;
+  apiKey: string;
+}
+
+export interface MissByLedger {
+  username: string;
+  ledgerEntries: number;
+  /** `balances` over HTTP right after invalidateBalanceCache (a miss), through the gateway. */
+  gatewayMissP50Ms: number;
+  gatewayMissP95Ms: number;
+  /** The statement a miss runs now (running rows), alone, over one pg connection. */
+  runningReadSqlP50Ms: number;
+  /** The aggregate over the whole ledger a miss ran before the running rows (the baseline). */
+  ledgerAggregateSqlP50Ms: number;
+  pairs: number;
+}
+
+/** The summary's statement since the running_balances migration (src/modules/balances/balance-summary.ts). */
+const RUNNING_READ_SQL = `
+  WITH accounts AS (SELECT id FROM "ExchangeAccount" WHERE "userId" = $1)
+  SELECT a.id AS "accountId", b.asset, coalesce(b.total, 0)::text AS total, coalesce(b.locked, 0)::text AS locked,
+         coalesce(b."realizedPnl", 0)::text AS "realizedPnl",
+         (SELECT count(*)::int FROM "Position" p WHERE p."accountId" IN (SELECT id FROM accounts) AND p.status = 'OPEN') AS "openPositions"
+  FROM accounts a LEFT JOIN "RunningBalance" b ON b."accountId" = a.id AND (b.entries > 0 OR b.locked <> 0)
+  ORDER BY a.id, b.asset`;
+
+/** The summary's statement before it (the aggregate over the ledger), kept here as the baseline. */
+const LEDGER_AGGREGATE_SQL = `
+  WITH accounts AS (SELECT id FROM "ExchangeAccount" WHERE "userId" = $1),
+  ledger AS (
+    SELECT "accountId", asset, sum(amount) AS total, coalesce(sum(amount) FILTER (WHERE kind = 'REALIZED_PNL'), 0) AS pnl
+    FROM "LedgerEntry" WHERE "accountId" IN (SELECT id FROM accounts) GROUP BY "accountId", asset
+  ), locks AS (
+    SELECT "accountId", split_part(symbol, '-', 2) AS asset, sum(quantity * price) AS locked
+    FROM "Order" WHERE "accountId" IN (SELECT id FROM accounts) AND status = 'NEW' AND type = 'LIMIT'
+    GROUP BY "accountId", split_part(symbol, '-', 2)
+  ), balances AS (
+    SELECT coalesce(l."accountId", k."accountId") AS "accountId", coalesce(l.asset, k.asset) AS asset,
+           coalesce(l.total, 0) AS total, coalesce(k.locked, 0) AS locked, coalesce(l.pnl, 0) AS pnl
+    FROM ledger l FULL JOIN locks k ON k."accountId" = l."accountId" AND k.asset = l.asset
+  )
+  SELECT a.id AS "accountId", b.asset, coalesce(b.total, 0)::text AS total, coalesce(b.locked, 0)::text AS locked,
+         coalesce(b.pnl, 0)::text AS "realizedPnl",
+         (SELECT count(*)::int FROM "Position" p WHERE p."accountId" IN (SELECT id FROM accounts) AND p.status = 'OPEN') AS "openPositions"
+  FROM accounts a LEFT JOIN balances b ON b."accountId" = a.id
+  ORDER BY a.id, b.asset`;
+
+async function timed(work: () => Promise<unknown>): Promise<number> {
+  const started = performance.now();
+  await work();
+  return performance.now() - started;
+}
+
+/**
+ * Cache misses per ledger length, side by side in one run: for each user in turn (rotated), an
+ * invalidated read through the gateway, then the running read and the old aggregate as bare SQL.
+ * Both statements must return the same rows, or the comparison means nothing.
+ */
+export async function measureMissByLedger(
+  gatewayUrl: string,
+  databaseUrl: string,
+  users: readonly LedgerTarget[],
+  operation: BenchOperation,
+  pairs: number,
+  progress: (line: string) => void,
+): Promise<MissByLedger[]> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    for (const user of users) {
+      const running = (await client.query(RUNNING_READ_SQL, [user.userId])).rows;
+      const aggregate = (await client.query(LEDGER_AGGREGATE_SQL, [user.userId])).rows;
+      const same = (rows: Array<Record<string, string>>) =>
+        JSON.stringify(rows.map((row) => ({ ...row, total: String(Number(row.total)), locked: String(Number(row.locked)), realizedPnl: String(Number(row.realizedPnl)) })));
+      if (same(running) !== same(aggregate)) throw new Error(`${user.username}: the running rows differ from the ledger's aggregate`);
+    }
+    const times = users.map(() => ({ gateway: [] as number[], running: [] as number[], aggregate: [] as number[] }));
+    const warmup = 2;
+    for (let i = -warmup; i < pairs; i++) {
+      for (let k = 0; k < users.length; k++) {
+        const u = (((i + warmup) % users.length) + k) % users.length;
+        const user = users[u]!;
+        await dataOf(gatewayUrl, user.apiKey, invalidate);
+        const miss = await dataOf(gatewayUrl, user.apiKey, operation);
+        if (fromCache(miss.data)) throw new Error(`${user.username}: expected a miss after invalidateBalanceCache`);
+        const runningMs = await timed(() => client.query(RUNNING_READ_SQL, [user.userId]));
+        const aggregateMs = await timed(() => client.query(LEDGER_AGGREGATE_SQL, [user.userId]));
+        if (i < 0) continue;
+        times[u]!.gateway.push(miss.ms);
+        times[u]!.running.push(runningMs);
+        times[u]!.aggregate.push(aggregateMs);
+      }
+      if (i >= 0 && (i + 1) % Math.max(1, Math.floor(pairs / 4)) === 0) progress(`  balance misses by ledger length: ${i + 1}/${pairs} rounds`);
+    }
+    const p = (values: number[], q: number) => round(percentile([...values].sort((a, b) => a - b), q));
+    return users.map((user, u) => ({
+      username: user.username,
+      ledgerEntries: user.ledgerEntries,
+      gatewayMissP50Ms: p(times[u]!.gateway, 50),
+      gatewayMissP95Ms: p(times[u]!.gateway, 95),
+      runningReadSqlP50Ms: p(times[u]!.running, 50),
+      ledgerAggregateSqlP50Ms: p(times[u]!.aggregate, 50),
+      pairs,
+    }));
+  } finally {
+    await client.end();
+  }
 }

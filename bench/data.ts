@@ -8,7 +8,7 @@ import { createApiKey } from '../src/auth/api-keys';
 import { databaseName, withDatabaseName } from './settings';
 
 /** Bump when the generated data changes shape: older benchmark databases are rebuilt. */
-const DATA_VERSION = 1;
+const DATA_VERSION = 2;
 const MARKER_TABLE = 'bench_meta';
 
 export interface Scale {
@@ -20,6 +20,9 @@ export interface Scale {
   tradesPerSession: number;
   positions: number;
   ledgerEntries: number;
+  /** The ledgers of the users whose balance misses are compared (light, medium; the bench user is heavy). */
+  lightLedgerEntries: number;
+  mediumLedgerEntries: number;
 }
 
 export function scaleOf(scale: number): Scale {
@@ -32,6 +35,8 @@ export function scaleOf(scale: number): Scale {
     tradesPerSession: 1000,
     positions: Math.max(50, Math.round(20_000 * scale)),
     ledgerEntries: Math.max(1000, Math.round(1_000_000 * scale)),
+    lightLedgerEntries: 1000,
+    mediumLedgerEntries: Math.max(1000, Math.round(100_000 * scale)),
   };
 }
 
@@ -43,11 +48,22 @@ export interface BenchData {
   apiKey: string;
   /** A dfid the viewer can see, in the middle of the table. */
   sampleDfid: string;
+  /** Users with ledgers of different lengths, light to heavy (the bench user), each with a key. */
+  ledgerUsers: LedgerUser[];
   reused: boolean;
   buildMs: number;
 }
 
+export interface LedgerUser {
+  username: string;
+  userId: number;
+  ledgerEntries: number;
+  apiKey: string;
+}
+
 export const BENCH_USERNAME = 'bench';
+/** bench-user-01 and -02 hold the light and medium ledgers (accounts 3 and 4). */
+const LEDGER_USERNAMES = ['bench-user-01', 'bench-user-02'] as const;
 const BENCH_KEY_NAME = 'bench-run';
 
 async function adminClient(url: string): Promise<pg.Client> {
@@ -153,6 +169,13 @@ export async function prepareBenchDatabase(
     const user = await db.prisma.user.findUniqueOrThrow({ where: { username: BENCH_USERNAME } });
     await db.prisma.apiKey.deleteMany({ where: { userId: user.id, name: BENCH_KEY_NAME } });
     const { key } = await createApiKey(db.prisma, user.id, BENCH_KEY_NAME);
+    const ledgerUsers: LedgerUser[] = [];
+    for (const [username, ledgerEntries] of [[LEDGER_USERNAMES[0], scale.lightLedgerEntries], [LEDGER_USERNAMES[1], scale.mediumLedgerEntries]] as const) {
+      const other = await db.prisma.user.findUniqueOrThrow({ where: { username } });
+      await db.prisma.apiKey.deleteMany({ where: { userId: other.id, name: BENCH_KEY_NAME } });
+      ledgerUsers.push({ username, userId: other.id, ledgerEntries, apiKey: (await createApiKey(db.prisma, other.id, BENCH_KEY_NAME)).key });
+    }
+    ledgerUsers.push({ username: BENCH_USERNAME, userId: user.id, ledgerEntries: scale.ledgerEntries, apiKey: key });
     const buildMs = Math.round(performance.now() - started);
     options.log(
       reused
@@ -165,6 +188,7 @@ export async function prepareBenchDatabase(
       userId: user.id,
       apiKey: key,
       sampleDfid: dfidOf(Math.floor(scale.items / 2) - (Math.floor(scale.items / 2) % 10)),
+      ledgerUsers,
       reused,
       buildMs,
     };
@@ -217,10 +241,19 @@ function describe(scale: Scale): string {
  * - circuits c: 5–16 other members each, plus the bench user.
  * - sessions s: 1000 trades each; every other trade belongs to one of the positions, which have
  *   3 orders each (the fill, a stop-loss, a take-profit).
- * - ledger: the bench user's two accounts, 90 % on the first.
+ * - ledger: the bench user's two accounts, 90 % on the first; bench-user-01 (account 3) and
+ *   bench-user-02 (account 4) hold the light and medium ledgers of the balance comparison.
+ *   Running balances are rebuilt from it once loaded (the load runs with triggers off).
  */
 async function fill(url: string, scale: Scale, log: (line: string) => void): Promise<Record<string, number>> {
   const { items, otherUsers, circuits: C, sessions, tradesPerSession: T, positions: P, ledgerEntries } = scale;
+  const ledgerOf = (accountId: string, entries: number, seed: string) =>
+    `INSERT INTO "LedgerEntry" ("accountId", asset, amount, kind, "createdAt")
+     SELECT ${accountId}, CASE WHEN g % 7 = 0 THEN 'BTC' ELSE 'USDT' END,
+            CASE g % 4 WHEN 0 THEN 1000 WHEN 1 THEN -(g % 997) WHEN 2 THEN -(g % 13) * 0.001 ELSE (g % 211) - 100 END,
+            (CASE g % 4 WHEN 0 THEN 'DEPOSIT' WHEN 1 THEN 'FILL' WHEN 2 THEN 'COMMISSION' ELSE 'REALIZED_PNL' END)::"LedgerKind",
+            timestamp '2024-01-01' + g * interval '${seed}'
+     FROM generate_series(1, ${entries}) g`;
   const steps: Array<[string, string]> = [
     [
       'users',
@@ -299,7 +332,7 @@ async function fill(url: string, scale: Scale, log: (line: string) => void): Pro
       'exchange accounts',
       `INSERT INTO "ExchangeAccount" (id, "userId", exchange, label, "createdAt") VALUES
          (1, 1, 'paper', 'main', timestamp '2025-01-02'), (2, 1, 'paper', 'hedge', timestamp '2025-01-03'),
-         (3, 2, 'paper', 'main', timestamp '2025-01-04')`,
+         (3, 2, 'paper', 'main', timestamp '2025-01-04'), (4, 3, 'paper', 'main', timestamp '2025-01-05')`,
     ],
     [
       'positions',
@@ -381,6 +414,9 @@ async function fill(url: string, scale: Scale, log: (line: string) => void): Pro
               timestamp '2024-01-01' + g * interval '20 seconds'
        FROM generate_series(1, ${ledgerEntries}) g`,
     ],
+    ['light ledger', ledgerOf('3', scale.lightLedgerEntries, '1 hour')],
+    ['medium ledger', ledgerOf('4', scale.mediumLedgerEntries, '1 minute')],
+    ['running balances', `SELECT "rebuild_running_balances"()`],
   ];
 
   await withClient(url, async (client) => {

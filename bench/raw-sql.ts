@@ -165,26 +165,16 @@ SELECT ${V} AS viewer_id, json_build_object('item', (
 )::text AS data`;
 
 /**
- * `Balances`: the product's aggregate (ledger sums per account and asset, funds locked by NEW
- * LIMIT orders, realized PnL, open positions), with the per-asset totals and the JSON built in
- * the same statement.
+ * `Balances`: the product's read (running rows per account and asset: totals, funds locked by
+ * NEW LIMIT orders, realized PnL; open positions), with the per-asset totals and the JSON built
+ * in the same statement.
  */
 export const BALANCES_SQL = `WITH ${VIEWER},
 accounts AS (
   SELECT id, label FROM "ExchangeAccount" WHERE "userId" = ${V}
-), ledger AS (
-  SELECT "accountId", asset, sum(amount) AS total, coalesce(sum(amount) FILTER (WHERE kind = 'REALIZED_PNL'), 0) AS pnl
-  FROM "LedgerEntry" WHERE "accountId" IN (SELECT id FROM accounts)
-  GROUP BY "accountId", asset
-), locks AS (
-  SELECT "accountId", split_part(symbol, '-', 2) AS asset, sum(quantity * price) AS locked
-  FROM "Order"
-  WHERE "accountId" IN (SELECT id FROM accounts) AND status = 'NEW' AND type = 'LIMIT'
-  GROUP BY "accountId", split_part(symbol, '-', 2)
 ), balances AS (
-  SELECT coalesce(l."accountId", k."accountId") AS "accountId", coalesce(l.asset, k.asset) AS asset,
-         coalesce(l.total, 0) AS total, coalesce(k.locked, 0) AS locked, coalesce(l.pnl, 0) AS pnl
-  FROM ledger l FULL JOIN locks k ON k."accountId" = l."accountId" AND k.asset = l.asset
+  SELECT "accountId", asset, total, locked, "realizedPnl" AS pnl FROM "RunningBalance"
+  WHERE "accountId" IN (SELECT id FROM accounts) AND (entries > 0 OR locked <> 0)
 ), per_asset AS (
   SELECT asset, min("accountId") AS first_account, sum(total) AS total, sum(locked) AS locked FROM balances GROUP BY asset
 )

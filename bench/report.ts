@@ -2,6 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { LoadStats } from './load';
+import type { MissByLedger } from './balances';
 
 export const MODES = ['batched', 'naive', 'raw'] as const;
 export type Mode = (typeof MODES)[number];
@@ -42,7 +43,7 @@ export interface Goal {
 
 export interface Results {
   operations: OperationResult[];
-  balances: Record<string, unknown> & { hitP50Ms: number; missP50Ms: number; hitRps: number; trivialRps: number };
+  balances: Record<string, unknown> & { hitP50Ms: number; missP50Ms: number; hitRps: number; trivialRps: number; missByLedger?: MissByLedger[] };
   startup: Record<string, unknown> & { emptyMs: number; fullMs: number; emptyRssMb: number; fullRssMb: number };
   goals: Goal[];
   run: Record<string, unknown>;
@@ -101,6 +102,20 @@ export function judgeGoals(results: Omit<Results, 'goals'>): Goal[] {
     detail: `p50 hit ${hitP50Ms} ms / miss ${missP50Ms} ms = ${((100 * hitP50Ms) / missP50Ms).toFixed(1)}%`,
   });
 
+  const byLedger = results.balances.missByLedger;
+  if (byLedger?.length) {
+    const p50s = byLedger.map((user) => user.gatewayMissP50Ms);
+    const flatness = Math.max(...p50s) / Math.min(...p50s);
+    goals.push({
+      goal: 'a cache miss costs the same at any ledger length (largest p50 within 1.5× of the smallest)',
+      met: flatness <= 1.5,
+      detail:
+        byLedger.map((user) => `${user.ledgerEntries} entries ${user.gatewayMissP50Ms} ms`).join(', ') +
+        ` = ${flatness.toFixed(2)}×; the old aggregate alone: ` +
+        byLedger.map((user) => `${user.ledgerAggregateSqlP50Ms} ms`).join(', '),
+    });
+  }
+
   const { emptyMs, fullMs, emptyRssMb, fullRssMb } = results.startup;
   // Flat within noise: start-up within max(15 %, 250 ms), RSS within max(10 %, 10 MB).
   const startupFlat = fullMs - emptyMs <= Math.max(0.15 * emptyMs, 250);
@@ -155,6 +170,11 @@ export function table(results: Results): string {
     `balances (heavy user, sequential pairs): miss p50 ${balances.missP50Ms} ms, hit p50 ${balances.hitP50Ms} ms ` +
       `(${((100 * balances.hitP50Ms) / balances.missP50Ms).toFixed(1)}% of a miss); hit ${balances.hitRps} rps; ` +
       `{ __typename } ${balances.trivialRps} rps`,
+    ...(balances.missByLedger ?? []).map(
+      (user) =>
+        `balances miss, ${String(user.ledgerEntries).padStart(8)} ledger entries: gateway p50 ${user.gatewayMissP50Ms} ms (p95 ${user.gatewayMissP95Ms}); ` +
+        `running read ${user.runningReadSqlP50Ms} ms, old aggregate ${user.ledgerAggregateSqlP50Ms} ms (SQL alone)`,
+    ),
     `startup: empty database ${startup.emptyMs} ms / RSS ${startup.emptyRssMb} MB; ` +
       `full database ${startup.fullMs} ms / RSS ${startup.fullRssMb} MB`,
     '',

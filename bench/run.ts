@@ -12,7 +12,7 @@ import { countOperationStatements } from './statements';
 import { gatewayEnv, startGateway, startRawServer, rssMb, type Child } from './processes';
 import { countNodes, dataOf, firstDifference, normalise } from './http';
 import { load, summarise, round, warmUp, type LoadSample, type LoadStats } from './load';
-import { measureBalances } from './balances';
+import { measureBalances, measureMissByLedger } from './balances';
 import { measureStartup } from './startup';
 import { meanStatements, statementTally } from './metrics';
 import { judgeGoals, label, MODES, ratiosOf, table, writeResults, type Mode, type OperationResult, type Results } from './report';
@@ -165,6 +165,9 @@ async function main(): Promise<void> {
       progress,
     );
 
+    progress(`balances by ledger length: ${data.ledgerUsers.map((user) => user.ledgerEntries).join(' / ')} entries, ${settings.balancePairs} rounds`);
+    const missByLedger = await measureMissByLedger(servers.batched.url, settings.databaseUrl, data.ledgerUsers, balanceOperation, settings.balancePairs, progress);
+
     const rssAfterLoadMb = Object.fromEntries((['batched', 'naive', 'raw'] as const).map((mode) => [mode, round(rssMb(servers[mode].pid), 1)]));
 
     // 7. Results.
@@ -223,6 +226,7 @@ async function main(): Promise<void> {
         store: settings.redisUrl ? 'redis' : 'memory',
         note: 'hitP50Ms/missP50Ms: sequential invalidate → miss → hit over HTTP, one connection; hitRps and trivialRps: autocannon',
         byMode: Object.fromEntries(balances),
+        missByLedger,
       },
       startup: {
         ...startup,

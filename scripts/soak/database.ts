@@ -5,6 +5,7 @@ import { openDatabase } from '../../src/db/database';
 import { applyMigrations, pgSession } from '../../src/db/migrate';
 import { seedDemoData } from '../../src/demo/seed';
 import type { LedgerEntry, PrismaClient } from '../../src/generated/prisma/client';
+import { reconcileRunningBalances, type Reconciliation } from '../../src/modules/exchange/reconcile';
 import { dec, type Bookings, type ExpectedRecords } from './model';
 import type { SoakSettings } from './settings';
 import type { Trader } from './traders';
@@ -60,6 +61,8 @@ export interface LedgerCheck {
   /** Empty when all is well. */
   problems: string[];
   rows: number;
+  /** `npm run reconcile` at the end: every running balance against the ledger and the open orders. */
+  runningBalances: Reconciliation;
 }
 
 /** The database against what was acknowledged: ledger rows, orders, open positions, trades and session totals. */
@@ -77,10 +80,11 @@ export async function checkLedger(databaseUrl: string, traders: Trader[]): Promi
       await checkOpenPositions(db.prisma, trader, problem);
       await checkTrades(db.prisma, trader, problem);
     }
+    const runningBalances = await reconcileRunningBalances(db.prisma);
+    return { problems, rows, runningBalances };
   } finally {
     await db.close();
   }
-  return { problems, rows };
 }
 
 type Problem = (text: string) => void;

@@ -201,6 +201,20 @@ export interface SoakOutcome {
 
 export type SoakReport = ReturnType<typeof buildReport>;
 
+/**
+ * Throughput of the first interval against the last full one (a shorter tail after the last
+ * progress line is left out): held when the last is within 15 % of the first, i.e. the cost of
+ * an operation did not grow with the data the run wrote.
+ */
+function throughputOverTime(timeline: IntervalFigures[]) {
+  const lengths = timeline.map((t, i) => t.untilS - (i === 0 ? 0 : timeline[i - 1]!.untilS));
+  const full = timeline.filter((_, i) => lengths[i]! >= 0.8 * (lengths[0] ?? 0));
+  const first = full[0]?.perSecond ?? 0;
+  const last = full[full.length - 1]?.perSecond ?? 0;
+  const ratio = first > 0 ? round(last / first, 3) : 0;
+  return { firstPerSecond: first, lastPerSecond: last, lastOverFirst: ratio, held: full.length < 2 || ratio >= 0.85 };
+}
+
 export function buildReport(outcome: SoakOutcome) {
   const { run, workloadMs, samples, probes, finalReads, ledger, serverLog, exitCodes } = outcome;
   const { settings, failures, staleReads, modelMismatches, reads } = run;
@@ -209,11 +223,14 @@ export function buildReport(outcome: SoakOutcome) {
   // Trades change no balance, so the balance model does not hold them.
   const mutationsAcknowledged = outcome.traders.reduce((sum, trader) => sum + trader.balances.byWorker.flat().filter((m) => m.ackedAt !== null).length + trader.expected.trades.size, 0);
   const rss = memoryFigures(outcome.gatewayNames, samples, probes, workloadMs, settings.warmupFraction);
+  const throughput = throughputOverTime(run.latencies.timeline);
   const checks = {
     noUnexpectedErrors: failures.length === 0 && serverLog.errors.length === 0,
     noStaleBalanceReads: staleReads.length === 0 && reads.balancesUnchecked === 0 && reads.sessionsBehind === 0 && modelMismatches.length === 0,
     finalBalancesExact: finalReads.length === 0,
     ledgerMatchesAcknowledged: ledger.problems.length === 0,
+    runningBalancesReconciled: ledger.runningBalances.differences.length === 0,
+    throughputHeld: throughput.held,
     rssGrowthUnderLimit: rss.every((r) => r.afterGc.growth < settings.rssLimit),
     cleanShutdown: exitCodes.every((code) => code === 0),
   };
@@ -236,7 +253,12 @@ export function buildReport(outcome: SoakOutcome) {
       modelMismatches: modelMismatches.slice(0, 20),
       finalReads,
     },
-    ledger: { rowsChecked: ledger.rows, problems: ledger.problems.slice(0, 50) },
+    throughput,
+    ledger: {
+      rowsChecked: ledger.rows,
+      problems: ledger.problems.slice(0, 50),
+      runningBalances: { rows: ledger.runningBalances.rows, differences: ledger.runningBalances.differences.slice(0, 50) },
+    },
     cacheEvents: Object.fromEntries(outcome.gatewayNames.map((name, instance) => [name, outcome.cacheEvents[instance]])),
     rss: {
       warmupFraction: settings.warmupFraction,
@@ -261,6 +283,8 @@ export function printReport(report: SoakReport, outcome: SoakOutcome): void {
   log('');
   log(`${report.passed ? 'PASSED' : 'FAILED'} after ${report.workloadSeconds} s: ${operations.total} operations (${operations.perSecond}/s), ${operations.mutationsAcknowledged} mutations acknowledged`);
   for (const [kind, figures] of Object.entries(operations.byKind)) log(`  ${kind.padEnd(11)} ${String(figures.count).padStart(7)}  p50 ${figures.p50Ms} ms  p95 ${figures.p95Ms} ms  p99 ${figures.p99Ms} ms  max ${figures.maxMs} ms`);
+  log(`  throughput: first interval ${report.throughput.firstPerSecond}/s, last full interval ${report.throughput.lastPerSecond}/s (${report.throughput.lastOverFirst}×, held ≥ 0.85×: ${report.throughput.held})`);
+  log(`  running balances: ${ledger.runningBalances.rows} rows reconciled against the ledger, ${ledger.runningBalances.differences.length} differences`);
   log(`  per interval: ${operations.timeline.map((t) => `${t.perSecond}/s p95 ${t.p95Ms} ms`).join(', ')}`);
   log(`  unexpected errors: ${run.failures.length} (client), ${serverLog.errors.length} (server log)${run.failures.length ? `; first: ${JSON.stringify(run.failures[0])}` : ''}`);
   log(`  balance reads: ${balanceReads.checked} checked (${balanceReads.fromCache} from cache), ${balanceReads.stale} stale, ${balanceReads.unchecked} uncheckable; session reads behind: ${balanceReads.sessionReadsBehind}`);
