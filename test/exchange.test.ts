@@ -354,13 +354,16 @@ describe('MARKET orders', () => {
     ]);
   });
 
-  test('insufficient funds (fee included) is BAD_USER_INPUT and changes nothing', async () => {
+  test('insufficient funds (fee included) is INSUFFICIENT_FUNDS with the amounts, and changes nothing', async () => {
     const { key, id: userId, accountId } = await funded('1001');
     const before = await snapshot(userId);
     // 1001 covers 0.025 at 40039 (1000.975) but not with its fee (1.000975).
-    await fails(gw.execute(CREATE_ORDER, { input: market(accountId, 'BUY', '0.025', '40039') }, key), 'BAD_USER_INPUT');
+    const short = await fails(gw.execute(CREATE_ORDER, { input: market(accountId, 'BUY', '0.025', '40039') }, key), 'INSUFFICIENT_FUNDS');
+    expect(short.extensions).toMatchObject({ code: 'INSUFFICIENT_FUNDS', asset: 'USDT', required: '1001.975975', available: '1001' });
+    expect(short.message).toBe('Insufficient USDT: needs 1001.975975, free 1001');
     // An asset the account never received.
-    await fails(gw.execute(CREATE_ORDER, { input: { ...market(accountId, 'BUY', '1', '1'), symbol: 'BTC-EUR' } }, key), 'BAD_USER_INPUT');
+    const none = await fails(gw.execute(CREATE_ORDER, { input: { ...market(accountId, 'BUY', '1', '1'), symbol: 'BTC-EUR' } }, key), 'INSUFFICIENT_FUNDS');
+    expect(none.extensions).toMatchObject({ code: 'INSUFFICIENT_FUNDS', asset: 'EUR', required: '1.001', available: '0' });
     expect(await snapshot(userId)).toEqual(before);
     // Exactly enough is enough: 1000 + 1 fee.
     await order(key, market(accountId, 'BUY', '0.025', '40000'));
@@ -407,8 +410,9 @@ describe('LIMIT orders and cancelOrder', () => {
     expect((await expectedBalances(userId)).assets).toEqual([{ asset: 'USDT', free: '6200', locked: '3800', total: '10000' }]);
 
     // The lock counts against later orders: 6200 free, not 10000.
-    await fails(gw.execute(CREATE_ORDER, { input: limit(accountId, 'BUY', '0.2', '31001') }, key), 'BAD_USER_INPUT');
-    await fails(gw.execute(CREATE_ORDER, { input: market(accountId, 'BUY', '0.2', '31000') }, key), 'BAD_USER_INPUT');
+    const overLock = await fails(gw.execute(CREATE_ORDER, { input: limit(accountId, 'BUY', '0.2', '31001') }, key), 'INSUFFICIENT_FUNDS');
+    expect(overLock.extensions).toMatchObject({ asset: 'USDT', required: '6200.2', available: '6200' });
+    await fails(gw.execute(CREATE_ORDER, { input: market(accountId, 'BUY', '0.2', '31000') }, key), 'INSUFFICIENT_FUNDS');
 
     const canceled = await ok(gw.execute(CANCEL, { id: placed.id }, key));
     const after = await prisma().order.findUniqueOrThrow({ where: { id: row.id } });
