@@ -18,7 +18,9 @@ export type Scalars = {
   DateTime: { input: string; output: string; }
   /**
    * An exact decimal number encoded as a string (e.g. `"1234.5678"`), used for money, prices and
-   * quantities so that no precision is lost to floating point.
+   * quantities so that no precision is lost to floating point. Always a string in answers. As input,
+   * a string, or a JSON number taken as the exact text of its shortest form (`0.1` is `"0.1"`, `1e-7`
+   * is `"0.0000001"`); either way at most 18 digits before and 18 after the point.
    */
   Decimal: { input: string; output: string; }
   /** Arbitrary JSON data, as recorded by the producer of an event. */

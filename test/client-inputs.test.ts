@@ -1,0 +1,81 @@
+import { parseGlobalId } from '../src/graphql/global-id';
+import { demoFixture } from './helpers/demo-fixture';
+import { codeOf, fails, ok } from './helpers/responses';
+
+// Inputs as the seed's clients send them, through the real server over HTTP (so JSON numbers are
+// JSON numbers): Decimal amounts as numbers, compared with what the database stored.
+
+const { gw } = demoFixture();
+const prisma = () => gw.db.prisma;
+const dbId = (globalId: string) => parseGlobalId(globalId)!.id;
+
+const CREATE_ACCOUNT = `mutation { createExchangeAccount(input: { exchange: "paper", label: "inputs" }) { id } }`;
+const DEPOSIT = `mutation($input: DepositInput!) { deposit(input: $input) { id amount } }`;
+
+async function account(prefix: string) {
+  const user = await gw.freshUser(prefix);
+  const accountId = (await ok(gw.http(CREATE_ACCOUNT, {}, user.key))).createExchangeAccount.id as string;
+  return { ...user, accountId };
+}
+
+describe('Decimal inputs as JSON numbers', () => {
+  test.each([
+    ['a plain number', 123.456, '123.456'],
+    ['a number binary floating point cannot hold exactly', 1.1, '1.1'],
+    ['the shortest round-trip form, not the double\'s expansion', 0.30000000000000004, '0.30000000000000004'],
+    ['an integer', 42, '42'],
+    ['a small number JavaScript writes with an exponent (1e-7)', 1e-7, '0.0000001'],
+    ['the smallest the column holds (1e-18)', 1e-18, '0.000000000000000001'],
+    ['18 digits before the point, the column\'s most', 999999999999999900, '999999999999999900'],
+    // JSON parsing already made it a double (17 significant digits): its shortest form is what arrives.
+    ['more digits than a double holds: the double\'s shortest form', 123456789.123456789, '123456789.12345679'],
+  ])('%s is stored exactly as its decimal text', async (_, amount, stored) => {
+    const { key, accountId } = await account('decimal_number');
+    const data = await ok(gw.http(DEPOSIT, { input: { accountId, asset: 'USDT', amount } }, key));
+    expect(data.deposit.amount).toBe(stored);
+    const row = await prisma().ledgerEntry.findUniqueOrThrow({ where: { id: dbId(data.deposit.id) } });
+    expect(row.amount.toFixed()).toBe(stored);
+  });
+
+  test.each([
+    ['past the column\'s 18 decimals (1e-19)', 1e-19],
+    ['19 digits before the point (1e18)', 1e18],
+    ['an exponent form past the column (1e21)', 1e21],
+    ['1.5e300', 1.5e300],
+    ['zero (must be > 0)', 0],
+    ['negative', -5],
+  ])('%s is BAD_USER_INPUT naming the field, and books nothing', async (_, amount) => {
+    const { key, id, accountId } = await account('decimal_bad');
+    const error = await fails(gw.http(DEPOSIT, { input: { accountId, asset: 'USDT', amount } }, key), 'BAD_USER_INPUT');
+    expect(error.extensions?.field).toBe('input.amount');
+    expect(await prisma().ledgerEntry.count({ where: { account: { userId: id } } })).toBe(0);
+  });
+
+  test('a non-finite number (impossible in JSON, possible in process) is refused', async () => {
+    const { key, id, accountId } = await account('decimal_nonfinite');
+    for (const amount of [Number.POSITIVE_INFINITY, Number.NaN]) {
+      const result = await gw.execute(DEPOSIT, { input: { accountId, asset: 'USDT', amount } }, key);
+      expect(codeOf(result)).toBe('BAD_USER_INPUT');
+      expect(result.errors?.[0]?.message).toMatch(/finite/);
+    }
+    expect(await prisma().ledgerEntry.count({ where: { account: { userId: id } } })).toBe(0);
+  });
+
+  test('strings still work, and an exponent inside a string is still refused', async () => {
+    const { key, accountId } = await account('decimal_string');
+    expect((await ok(gw.http(DEPOSIT, { input: { accountId, asset: 'USDT', amount: ' 10.50 ' } }, key))).deposit.amount).toBe('10.5');
+    const error = await fails(gw.http(DEPOSIT, { input: { accountId, asset: 'USDT', amount: '1e5' } }, key), 'BAD_USER_INPUT');
+    expect(error.extensions?.field).toBe('input.amount');
+  });
+
+  test('numeric literals in the document are taken from their text, exponent expanded', async () => {
+    const { key, accountId } = await account('decimal_literal');
+    const inline = (amount: string) => `mutation($a: ID!) { deposit(input: { accountId: $a, asset: "USDT", amount: ${amount} }) { amount } }`;
+    expect((await ok(gw.http(inline('1.5e-3'), { a: accountId }, key))).deposit.amount).toBe('0.0015');
+    expect((await ok(gw.http(inline('12'), { a: accountId }, key))).deposit.amount).toBe('12');
+    // More digits than a double holds: the literal's own text, not a rounded double.
+    expect((await ok(gw.http(inline('0.123456789012345678'), { a: accountId }, key))).deposit.amount).toBe('0.123456789012345678');
+    const error = await fails(gw.http(inline('1e-19'), { a: accountId }, key), 'BAD_USER_INPUT');
+    expect(error.extensions?.field).toBe('input.amount');
+  });
+});
