@@ -28,7 +28,7 @@ describe('Decimal inputs as JSON numbers', () => {
     ['the smallest the column holds (1e-18)', 1e-18, '0.000000000000000001'],
     ['18 digits before the point, the column\'s most', 999999999999999900, '999999999999999900'],
     // JSON parsing already made it a double (17 significant digits): its shortest form is what arrives.
-    ['more digits than a double holds: the double\'s shortest form', 123456789.123456789, '123456789.12345679'],
+    ['more digits than a double holds: the double\'s shortest form', JSON.parse('123456789.123456789') as number, '123456789.12345679'],
   ])('%s is stored exactly as its decimal text', async (_, amount, stored) => {
     const { key, accountId } = await account('decimal_number');
     const data = await ok(gw.http(DEPOSIT, { input: { accountId, asset: 'USDT', amount } }, key));
@@ -77,5 +77,62 @@ describe('Decimal inputs as JSON numbers', () => {
     expect((await ok(gw.http(inline('0.123456789012345678'), { a: accountId }, key))).deposit.amount).toBe('0.123456789012345678');
     const error = await fails(gw.http(inline('1e-19'), { a: accountId }, key), 'BAD_USER_INPUT');
     expect(error.extensions?.field).toBe('input.amount');
+  });
+});
+
+const ORDER = `mutation($input: CreateOrderInput!) { createOrder(input: $input) { id symbol quantity price status position { id symbol quantity } } }`;
+const START = `mutation($input: StartTradingSessionInput!) { startTradingSession(input: $input) { id symbols } }`;
+
+async function funded(prefix: string, deposits: Record<string, string>) {
+  const user = await account(prefix);
+  for (const [asset, amount] of Object.entries(deposits)) await ok(gw.http(DEPOSIT, { input: { accountId: user.accountId, asset, amount } }, user.key));
+  return user;
+}
+
+describe('symbols in exchange-native form', () => {
+  test.each([
+    ['Binance style', 'BTCUSDT', 'BTC-USDT', 'USDT'],
+    ['the longest quote asset wins (FDUSD, not USD)', 'BTCFDUSD', 'BTC-FDUSD', 'FDUSD'],
+    ['a crypto quote', 'ETHBTC', 'ETH-BTC', 'BTC'],
+    ['forex', 'EURUSD', 'EUR-USD', 'USD'],
+    ['a stablecoin as the base', 'USDTTRY', 'USDT-TRY', 'TRY'],
+    ['digits in the base', '1000PEPEUSDT', '1000PEPE-USDT', 'USDT'],
+    ['BASE-QUOTE as before', 'SOL-USDT', 'SOL-USDT', 'USDT'],
+  ])('createOrder: %s (%s) is stored as %s and paid in %s', async (_, symbol, stored, quote) => {
+    const { key, accountId } = await funded('symbol_order', { [quote]: '1000000' });
+    // Quantity and price as JSON numbers, as a bot sends them.
+    const data = await ok(gw.http(ORDER, { input: { accountId, symbol, side: 'BUY', type: 'MARKET', quantity: 0.5, price: 100 } }, key));
+    expect(data.createOrder).toMatchObject({ symbol: stored, quantity: '0.5', price: '100', status: 'FILLED', position: { symbol: stored, quantity: '0.5' } });
+    const fills = await prisma().ledgerEntry.findMany({ where: { accountId: dbId(accountId), kind: { in: ['FILL', 'COMMISSION'] } }, orderBy: { id: 'asc' } });
+    expect(fills.map((e) => [e.kind, e.asset, e.amount.toFixed()])).toEqual([['FILL', quote, '-50'], ['COMMISSION', quote, '-0.05']]);
+    // The other spelling grows the same position.
+    const other = symbol === stored ? stored.replace('-', '') : stored;
+    const again = await ok(gw.http(ORDER, { input: { accountId, symbol: other, side: 'BUY', type: 'MARKET', quantity: '0.5', price: '100' } }, key));
+    expect(again.createOrder.position).toEqual({ id: data.createOrder.position.id, symbol: stored, quantity: '1' });
+  });
+
+  test.each([
+    ['lower case', 'btcusdt'],
+    ['a slash', 'BTC/USDT'],
+    ['no known quote asset', 'BTCXYZ'],
+    ['a quote asset alone', 'USDT'],
+    ['an empty base', '-USDT'],
+    ['two dashes', 'BTC-USD-T'],
+    ['empty', ''],
+  ])('createOrder: %s (%j) is BAD_USER_INPUT naming input.symbol; nothing is written', async (_, symbol) => {
+    const { key, id, accountId } = await funded('symbol_bad', { USDT: '1000' });
+    const error = await fails(gw.http(ORDER, { input: { accountId, symbol, side: 'BUY', type: 'LIMIT', quantity: '1', price: '1' } }, key), 'BAD_USER_INPUT');
+    expect(error.extensions?.field).toBe('input.symbol');
+    expect(await prisma().order.count({ where: { account: { userId: id } } })).toBe(0);
+  });
+
+  test('startTradingSession stores BASE-QUOTE, once per symbol; a bad one is BAD_USER_INPUT naming its index', async () => {
+    const { key, id } = await gw.freshUser('symbol_session');
+    const data = await ok(gw.http(START, { input: { sessionKey: 's', initialBalance: 10000, symbols: ['EURUSD', 'BTCUSDT', 'EUR-USD', 'XAUUSD'] } }, key));
+    expect(data.startTradingSession.symbols).toEqual(['EUR-USD', 'BTC-USDT', 'XAU-USD']);
+    expect((await prisma().tradingSession.findFirstOrThrow({ where: { userId: id } })).symbols).toEqual(['EUR-USD', 'BTC-USDT', 'XAU-USD']);
+    const error = await fails(gw.http(START, { input: { sessionKey: 't', initialBalance: '1', symbols: ['EURUSD', 'US30'] } }, key), 'BAD_USER_INPUT');
+    expect(error.extensions?.field).toBe('input.symbols[1]');
+    expect(await prisma().tradingSession.count({ where: { userId: id } })).toBe(1);
   });
 });

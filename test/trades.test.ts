@@ -93,7 +93,8 @@ describe('logTrade', () => {
     expect(rows).toHaveLength(1);
     expect(data).toEqual({ logTrade: tradeJson(rows[0]!) });
     const { sessionId: _, ...expected } = input;
-    expect(data.logTrade).toEqual({ id: toGlobalId('Trade', rows[0]!.id), ...expected, pnlPips: '-45' });
+    // The forex symbol is stored as BASE-QUOTE.
+    expect(data.logTrade).toEqual({ id: toGlobalId('Trade', rows[0]!.id), ...expected, symbol: 'XAU-USD', pnlPips: '-45' });
     expect(rows[0]).toMatchObject({ sessionId: dbId(sessionId), positionId: null });
   });
 
@@ -317,7 +318,10 @@ describe('the trades list', () => {
       [{ symbol: 'EURUSD' }, { symbol: 'EURUSD' }],
       [{ symbol: 'EURUSD', isPaper: true }, { symbol: 'EURUSD', isPaper: true }],
       [{ sessionId, isPaper: false, symbol: 'USDJPY' }, { sessionId: session.id, isPaper: false, symbol: 'USDJPY' }],
-      [{ symbol: 'NOPE' }, { symbol: 'NOPE' }],
+      // The demo's forex trades were stored compact (EURUSD): either spelling finds them.
+      [{ symbol: 'EUR-USD' }, { symbol: 'EURUSD' }],
+      [{ symbol: 'BTCUSDT' }, { symbol: 'BTC-USDT' }],
+      [{ symbol: 'DOGE-USDT' }, { symbol: 'DOGE-USDT' }],
     ];
     for (const [filter, where] of cases) {
       const expected = await expectedIds(where);
@@ -327,6 +331,14 @@ describe('the trades list', () => {
     // Sanity: the cases are not all trivially equal.
     expect((await expectedIds({ isPaper: true })).length).toBeGreaterThan(0);
     expect((await expectedIds({ isPaper: false })).length).toBeGreaterThan(0);
+  });
+
+  test('a bad filter.symbol is BAD_USER_INPUT naming it', async () => {
+    for (const symbol of ['NOPE', 'btcusdt']) {
+      const response = await gw.execute(LIST, { filter: { symbol } }, demo.key);
+      expect(response.data).toBeNull();
+      expect({ symbol, extensions: response.errors?.[0]?.extensions }).toMatchObject({ symbol, extensions: { code: 'BAD_USER_INPUT', field: 'filter.symbol' } });
+    }
   });
 
   test('filter.from is inclusive and filter.to exclusive', async () => {

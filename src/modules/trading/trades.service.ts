@@ -5,10 +5,15 @@ import { conflict, ErrorCode, notFound } from '../../errors';
 import { afterCursorWhere, byTimeThenId, keyOfRow, parsePage, prismaOrderBy, toConnection, type Connection, type PageArgs } from '../../pagination';
 import { decimalInput, optionalText, requiredText } from '../../graphql/validate';
 import type { LogTradeInput, TradeFilter } from '../../generated/graphql';
+import { canonicalSymbol, parseSymbol, storedSpellings } from '../exchange/symbols';
 
 const TRADES_ORDER = byTimeThenId('executedAt', 'desc');
 
-/** The viewer's trades, newest first, narrowed by `filter` (its session id decoded). */
+/**
+ * The viewer's trades, newest first, narrowed by `filter` (its session id decoded). A symbol
+ * matches both its spellings (`EUR-USD`, and the `EURUSD` of trades logged before symbols were
+ * normalised).
+ */
 export async function listTrades(
   { prisma, viewer }: ServiceDeps,
   args: PageArgs,
@@ -18,7 +23,7 @@ export async function listTrades(
     userId: viewer.id,
     ...(filter?.sessionId ? { sessionId: filter.sessionId } : {}),
     ...(typeof filter?.isPaper === 'boolean' ? { isPaper: filter.isPaper } : {}),
-    ...(filter?.symbol ? { symbol: filter.symbol } : {}),
+    ...(filter?.symbol != null ? { symbol: { in: storedSpellings(parseSymbol(filter.symbol, 'filter.symbol')) } } : {}),
     ...(filter?.from || filter?.to
       ? { executedAt: { ...(filter.from ? { gte: filter.from } : {}), ...(filter.to ? { lt: filter.to } : {}) } }
       : {}),
@@ -45,7 +50,8 @@ function sameTrade(
   input: LogTradeInput,
 ): boolean {
   return (
-    stored.symbol === values.symbol &&
+    // A trade logged before symbols were normalised holds the compact form (`EURUSD`).
+    (canonicalSymbol(stored.symbol) ?? stored.symbol) === values.symbol &&
     stored.direction === values.direction &&
     stored.action === input.action &&
     (stored.intensity ?? null) === (input.intensity ?? null) &&
@@ -78,7 +84,7 @@ export async function logTrade(
 ): Promise<Trade> {
   const tradeId = requiredText(input.tradeId, 'input.tradeId', 100);
   const values = {
-    symbol: requiredText(input.symbol, 'input.symbol', 32),
+    symbol: parseSymbol(input.symbol, 'input.symbol'),
     direction: requiredText(input.direction, 'input.direction', 20),
     volume: decimalInput(input.volume, 'input.volume', { greaterThan: 0 }).toFixed(),
     entryPrice: optionalDecimal(input.entryPrice, 'input.entryPrice'),
