@@ -82,6 +82,7 @@ describe('Decimal inputs as JSON numbers', () => {
 
 const ORDER = `mutation($input: CreateOrderInput!) { createOrder(input: $input) { id symbol quantity price status position { id symbol quantity } } }`;
 const START = `mutation($input: StartTradingSessionInput!) { startTradingSession(input: $input) { id symbols } }`;
+const LOG_TRADE = `mutation($input: LogTradeInput!) { logTrade(input: $input) { id tradeId symbol direction intensity action volume entryPrice exitPrice pnl pnlPips commission } }`;
 
 async function funded(prefix: string, deposits: Record<string, string>) {
   const user = await account(prefix);
@@ -134,5 +135,114 @@ describe('symbols in exchange-native form', () => {
     const error = await fails(gw.http(START, { input: { sessionKey: 't', initialBalance: '1', symbols: ['EURUSD', 'US30'] } }, key), 'BAD_USER_INPUT');
     expect(error.extensions?.field).toBe('input.symbols[1]');
     expect(await prisma().tradingSession.count({ where: { userId: id } })).toBe(1);
+  });
+});
+
+describe("logTrade takes the seed bot's record as it sends it", () => {
+  async function session(prefix: string) {
+    const user = await gw.freshUser(prefix);
+    const sessionId = (await ok(gw.http(START, { input: { sessionKey: 'bot', initialBalance: 10000, symbols: ['EURUSD'] } }, user.key))).startTradingSession.id as string;
+    return { ...user, sessionId };
+  }
+  /** A CLOSE as the bot sends it: integers for direction and intensity, JSON numbers for money. */
+  const record = (sessionId: string, tradeId: string, extra: Record<string, unknown> = {}) => ({
+    sessionId,
+    tradeId,
+    symbol: 'EURUSD',
+    direction: -1,
+    intensity: 2,
+    action: 'CLOSE',
+    volume: 0.25,
+    entryPrice: 1.0845,
+    exitPrice: 1.0823,
+    pnl: 55,
+    pnlPips: 22,
+    commission: 0.875,
+    ...extra,
+  });
+
+  test('integers and numbers are stored in canonical form: SELL, EUR-USD, exact decimals', async () => {
+    const { key, sessionId } = await session('bot_record');
+    const data = await ok(gw.http(LOG_TRADE, { input: record(sessionId, 'T1') }, key));
+    expect(data.logTrade).toEqual({
+      id: data.logTrade.id, tradeId: 'T1', symbol: 'EUR-USD', direction: 'SELL', intensity: 2, action: 'CLOSE',
+      volume: '0.25', entryPrice: '1.0845', exitPrice: '1.0823', pnl: '55', pnlPips: '22', commission: '0.875',
+    });
+    const row = await prisma().trade.findUniqueOrThrow({ where: { id: dbId(data.logTrade.id) } });
+    expect({ symbol: row.symbol, direction: row.direction, intensity: row.intensity, entryPrice: row.entryPrice?.toFixed() })
+      .toEqual({ symbol: 'EUR-USD', direction: 'SELL', intensity: 2, entryPrice: '1.0845' });
+    expect((await prisma().tradingSession.findUniqueOrThrow({ where: { id: dbId(sessionId) } })).totalPnl.toFixed()).toBe('55');
+  });
+
+  test.each([
+    ['1', 1, 'BUY'],
+    ['-1', -1, 'SELL'],
+    ['"1" as text', '1', 'BUY'],
+    ['"-1" as text', '-1', 'SELL'],
+    ['BUY', 'BUY', 'BUY'],
+    ['sell in lower case', 'sell', 'SELL'],
+    ['other text, kept as written', 'LONG', 'LONG'],
+  ])('direction %s is stored as %s', async (_, direction, stored) => {
+    const { key, sessionId } = await session('bot_direction');
+    const data = await ok(gw.http(LOG_TRADE, { input: record(sessionId, 'D', { direction, intensity: -1 }) }, key));
+    expect(data.logTrade).toMatchObject({ direction: stored, intensity: -1 });
+  });
+
+  test('inline literals work as variables do', async () => {
+    const { key, sessionId } = await session('bot_literal');
+    const data = await ok(gw.http(
+      `mutation($s: ID!) {
+        a: logTrade(input: { sessionId: $s, tradeId: "A", symbol: "BTCUSDT", direction: 1, intensity: 1, action: OPEN, volume: 0.5, entryPrice: 94250.5 }) { symbol direction intensity volume entryPrice }
+        b: logTrade(input: { sessionId: $s, tradeId: "B", symbol: "BTC-USDT", direction: -1, action: OPEN, volume: 1e-7 }) { direction volume }
+      }`,
+      { s: sessionId },
+      key,
+    ));
+    expect(data).toEqual({
+      a: { symbol: 'BTC-USDT', direction: 'BUY', intensity: 1, volume: '0.5', entryPrice: '94250.5' },
+      b: { direction: 'SELL', volume: '0.0000001' },
+    });
+  });
+
+  test.each([
+    ['direction 0', { direction: 0 }, 'input.direction'],
+    ['direction 2', { direction: 2 }, 'input.direction'],
+    ['direction 0.5', { direction: 0.5 }, 'input.direction'],
+    ['an empty direction', { direction: '' }, 'input.direction'],
+    ['an unknown symbol form', { symbol: 'EUR USD' }, 'input.symbol'],
+    ['a volume past the column (1e-19)', { volume: 1e-19 }, 'input.volume'],
+    ['a pnl past the column (1e18)', { pnl: 1e18 }, 'input.pnl'],
+  ])('%s is BAD_USER_INPUT naming the field; nothing is stored', async (_, extra, field) => {
+    const { key, id, sessionId } = await session('bot_bad');
+    const error = await fails(gw.http(LOG_TRADE, { input: record(sessionId, 'X', extra) }, key), 'BAD_USER_INPUT');
+    expect(error.extensions?.field).toBe(field);
+    expect(await prisma().trade.count({ where: { userId: id } })).toBe(0);
+  });
+
+  test('values at the column bounds as JSON numbers are stored exactly', async () => {
+    const { key, sessionId } = await session('bot_bounds');
+    const data = await ok(gw.http(LOG_TRADE, { input: record(sessionId, 'B', { volume: 1e-18, pnl: -999999999999999900, commission: 1e-7 }) }, key));
+    expect(data.logTrade).toMatchObject({ volume: '0.000000000000000001', pnl: '-999999999999999900', commission: '0.0000001' });
+  });
+
+  test('a retry is a retry in any spelling; another direction with the same tradeId is CONFLICT', async () => {
+    const { key, id, sessionId } = await session('bot_retry');
+    const first = await ok(gw.http(LOG_TRADE, { input: record(sessionId, 'R') }, key));
+    const spelled = await ok(gw.http(LOG_TRADE, { input: record(sessionId, 'R', { direction: 'SELL', symbol: 'EUR-USD', volume: '0.250', pnl: '55.0' }) }, key));
+    expect(spelled.logTrade).toEqual(first.logTrade);
+    const error = await fails(gw.http(LOG_TRADE, { input: record(sessionId, 'R', { direction: 1 }) }, key), 'CONFLICT');
+    expect(error.extensions?.field).toBe('input.tradeId');
+    expect(await prisma().trade.count({ where: { userId: id } })).toBe(1);
+  });
+
+  test('a trade stored before normalisation (EURUSD, buy) is still a retry of the same record', async () => {
+    const { key, id, sessionId } = await session('bot_legacy');
+    const legacy = await prisma().trade.create({
+      data: { sessionId: dbId(sessionId), userId: id, tradeId: 'L', symbol: 'EURUSD', direction: 'buy', action: 'OPEN', volume: '1' },
+    });
+    const retry = await ok(gw.http(LOG_TRADE, { input: { sessionId, tradeId: 'L', symbol: 'EURUSD', direction: 1, action: 'OPEN', volume: 1 } }, key));
+    expect(retry.logTrade).toMatchObject({ id: expect.any(String), symbol: 'EURUSD', direction: 'buy' });
+    expect(dbId(retry.logTrade.id)).toBe(legacy.id);
+    await fails(gw.http(LOG_TRADE, { input: { sessionId, tradeId: 'L', symbol: 'EURUSD', direction: -1, action: 'OPEN', volume: 1 } }, key), 'CONFLICT');
   });
 });

@@ -38,6 +38,31 @@ export const DecimalScalar = new GraphQLScalarType({
 });
 
 /**
+ * A trade's direction as text, whether the client sent a number (the seed bot's `1` / `-1`) or a
+ * string; the trading module gives the text its meaning (and names the field when it is wrong).
+ */
+function parseTradeDirection(value: unknown): string {
+  if (typeof value === 'string') return value.trim();
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+  throw new GraphQLError(`TradeDirection: expected 1, -1 or a string like "BUY", got ${JSON.stringify(value)}`);
+}
+
+/** Input only in practice: `Trade.direction` answers a String. */
+export const TradeDirectionScalar = new GraphQLScalarType({
+  name: 'TradeDirection',
+  description: 'A trade direction: 1 / -1, or text such as BUY / SELL.',
+  serialize(value) {
+    if (typeof value === 'string') return value;
+    throw new GraphQLError(`TradeDirection cannot represent ${typeof value}`);
+  },
+  parseValue: parseTradeDirection,
+  parseLiteral(ast) {
+    if (ast.kind === Kind.STRING || ast.kind === Kind.INT || ast.kind === Kind.FLOAT) return ast.value.trim();
+    throw new GraphQLError('TradeDirection: expected 1, -1 or a string like "BUY"', { nodes: ast });
+  },
+});
+
+/**
  * graphql-scalars' DateTime with the contract's output: an ISO-8601 string in UTC. Its own
  * `serialize` returns a Date, which only becomes that string if the transport happens to
  * JSON-encode it (executeOperation, and anything else in process, would see the object).
@@ -51,4 +76,5 @@ export const scalarResolvers = {
   DateTime: DateTimeScalar,
   JSON: JSONResolver,
   Decimal: DecimalScalar,
+  TradeDirection: TradeDirectionScalar,
 };

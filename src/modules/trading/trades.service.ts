@@ -6,6 +6,7 @@ import { afterCursorWhere, byTimeThenId, keyOfRow, parsePage, prismaOrderBy, toC
 import { decimalInput, optionalText, requiredText } from '../../graphql/validate';
 import type { LogTradeInput, TradeFilter } from '../../generated/graphql';
 import { canonicalSymbol, parseSymbol, storedSpellings } from '../exchange/symbols';
+import { canonicalDirection, directionInput } from './directions';
 
 const TRADES_ORDER = byTimeThenId('executedAt', 'desc');
 
@@ -52,7 +53,7 @@ function sameTrade(
   return (
     // A trade logged before symbols were normalised holds the compact form (`EURUSD`).
     (canonicalSymbol(stored.symbol) ?? stored.symbol) === values.symbol &&
-    stored.direction === values.direction &&
+    canonicalDirection(stored.direction) === values.direction &&
     stored.action === input.action &&
     (stored.intensity ?? null) === (input.intensity ?? null) &&
     (stored.hmmState ?? null) === (input.hmmState ?? null) &&
@@ -85,7 +86,7 @@ export async function logTrade(
   const tradeId = requiredText(input.tradeId, 'input.tradeId', 100);
   const values = {
     symbol: parseSymbol(input.symbol, 'input.symbol'),
-    direction: requiredText(input.direction, 'input.direction', 20),
+    direction: directionInput(input.direction, 'input.direction'),
     volume: decimalInput(input.volume, 'input.volume', { greaterThan: 0 }).toFixed(),
     entryPrice: optionalDecimal(input.entryPrice, 'input.entryPrice'),
     exitPrice: optionalDecimal(input.exitPrice, 'input.exitPrice'),
