@@ -957,6 +957,62 @@ describe('exchange queries', () => {
     }
   });
 
+  test('positions(filter: { symbol, accountId, side }) narrows the list, with status too, through every page', async () => {
+    const rows = await prisma().position.findMany({ where: { account: { userId: demo.id } }, orderBy: [{ openedAt: 'desc' }, { id: 'desc' }] });
+    const accounts = [...new Set(rows.map((p) => p.accountId))];
+    expect(accounts.length).toBeGreaterThan(1);
+    const account = toGlobalId('ExchangeAccount', accounts[1]!);
+    const cases: Array<[{ status?: string; filter?: Record<string, unknown> }, (p: Position) => boolean]> = [
+      [{ filter: { symbol: 'BTC-USDT' } }, (p) => p.symbol === 'BTC-USDT'],
+      // The exchange-native spelling finds the same positions.
+      [{ filter: { symbol: 'ETHUSDT' } }, (p) => p.symbol === 'ETH-USDT'],
+      [{ filter: { accountId: account } }, (p) => p.accountId === accounts[1]],
+      [{ filter: { side: 'SHORT' } }, (p) => p.side === 'SHORT'],
+      [{ filter: { side: 'LONG' } }, (p) => p.side === 'LONG'],
+      [{ status: 'CLOSED', filter: { symbol: 'SOLUSDT', side: 'LONG' } }, (p) => p.status === 'CLOSED' && p.symbol === 'SOL-USDT' && p.side === 'LONG'],
+      [{ status: 'OPEN', filter: { accountId: account, symbol: 'BTC-USDT' } }, (p) => p.status === 'OPEN' && p.accountId === accounts[1] && p.symbol === 'BTC-USDT'],
+      [{ filter: {} }, () => true],
+      [{ filter: { symbol: 'DOGE-USDT' } }, () => false],
+    ];
+    for (const [args, keep] of cases) {
+      const expected = rows.filter(keep).map((p) => toGlobalId('Position', p.id));
+      const seen: string[] = [];
+      let after: string | null = null;
+      for (let page = 0; page < 50; page++) {
+        const data: any = await ok(gw.execute(
+          `query($after: String, $status: PositionStatus, $filter: PositionFilter) {
+            positions(first: 3, after: $after, status: $status, filter: $filter) { totalCount pageInfo { hasNextPage endCursor } edges { node { id } } } }`,
+          { after, ...args },
+          demo.key,
+        ));
+        expect(data.positions.totalCount).toBe(expected.length);
+        seen.push(...data.positions.edges.map((e: any) => e.node.id));
+        if (!data.positions.pageInfo.hasNextPage) break;
+        after = data.positions.pageInfo.endCursor;
+      }
+      expect({ args, seen }).toEqual({ args, seen: expected });
+    }
+    // Sanity: the filters keep some positions and drop others.
+    for (const keep of [(p: Position) => p.side === 'SHORT', (p: Position) => p.accountId === accounts[1], (p: Position) => p.symbol === 'ETH-USDT']) {
+      expect(rows.filter(keep).length).toBeGreaterThan(0);
+      expect(rows.filter(keep).length).toBeLessThan(rows.length);
+    }
+  });
+
+  test("positions(filter:) with another user's account lists nothing; a bad symbol or account is BAD_USER_INPUT naming it", async () => {
+    const alices = await prisma().exchangeAccount.findFirstOrThrow({ where: { userId: alice.id, positions: { some: {} } } });
+    const LIST = `query($filter: PositionFilter) { positions(filter: $filter) { totalCount edges { node { id } } } }`;
+    expect(await ok(gw.execute(LIST, { filter: { accountId: toGlobalId('ExchangeAccount', alices.id) } }, demo.key))).toEqual({ positions: { totalCount: 0, edges: [] } });
+    for (const [filter, field] of [
+      [{ symbol: 'BTC/USDT' }, 'filter.symbol'],
+      [{ symbol: 'BTCXYZ' }, 'filter.symbol'],
+      [{ accountId: toGlobalId('Position', 1) }, 'filter.accountId'],
+    ] as const) {
+      const error = await fails(gw.execute(LIST, { filter }, demo.key), 'BAD_USER_INPUT');
+      expect({ filter, field: error.extensions?.field }).toEqual({ filter, field });
+    }
+  });
+
   test('ExchangeAccount.positions(status) pages each account\'s positions; Position.account resolves', async () => {
     const accounts = await prisma().exchangeAccount.findMany({ where: { userId: demo.id }, orderBy: { id: 'asc' } });
     for (const status of [null, 'OPEN', 'CLOSED'] as const) {

@@ -333,11 +333,48 @@ describe('the trades list', () => {
     expect((await expectedIds({ isPaper: false })).length).toBeGreaterThan(0);
   });
 
-  test('a bad filter.symbol is BAD_USER_INPUT naming it', async () => {
-    for (const symbol of ['NOPE', 'btcusdt']) {
-      const response = await gw.execute(LIST, { filter: { symbol } }, demo.key);
+  test('filter.action, direction and positionId narrow the list, alone, together and with the others, through every page', async () => {
+    const linked = await gw.db.prisma.trade.findFirstOrThrow({ where: { userId: demo.id, positionId: { not: null }, action: 'CLOSE' }, orderBy: { id: 'asc' } });
+    const positionId = toGlobalId('Position', linked.positionId!);
+    const cases: Array<[Record<string, unknown>, Prisma.TradeWhereInput]> = [
+      [{ action: 'OPEN' }, { action: 'OPEN' }],
+      [{ action: 'CLOSE' }, { action: 'CLOSE' }],
+      [{ direction: 'BUY' }, { direction: 'BUY' }],
+      // The bot's integer form, as a number and as text, finds the stored BUY / SELL.
+      [{ direction: 1 }, { direction: 'BUY' }],
+      [{ direction: -1 }, { direction: 'SELL' }],
+      [{ direction: 'sell' }, { direction: 'SELL' }],
+      [{ positionId }, { positionId: linked.positionId }],
+      [{ positionId, action: 'CLOSE' }, { positionId: linked.positionId, action: 'CLOSE' }],
+      [{ action: 'CLOSE', direction: -1, isPaper: true }, { action: 'CLOSE', direction: 'SELL', isPaper: true }],
+      [{ action: 'OPEN', direction: 1, symbol: 'EURUSD' }, { action: 'OPEN', direction: 'BUY', symbol: 'EURUSD' }],
+    ];
+    for (const [filter, where] of cases) {
+      const expected = await expectedIds(where);
+      const { ids, totalCount } = await readAll(filter, 8);
+      expect({ filter, ids, totalCount }).toEqual({ filter, ids: expected, totalCount: expected.length });
+    }
+    // Sanity: each filter keeps some trades and drops others.
+    const all = await gw.db.prisma.trade.count({ where: { userId: demo.id } });
+    for (const where of [{ action: 'OPEN' }, { direction: 'SELL' }, { positionId: linked.positionId }, { action: 'CLOSE', direction: 'SELL', isPaper: true }] as const) {
+      const n = (await expectedIds(where)).length;
+      expect({ where, n: n > 0 && n < all }).toEqual({ where, n: true });
+    }
+    expect((await expectedIds({ positionId: linked.positionId })).length).toBeGreaterThan(1);
+  });
+
+  test('a bad filter.symbol, direction or positionId is BAD_USER_INPUT naming it', async () => {
+    for (const [filter, field] of [
+      [{ symbol: 'NOPE' }, 'filter.symbol'],
+      [{ symbol: 'btcusdt' }, 'filter.symbol'],
+      [{ direction: 2 }, 'filter.direction'],
+      [{ direction: 0 }, 'filter.direction'],
+      [{ direction: '' }, 'filter.direction'],
+      [{ positionId: toGlobalId('Trade', 1) }, 'filter.positionId'],
+    ] as const) {
+      const response = await gw.execute(LIST, { filter }, demo.key);
       expect(response.data).toBeNull();
-      expect({ symbol, extensions: response.errors?.[0]?.extensions }).toMatchObject({ symbol, extensions: { code: 'BAD_USER_INPUT', field: 'filter.symbol' } });
+      expect({ filter, extensions: response.errors?.[0]?.extensions }).toMatchObject({ filter, extensions: { code: 'BAD_USER_INPUT', field } });
     }
   });
 

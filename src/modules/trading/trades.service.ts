@@ -10,21 +10,24 @@ import { canonicalDirection, directionInput } from './directions';
 
 const TRADES_ORDER = byTimeThenId('executedAt', 'desc');
 
+/** `TradeFilter` with its global IDs decoded. */
+export type TradeListFilter = Omit<TradeFilter, 'sessionId' | 'positionId'> & { sessionId?: number | null; positionId?: number | null };
+
 /**
- * The viewer's trades, newest first, narrowed by `filter` (its session id decoded). A symbol
+ * The viewer's trades, newest first, narrowed by `filter` (every field given must hold). A symbol
  * matches both its spellings (`EUR-USD`, and the `EURUSD` of trades logged before symbols were
- * normalised).
+ * normalised); a direction its stored form (`1` finds `BUY`). The filter narrows the rows, not
+ * the order, so a cursor of a filtered page continues that list.
  */
-export async function listTrades(
-  { prisma, viewer }: ServiceDeps,
-  args: PageArgs,
-  filter: (Omit<TradeFilter, 'sessionId'> & { sessionId?: number | null }) | null | undefined,
-): Promise<Connection<Trade>> {
+export async function listTrades({ prisma, viewer }: ServiceDeps, args: PageArgs, filter: TradeListFilter | null | undefined): Promise<Connection<Trade>> {
   const where: Prisma.TradeWhereInput = {
     userId: viewer.id,
     ...(filter?.sessionId ? { sessionId: filter.sessionId } : {}),
+    ...(filter?.positionId ? { positionId: filter.positionId } : {}),
     ...(typeof filter?.isPaper === 'boolean' ? { isPaper: filter.isPaper } : {}),
     ...(filter?.symbol != null ? { symbol: { in: storedSpellings(parseSymbol(filter.symbol, 'filter.symbol')) } } : {}),
+    ...(filter?.action ? { action: filter.action } : {}),
+    ...(filter?.direction != null ? { direction: directionInput(filter.direction, 'filter.direction') } : {}),
     ...(filter?.from || filter?.to
       ? { executedAt: { ...(filter.from ? { gte: filter.from } : {}), ...(filter.to ? { lt: filter.to } : {}) } }
       : {}),

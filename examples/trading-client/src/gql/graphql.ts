@@ -254,6 +254,16 @@ export type OrderType =
   /** Protective order that closes a position when the price reaches its level. */
   | 'TAKE_PROFIT';
 
+/** Narrows `Query.positions`: every field given must hold (they combine with AND, and with `status`). */
+export type PositionFilter = {
+  /** Only positions in this exchange account of the viewer's (global ID). */
+  accountId?: InputMaybe<Scalars['ID']['input']>;
+  /** Only LONG or only SHORT positions. */
+  side?: InputMaybe<PositionSide>;
+  /** Only positions of this symbol: `BASE-QUOTE` (`BTC-USDT`) or exchange-native (`BTCUSDT`). */
+  symbol?: InputMaybe<Scalars['String']['input']>;
+};
+
 /** Which way a position is exposed. */
 export type PositionSide =
   /** Profits when the price rises. */
@@ -367,12 +377,18 @@ export type TradeAction =
   /** The trade opened (or added to) a position. */
   | 'OPEN';
 
-/** Narrows `Query.trades`. */
+/** Narrows `Query.trades`: every field given must hold (they combine with AND). */
 export type TradeFilter = {
+  /** Only trades that opened (OPEN) or closed (CLOSE) exposure. */
+  action?: InputMaybe<TradeAction>;
+  /** Only trades in this direction, in any form `logTrade` accepts (`1` or `BUY`, `-1` or `SELL`). */
+  direction?: InputMaybe<Scalars['TradeDirection']['input']>;
   /** Only trades executed at or after this instant. */
   from?: InputMaybe<Scalars['DateTime']['input']>;
   /** Only paper trades (true) or real ones (false). */
   isPaper?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Only trades linked to this exchange position (global ID). */
+  positionId?: InputMaybe<Scalars['ID']['input']>;
   /** Only trades of this session (global ID). */
   sessionId?: InputMaybe<Scalars['ID']['input']>;
   /** Only trades of this symbol: `BASE-QUOTE` (`EUR-USD`) or exchange-native (`EURUSD`, `BTCUSDT`), either matching both spellings. */
