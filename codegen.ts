@@ -21,6 +21,8 @@ const config: CodegenConfig = {
           DateTime: { input: 'Date', output: '../graphql/models#DateTimeOutput' },
           Decimal: { input: 'string', output: '../graphql/models#DecimalOutput' },
           JSON: { input: 'unknown', output: 'unknown' },
+          // The scalar shapes 1 / -1 / text into text; trading/directions.ts gives it its meaning.
+          TradeDirection: { input: 'string', output: 'string' },
           ID: { input: 'string', output: 'string' },
         },
         // Every module declares its own (src/modules/<name>/<name>.models.ts): the one list.

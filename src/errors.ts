@@ -7,6 +7,8 @@ export const ErrorCode = {
   FORBIDDEN: 'FORBIDDEN',
   NOT_FOUND: 'NOT_FOUND',
   CONFLICT: 'CONFLICT',
+  /** A spend the account cannot cover; extensions `asset`, `required` and `available` (decimal strings). */
+  INSUFFICIENT_FUNDS: 'INSUFFICIENT_FUNDS',
   /** The HTTP request itself is malformed (not JSON, too large, too many operations in a batch). */
   BAD_REQUEST: 'BAD_REQUEST',
   /** Over a rate limit or a queue bound; Retry-After says when to come back. */
@@ -35,6 +37,9 @@ export const unauthenticated = (message = 'Authentication required: send Authori
 export const forbidden = (message: string) => gqlError(ErrorCode.FORBIDDEN, message);
 export const notFound = (what: string) => gqlError(ErrorCode.NOT_FOUND, `${what} not found`);
 export const conflict = (message: string) => gqlError(ErrorCode.CONFLICT, message);
+/** The account's free balance of `asset` is below what the operation needs; amounts as decimal strings. */
+export const insufficientFunds = (asset: string, required: string, available: string) =>
+  gqlError(ErrorCode.INSUFFICIENT_FUNDS, `Insufficient ${asset}: needs ${required}, free ${available}`, { asset, required, available });
 
 /** True for errors this module made (they are safe to show to clients as they are). */
 export function hasKnownCode(error: unknown): error is GraphQLError {

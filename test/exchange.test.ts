@@ -354,13 +354,16 @@ describe('MARKET orders', () => {
     ]);
   });
 
-  test('insufficient funds (fee included) is BAD_USER_INPUT and changes nothing', async () => {
+  test('insufficient funds (fee included) is INSUFFICIENT_FUNDS with the amounts, and changes nothing', async () => {
     const { key, id: userId, accountId } = await funded('1001');
     const before = await snapshot(userId);
     // 1001 covers 0.025 at 40039 (1000.975) but not with its fee (1.000975).
-    await fails(gw.execute(CREATE_ORDER, { input: market(accountId, 'BUY', '0.025', '40039') }, key), 'BAD_USER_INPUT');
+    const short = await fails(gw.execute(CREATE_ORDER, { input: market(accountId, 'BUY', '0.025', '40039') }, key), 'INSUFFICIENT_FUNDS');
+    expect(short.extensions).toMatchObject({ code: 'INSUFFICIENT_FUNDS', asset: 'USDT', required: '1001.975975', available: '1001' });
+    expect(short.message).toBe('Insufficient USDT: needs 1001.975975, free 1001');
     // An asset the account never received.
-    await fails(gw.execute(CREATE_ORDER, { input: { ...market(accountId, 'BUY', '1', '1'), symbol: 'BTC-EUR' } }, key), 'BAD_USER_INPUT');
+    const none = await fails(gw.execute(CREATE_ORDER, { input: { ...market(accountId, 'BUY', '1', '1'), symbol: 'BTC-EUR' } }, key), 'INSUFFICIENT_FUNDS');
+    expect(none.extensions).toMatchObject({ code: 'INSUFFICIENT_FUNDS', asset: 'EUR', required: '1.001', available: '0' });
     expect(await snapshot(userId)).toEqual(before);
     // Exactly enough is enough: 1000 + 1 fee.
     await order(key, market(accountId, 'BUY', '0.025', '40000'));
@@ -407,8 +410,9 @@ describe('LIMIT orders and cancelOrder', () => {
     expect((await expectedBalances(userId)).assets).toEqual([{ asset: 'USDT', free: '6200', locked: '3800', total: '10000' }]);
 
     // The lock counts against later orders: 6200 free, not 10000.
-    await fails(gw.execute(CREATE_ORDER, { input: limit(accountId, 'BUY', '0.2', '31001') }, key), 'BAD_USER_INPUT');
-    await fails(gw.execute(CREATE_ORDER, { input: market(accountId, 'BUY', '0.2', '31000') }, key), 'BAD_USER_INPUT');
+    const overLock = await fails(gw.execute(CREATE_ORDER, { input: limit(accountId, 'BUY', '0.2', '31001') }, key), 'INSUFFICIENT_FUNDS');
+    expect(overLock.extensions).toMatchObject({ asset: 'USDT', required: '6200.2', available: '6200' });
+    await fails(gw.execute(CREATE_ORDER, { input: market(accountId, 'BUY', '0.2', '31000') }, key), 'INSUFFICIENT_FUNDS');
 
     const canceled = await ok(gw.execute(CANCEL, { id: placed.id }, key));
     const after = await prisma().order.findUniqueOrThrow({ where: { id: row.id } });
@@ -948,6 +952,62 @@ describe('exchange queries', () => {
         after = data.positions.pageInfo.endCursor;
       }
       expect({ status, seen }).toEqual({ status, seen: expected });
+    }
+  });
+
+  test('positions(filter: { symbol, accountId, side }) narrows the list, with status too, through every page', async () => {
+    const rows = await prisma().position.findMany({ where: { account: { userId: demo.id } }, orderBy: [{ openedAt: 'desc' }, { id: 'desc' }] });
+    const accounts = [...new Set(rows.map((p) => p.accountId))];
+    expect(accounts.length).toBeGreaterThan(1);
+    const account = toGlobalId('ExchangeAccount', accounts[1]!);
+    const cases: Array<[{ status?: string; filter?: Record<string, unknown> }, (p: Position) => boolean]> = [
+      [{ filter: { symbol: 'BTC-USDT' } }, (p) => p.symbol === 'BTC-USDT'],
+      // The exchange-native spelling finds the same positions.
+      [{ filter: { symbol: 'ETHUSDT' } }, (p) => p.symbol === 'ETH-USDT'],
+      [{ filter: { accountId: account } }, (p) => p.accountId === accounts[1]],
+      [{ filter: { side: 'SHORT' } }, (p) => p.side === 'SHORT'],
+      [{ filter: { side: 'LONG' } }, (p) => p.side === 'LONG'],
+      [{ status: 'CLOSED', filter: { symbol: 'SOLUSDT', side: 'LONG' } }, (p) => p.status === 'CLOSED' && p.symbol === 'SOL-USDT' && p.side === 'LONG'],
+      [{ status: 'OPEN', filter: { accountId: account, symbol: 'BTC-USDT' } }, (p) => p.status === 'OPEN' && p.accountId === accounts[1] && p.symbol === 'BTC-USDT'],
+      [{ filter: {} }, () => true],
+      [{ filter: { symbol: 'DOGE-USDT' } }, () => false],
+    ];
+    for (const [args, keep] of cases) {
+      const expected = rows.filter(keep).map((p) => toGlobalId('Position', p.id));
+      const seen: string[] = [];
+      let after: string | null = null;
+      for (let page = 0; page < 50; page++) {
+        const data: any = await ok(gw.execute(
+          `query($after: String, $status: PositionStatus, $filter: PositionFilter) {
+            positions(first: 3, after: $after, status: $status, filter: $filter) { totalCount pageInfo { hasNextPage endCursor } edges { node { id } } } }`,
+          { after, ...args },
+          demo.key,
+        ));
+        expect(data.positions.totalCount).toBe(expected.length);
+        seen.push(...data.positions.edges.map((e: any) => e.node.id));
+        if (!data.positions.pageInfo.hasNextPage) break;
+        after = data.positions.pageInfo.endCursor;
+      }
+      expect({ args, seen }).toEqual({ args, seen: expected });
+    }
+    // Sanity: the filters keep some positions and drop others.
+    for (const keep of [(p: Position) => p.side === 'SHORT', (p: Position) => p.accountId === accounts[1], (p: Position) => p.symbol === 'ETH-USDT']) {
+      expect(rows.filter(keep).length).toBeGreaterThan(0);
+      expect(rows.filter(keep).length).toBeLessThan(rows.length);
+    }
+  });
+
+  test("positions(filter:) with another user's account lists nothing; a bad symbol or account is BAD_USER_INPUT naming it", async () => {
+    const alices = await prisma().exchangeAccount.findFirstOrThrow({ where: { userId: alice.id, positions: { some: {} } } });
+    const LIST = `query($filter: PositionFilter) { positions(filter: $filter) { totalCount edges { node { id } } } }`;
+    expect(await ok(gw.execute(LIST, { filter: { accountId: toGlobalId('ExchangeAccount', alices.id) } }, demo.key))).toEqual({ positions: { totalCount: 0, edges: [] } });
+    for (const [filter, field] of [
+      [{ symbol: 'BTC/USDT' }, 'filter.symbol'],
+      [{ symbol: 'BTCXYZ' }, 'filter.symbol'],
+      [{ accountId: toGlobalId('Position', 1) }, 'filter.accountId'],
+    ] as const) {
+      const error = await fails(gw.execute(LIST, { filter }, demo.key), 'BAD_USER_INPUT');
+      expect({ filter, field: error.extensions?.field }).toEqual({ filter, field });
     }
   });
 

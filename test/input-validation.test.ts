@@ -40,7 +40,9 @@ test('an inline malformed decimal is BAD_USER_INPUT too', async () => {
 
 test.each([
   ['lower case', 'btc-usdt'],
-  ['no quote asset', 'BTCUSDT'],
+  ['no known quote asset', 'BTCXYZ'],
+  ['a quote asset and nothing before it', 'USDT'],
+  ['a base too short', 'XUSDT'],
   ['empty', ''],
 ])('order symbol: %s', async (_, symbol) => {
   await expectBadInput(

@@ -93,7 +93,8 @@ describe('logTrade', () => {
     expect(rows).toHaveLength(1);
     expect(data).toEqual({ logTrade: tradeJson(rows[0]!) });
     const { sessionId: _, ...expected } = input;
-    expect(data.logTrade).toEqual({ id: toGlobalId('Trade', rows[0]!.id), ...expected, pnlPips: '-45' });
+    // The forex symbol is stored as BASE-QUOTE.
+    expect(data.logTrade).toEqual({ id: toGlobalId('Trade', rows[0]!.id), ...expected, symbol: 'XAU-USD', pnlPips: '-45' });
     expect(rows[0]).toMatchObject({ sessionId: dbId(sessionId), positionId: null });
   });
 
@@ -317,7 +318,10 @@ describe('the trades list', () => {
       [{ symbol: 'EURUSD' }, { symbol: 'EURUSD' }],
       [{ symbol: 'EURUSD', isPaper: true }, { symbol: 'EURUSD', isPaper: true }],
       [{ sessionId, isPaper: false, symbol: 'USDJPY' }, { sessionId: session.id, isPaper: false, symbol: 'USDJPY' }],
-      [{ symbol: 'NOPE' }, { symbol: 'NOPE' }],
+      // The demo's forex trades were stored compact (EURUSD): either spelling finds them.
+      [{ symbol: 'EUR-USD' }, { symbol: 'EURUSD' }],
+      [{ symbol: 'BTCUSDT' }, { symbol: 'BTC-USDT' }],
+      [{ symbol: 'DOGE-USDT' }, { symbol: 'DOGE-USDT' }],
     ];
     for (const [filter, where] of cases) {
       const expected = await expectedIds(where);
@@ -327,6 +331,51 @@ describe('the trades list', () => {
     // Sanity: the cases are not all trivially equal.
     expect((await expectedIds({ isPaper: true })).length).toBeGreaterThan(0);
     expect((await expectedIds({ isPaper: false })).length).toBeGreaterThan(0);
+  });
+
+  test('filter.action, direction and positionId narrow the list, alone, together and with the others, through every page', async () => {
+    const linked = await gw.db.prisma.trade.findFirstOrThrow({ where: { userId: demo.id, positionId: { not: null }, action: 'CLOSE' }, orderBy: { id: 'asc' } });
+    const positionId = toGlobalId('Position', linked.positionId!);
+    const cases: Array<[Record<string, unknown>, Prisma.TradeWhereInput]> = [
+      [{ action: 'OPEN' }, { action: 'OPEN' }],
+      [{ action: 'CLOSE' }, { action: 'CLOSE' }],
+      [{ direction: 'BUY' }, { direction: 'BUY' }],
+      // The bot's integer form, as a number and as text, finds the stored BUY / SELL.
+      [{ direction: 1 }, { direction: 'BUY' }],
+      [{ direction: -1 }, { direction: 'SELL' }],
+      [{ direction: 'sell' }, { direction: 'SELL' }],
+      [{ positionId }, { positionId: linked.positionId }],
+      [{ positionId, action: 'CLOSE' }, { positionId: linked.positionId, action: 'CLOSE' }],
+      [{ action: 'CLOSE', direction: -1, isPaper: true }, { action: 'CLOSE', direction: 'SELL', isPaper: true }],
+      [{ action: 'OPEN', direction: 1, symbol: 'EURUSD' }, { action: 'OPEN', direction: 'BUY', symbol: 'EURUSD' }],
+    ];
+    for (const [filter, where] of cases) {
+      const expected = await expectedIds(where);
+      const { ids, totalCount } = await readAll(filter, 8);
+      expect({ filter, ids, totalCount }).toEqual({ filter, ids: expected, totalCount: expected.length });
+    }
+    // Sanity: each filter keeps some trades and drops others.
+    const all = await gw.db.prisma.trade.count({ where: { userId: demo.id } });
+    for (const where of [{ action: 'OPEN' }, { direction: 'SELL' }, { positionId: linked.positionId }, { action: 'CLOSE', direction: 'SELL', isPaper: true }] as const) {
+      const n = (await expectedIds(where)).length;
+      expect({ where, n: n > 0 && n < all }).toEqual({ where, n: true });
+    }
+    expect((await expectedIds({ positionId: linked.positionId })).length).toBeGreaterThan(1);
+  });
+
+  test('a bad filter.symbol, direction or positionId is BAD_USER_INPUT naming it', async () => {
+    for (const [filter, field] of [
+      [{ symbol: 'NOPE' }, 'filter.symbol'],
+      [{ symbol: 'btcusdt' }, 'filter.symbol'],
+      [{ direction: 2 }, 'filter.direction'],
+      [{ direction: 0 }, 'filter.direction'],
+      [{ direction: '' }, 'filter.direction'],
+      [{ positionId: toGlobalId('Trade', 1) }, 'filter.positionId'],
+    ] as const) {
+      const response = await gw.execute(LIST, { filter }, demo.key);
+      expect(response.data).toBeNull();
+      expect({ filter, extensions: response.errors?.[0]?.extensions }).toMatchObject({ filter, extensions: { code: 'BAD_USER_INPUT', field } });
+    }
   });
 
   test('filter.from is inclusive and filter.to exclusive', async () => {

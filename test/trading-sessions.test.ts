@@ -60,15 +60,15 @@ const dbId = (globalId: string) => parseGlobalId(globalId)!.id;
 const sessionRow = (globalId: string) => gw.db.prisma.tradingSession.findUniqueOrThrow({ where: { id: dbId(globalId) } });
 
 describe('startTradingSession', () => {
-  test('creates a RUNNING session with the given balance and (deduplicated) symbols', async () => {
+  test('creates a RUNNING session with the given balance and (normalised, deduplicated) symbols', async () => {
     const { key, id: userId } = await freshUser();
     const before = Date.now();
-    const data = await ok(gw.execute(START, { input: { sessionKey: 'bot-a', initialBalance: '2500.50', symbols: ['EURUSD', 'BTC-USDT', 'EURUSD'] } }, key));
+    const data = await ok(gw.execute(START, { input: { sessionKey: 'bot-a', initialBalance: '2500.50', symbols: ['EURUSD', 'BTC-USDT', 'EUR-USD', 'BTCUSDT'] } }, key));
     const rows = await gw.db.prisma.tradingSession.findMany({ where: { userId } });
     expect(rows).toHaveLength(1);
     const row = rows[0]!;
     expect(data).toEqual({ startTradingSession: sessionJson(row, false) });
-    expect(row).toMatchObject({ sessionKey: 'bot-a', status: 'RUNNING', recovered: false, totalTrades: 0, symbols: ['EURUSD', 'BTC-USDT'] });
+    expect(row).toMatchObject({ sessionKey: 'bot-a', status: 'RUNNING', recovered: false, totalTrades: 0, symbols: ['EUR-USD', 'BTC-USDT'] });
     expect(row.initialBalance.toFixed()).toBe('2500.5');
     expect(row.currentBalance?.toFixed()).toBe('2500.5');
     expect(row.startedAt.getTime()).toBeGreaterThanOrEqual(before - 1000);
@@ -106,7 +106,7 @@ describe('startTradingSession', () => {
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({
       type: 'SESSION_RECOVERED',
-      data: { initialBalance: '999', symbols: ['GBPUSD'], previousHeartbeatAt: heartbeatAt.toISOString() },
+      data: { initialBalance: '999', symbols: ['GBP-USD'], previousHeartbeatAt: heartbeatAt.toISOString() },
     });
     // ...and the event is what the session's events list shows.
     const listed = await ok(gw.execute(`query($id: ID!) { tradingSession(id: $id) { events { totalCount edges { node { id type occurredAt data } } } } }`, { id: first.id }, key));

@@ -27,7 +27,7 @@ const config: CodegenConfig = {
         onlyOperationTypes: true,
         enumsAsTypes: true,
         useTypeImports: true,
-        scalars: { DateTime: 'string', Decimal: 'string', JSON: 'unknown', ID: 'string' },
+        scalars: { DateTime: 'string', Decimal: 'string', JSON: 'unknown', ID: 'string', TradeDirection: { input: 'string | number', output: 'string' } },
       },
     },
   },

@@ -11,7 +11,8 @@ export const exchangeResolvers: Resolvers = {
   Query: {
     exchangeAccounts: (_, __, context) => listAccounts(context),
     position: (_, { id }, { loaders }) => loaders.positionById.load(idOfType(id, 'Position', 'id')),
-    positions: (_, args, context) => listPositions(context, args, args.status),
+    positions: (_, args, context) =>
+      listPositions(context, args, args.status, args.filter && { ...args.filter, accountId: optionalIdOfType(args.filter.accountId, 'ExchangeAccount', 'filter.accountId') }),
   },
   Mutation: {
     createExchangeAccount: (_, { input }, context) => createExchangeAccount(context, input),

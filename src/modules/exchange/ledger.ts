@@ -1,5 +1,5 @@
 import { Prisma, type Order, type Position } from '../../generated/prisma/client';
-import { badUserInput } from '../../errors';
+import { badUserInput, insufficientFunds } from '../../errors';
 import '../../db/decimal-precision'; // money arithmetic at the columns' full precision
 
 /** Symbols on the paper exchange are `BASE-QUOTE`; money moves in the quote asset. */
@@ -31,7 +31,7 @@ export async function freeBalance(tx: Prisma.TransactionClient, accountId: numbe
 export async function requireFunds(tx: Prisma.TransactionClient, accountId: number, asset: string, needed: Prisma.Decimal) {
   const free = await freeBalance(tx, accountId, asset);
   if (free.lessThan(needed)) {
-    throw badUserInput(`Insufficient ${asset}: needs ${needed.toFixed()}, free ${free.toFixed()}`, 'input.quantity');
+    throw insufficientFunds(asset, needed.toFixed(), free.toFixed());
   }
 }
 

@@ -6,7 +6,8 @@ import { isUniqueViolation, TRANSACTION_OPTIONS } from '../../db/prisma-errors';
 import { toGlobalId } from '../../graphql/global-id';
 import { decimalInput, optionalText } from '../../graphql/validate';
 import type { CreateOrderInput } from '../../generated/graphql';
-import { checkSymbol, lockOwnAccount, lockOwnOrder, money, quoteAssetOf, requireFunds } from './ledger';
+import { lockOwnAccount, lockOwnOrder, money, quoteAssetOf, requireFunds } from './ledger';
+import { parseSymbol } from './symbols';
 import { cancelOpenOrdersOf, realizedPnlOf } from './positions.service';
 
 type Tx = Prisma.TransactionClient;
@@ -35,7 +36,7 @@ export async function createOrder(deps: ServiceDeps, accountId: number, position
   }
   const fill: Fill = {
     accountId,
-    symbol: checkSymbol(input.symbol, 'input.symbol'),
+    symbol: parseSymbol(input.symbol, 'input.symbol'),
     side: input.side,
     quantity: decimalInput(input.quantity, 'input.quantity', { greaterThan: 0 }),
     price: decimalInput(input.price, 'input.price', { greaterThan: 0 }),

@@ -4,14 +4,33 @@ import { badUserInput, conflict, notFound } from '../../errors';
 import { TRANSACTION_OPTIONS } from '../../db/prisma-errors';
 import { afterCursorWhere, byTimeThenId, keyOfRow, parsePage, prismaOrderBy, toConnection, type Connection, type PageArgs } from '../../pagination';
 import { decimalInput, storableAmount } from '../../graphql/validate';
-import type { ClosePositionInput, SetPositionProtectionInput } from '../../generated/graphql';
+import type { ClosePositionInput, PositionFilter, SetPositionProtectionInput } from '../../generated/graphql';
 import { lockOwnPosition, money, quoteAssetOf } from './ledger';
+import { parseSymbol } from './symbols';
 
 const POSITIONS_ORDER = byTimeThenId('openedAt', 'desc');
 
-/** The viewer's positions across accounts, most recently opened first. */
-export async function listPositions({ prisma, viewer }: ServiceDeps, args: PageArgs, status: PositionStatus | null | undefined): Promise<Connection<Position>> {
-  const where: Prisma.PositionWhereInput = { account: { userId: viewer.id }, ...(status ? { status } : {}) };
+/** `PositionFilter` with its account's global ID decoded. */
+export type PositionListFilter = Omit<PositionFilter, 'accountId'> & { accountId?: number | null };
+
+/**
+ * The viewer's positions across accounts, most recently opened first, narrowed by `status` and
+ * `filter` (every field given must hold; another user's account matches nothing). The filter
+ * narrows the rows, not the order, so a cursor of a filtered page continues that list.
+ */
+export async function listPositions(
+  { prisma, viewer }: ServiceDeps,
+  args: PageArgs,
+  status: PositionStatus | null | undefined,
+  filter: PositionListFilter | null | undefined,
+): Promise<Connection<Position>> {
+  const where: Prisma.PositionWhereInput = {
+    account: { userId: viewer.id },
+    ...(status ? { status } : {}),
+    ...(filter?.accountId ? { accountId: filter.accountId } : {}),
+    ...(filter?.symbol != null ? { symbol: parseSymbol(filter.symbol, 'filter.symbol') } : {}),
+    ...(filter?.side ? { side: filter.side } : {}),
+  };
   const page = parsePage(args, POSITIONS_ORDER);
   const rows = await prisma.position.findMany({
     where: { AND: [where, afterCursorWhere(POSITIONS_ORDER, page.after)] },

@@ -1,10 +1,11 @@
 import { Prisma, type PrismaClient, type SessionEvent, type SessionStatus, type TradingSession } from '../../generated/prisma/client';
 import type { Viewer } from '../../auth/api-keys';
 import type { ServiceDeps } from '../../context';
-import { badUserInput, conflict, notFound } from '../../errors';
+import { conflict, notFound } from '../../errors';
 import { isUniqueViolation, TRANSACTION_OPTIONS } from '../../db/prisma-errors';
 import { afterCursorWhere, byTimeThenId, keyOfRow, parsePage, prismaOrderBy, toConnection, type Connection, type PageArgs } from '../../pagination';
 import { decimalInput, listOfAtMost, requiredText } from '../../graphql/validate';
+import { parseSymbol } from '../exchange/symbols';
 import type { EndTradingSessionInput, HeartbeatInput, LogSessionEventInput, StartTradingSessionInput } from '../../generated/graphql';
 
 /** The viewer's sessions, most recently started first. */
@@ -25,8 +26,6 @@ export async function listSessions(
   return toConnection(rows, page, keyOfRow(SESSIONS_ORDER), () => prisma.tradingSession.count({ where }));
 }
 
-const SYMBOL = /^[A-Za-z0-9._\-/]{1,32}$/;
-
 /**
  * Starts a session, or recovers the viewer's RUNNING session with the same key: a bot that
  * crashed and restarts carries on where it was instead of opening a second session. The partial
@@ -35,10 +34,8 @@ const SYMBOL = /^[A-Za-z0-9._\-/]{1,32}$/;
 export async function startTradingSession({ prisma, viewer }: ServiceDeps, input: StartTradingSessionInput): Promise<TradingSession> {
   const sessionKey = requiredText(input.sessionKey, 'input.sessionKey', 200);
   const initialBalance = decimalInput(input.initialBalance, 'input.initialBalance', { min: 0 });
-  const symbols = [...new Set(listOfAtMost(input.symbols, 'input.symbols', 100))];
-  symbols.forEach((symbol, index) => {
-    if (!SYMBOL.test(symbol)) throw badUserInput(`input.symbols[${index}]: expected a symbol like EURUSD or BTC-USDT`, `input.symbols`);
-  });
+  // Stored as BASE-QUOTE, once each: `EURUSD` and `EUR-USD` are one symbol.
+  const symbols = [...new Set(listOfAtMost(input.symbols, 'input.symbols', 100).map((symbol, index) => parseSymbol(symbol, `input.symbols[${index}]`)))];
 
   for (let attempt = 0; attempt < 3; attempt++) {
     const running = await prisma.tradingSession.findFirst({ where: { userId: viewer.id, sessionKey, status: 'RUNNING' } });

@@ -5,20 +5,29 @@ import { conflict, ErrorCode, notFound } from '../../errors';
 import { afterCursorWhere, byTimeThenId, keyOfRow, parsePage, prismaOrderBy, toConnection, type Connection, type PageArgs } from '../../pagination';
 import { decimalInput, optionalText, requiredText } from '../../graphql/validate';
 import type { LogTradeInput, TradeFilter } from '../../generated/graphql';
+import { canonicalSymbol, parseSymbol, storedSpellings } from '../exchange/symbols';
+import { canonicalDirection, directionInput } from './directions';
 
 const TRADES_ORDER = byTimeThenId('executedAt', 'desc');
 
-/** The viewer's trades, newest first, narrowed by `filter` (its session id decoded). */
-export async function listTrades(
-  { prisma, viewer }: ServiceDeps,
-  args: PageArgs,
-  filter: (Omit<TradeFilter, 'sessionId'> & { sessionId?: number | null }) | null | undefined,
-): Promise<Connection<Trade>> {
+/** `TradeFilter` with its global IDs decoded. */
+export type TradeListFilter = Omit<TradeFilter, 'sessionId' | 'positionId'> & { sessionId?: number | null; positionId?: number | null };
+
+/**
+ * The viewer's trades, newest first, narrowed by `filter` (every field given must hold). A symbol
+ * matches both its spellings (`EUR-USD`, and the `EURUSD` of trades logged before symbols were
+ * normalised); a direction its stored form (`1` finds `BUY`). The filter narrows the rows, not
+ * the order, so a cursor of a filtered page continues that list.
+ */
+export async function listTrades({ prisma, viewer }: ServiceDeps, args: PageArgs, filter: TradeListFilter | null | undefined): Promise<Connection<Trade>> {
   const where: Prisma.TradeWhereInput = {
     userId: viewer.id,
     ...(filter?.sessionId ? { sessionId: filter.sessionId } : {}),
+    ...(filter?.positionId ? { positionId: filter.positionId } : {}),
     ...(typeof filter?.isPaper === 'boolean' ? { isPaper: filter.isPaper } : {}),
-    ...(filter?.symbol ? { symbol: filter.symbol } : {}),
+    ...(filter?.symbol != null ? { symbol: { in: storedSpellings(parseSymbol(filter.symbol, 'filter.symbol')) } } : {}),
+    ...(filter?.action ? { action: filter.action } : {}),
+    ...(filter?.direction != null ? { direction: directionInput(filter.direction, 'filter.direction') } : {}),
     ...(filter?.from || filter?.to
       ? { executedAt: { ...(filter.from ? { gte: filter.from } : {}), ...(filter.to ? { lt: filter.to } : {}) } }
       : {}),
@@ -45,8 +54,9 @@ function sameTrade(
   input: LogTradeInput,
 ): boolean {
   return (
-    stored.symbol === values.symbol &&
-    stored.direction === values.direction &&
+    // A trade logged before symbols were normalised holds the compact form (`EURUSD`).
+    (canonicalSymbol(stored.symbol) ?? stored.symbol) === values.symbol &&
+    canonicalDirection(stored.direction) === values.direction &&
     stored.action === input.action &&
     (stored.intensity ?? null) === (input.intensity ?? null) &&
     (stored.hmmState ?? null) === (input.hmmState ?? null) &&
@@ -78,8 +88,8 @@ export async function logTrade(
 ): Promise<Trade> {
   const tradeId = requiredText(input.tradeId, 'input.tradeId', 100);
   const values = {
-    symbol: requiredText(input.symbol, 'input.symbol', 32),
-    direction: requiredText(input.direction, 'input.direction', 20),
+    symbol: parseSymbol(input.symbol, 'input.symbol'),
+    direction: directionInput(input.direction, 'input.direction'),
     volume: decimalInput(input.volume, 'input.volume', { greaterThan: 0 }).toFixed(),
     entryPrice: optionalDecimal(input.entryPrice, 'input.entryPrice'),
     exitPrice: optionalDecimal(input.exitPrice, 'input.exitPrice'),

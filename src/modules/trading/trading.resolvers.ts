@@ -10,7 +10,15 @@ export const tradingResolvers: Resolvers = {
     tradingSession: (_, { id }, { loaders }) => loaders.sessionById.load(idOfType(id, 'TradingSession', 'id')),
     tradingSessions: (_, args, context) => listSessions(context, args, args.status),
     trades: (_, args, context) =>
-      listTrades(context, args, args.filter && { ...args.filter, sessionId: optionalIdOfType(args.filter.sessionId, 'TradingSession', 'filter.sessionId') }),
+      listTrades(
+        context,
+        args,
+        args.filter && {
+          ...args.filter,
+          sessionId: optionalIdOfType(args.filter.sessionId, 'TradingSession', 'filter.sessionId'),
+          positionId: optionalIdOfType(args.filter.positionId, 'Position', 'filter.positionId'),
+        },
+      ),
   },
   Mutation: {
     startTradingSession: (_, { input }, context) => startTradingSession(context, input),

@@ -18,11 +18,19 @@ export type Scalars = {
   DateTime: { input: string; output: string; }
   /**
    * An exact decimal number encoded as a string (e.g. `"1234.5678"`), used for money, prices and
-   * quantities so that no precision is lost to floating point.
+   * quantities so that no precision is lost to floating point. Always a string in answers. As input,
+   * a string, or a JSON number taken as the exact text of its shortest form (`0.1` is `"0.1"`, `1e-7`
+   * is `"0.0000001"`); either way at most 18 digits before and 18 after the point.
    */
   Decimal: { input: string; output: string; }
   /** Arbitrary JSON data, as recorded by the producer of an event. */
   JSON: { input: unknown; output: unknown; }
+  /**
+   * Which way a trade went, as the bot reports it: `1` (or `"1"`, `"BUY"`, `"buy"`) is `BUY`, `-1`
+   * (or `"-1"`, `"SELL"`, `"sell"`) is `SELL`; other text (1 to 20 characters) is kept as written.
+   * Any other number is refused. Stored, and answered in `Trade.direction`, as that text.
+   */
+  TradeDirection: { input: string | number; output: string; }
 };
 
 /** Who `addCircuitMember` adds, and with which role. */
@@ -100,7 +108,7 @@ export type CreateOrderInput = {
   quantity: Scalars['Decimal']['input'];
   /** BUY or SELL. */
   side: OrderSide;
-  /** The instrument, as `BASE-QUOTE` (e.g. `BTC-USDT`). */
+  /** The instrument: `BASE-QUOTE` (`BTC-USDT`) or exchange-native (`BTCUSDT`, `EURUSD`, split at the longest known quote asset); stored as `BASE-QUOTE`. */
   symbol: Scalars['String']['input'];
   /** MARKET or LIMIT. */
   type: OrderType;
@@ -189,8 +197,8 @@ export type LogTradeInput = {
   comment?: InputMaybe<Scalars['String']['input']>;
   /** The commission paid. */
   commission?: InputMaybe<Scalars['Decimal']['input']>;
-  /** The direction, e.g. `BUY` or `SELL`. */
-  direction: Scalars['String']['input'];
+  /** The direction: `1` or `BUY`, `-1` or `SELL` (stored as `BUY` / `SELL`), or other text kept as written. */
+  direction: Scalars['TradeDirection']['input'];
   /** The entry price. */
   entryPrice?: InputMaybe<Scalars['Decimal']['input']>;
   /** When it was executed; defaults to now. */
@@ -199,7 +207,7 @@ export type LogTradeInput = {
   exitPrice?: InputMaybe<Scalars['Decimal']['input']>;
   /** The market regime the bot saw. */
   hmmState?: InputMaybe<Scalars['Int']['input']>;
-  /** The signal strength. */
+  /** The signal strength (a number; integers are accepted). */
   intensity?: InputMaybe<Scalars['Float']['input']>;
   /** Whether it was a paper trade. Defaults to false. */
   isPaper?: InputMaybe<Scalars['Boolean']['input']>;
@@ -211,7 +219,7 @@ export type LogTradeInput = {
   positionId?: InputMaybe<Scalars['ID']['input']>;
   /** The session's global ID. */
   sessionId: Scalars['ID']['input'];
-  /** The instrument. */
+  /** The instrument: `BASE-QUOTE` (`EUR-USD`, `BTC-USDT`) or exchange-native (`EURUSD`, `BTCUSDT`, split at the longest known quote asset); stored as `BASE-QUOTE`. */
   symbol: Scalars['String']['input'];
   /** The bot's own ID for the trade, unique within the session. */
   tradeId: Scalars['String']['input'];
@@ -245,6 +253,16 @@ export type OrderType =
   | 'STOP_LOSS'
   /** Protective order that closes a position when the price reaches its level. */
   | 'TAKE_PROFIT';
+
+/** Narrows `Query.positions`: every field given must hold (they combine with AND, and with `status`). */
+export type PositionFilter = {
+  /** Only positions in this exchange account of the viewer's (global ID). */
+  accountId?: InputMaybe<Scalars['ID']['input']>;
+  /** Only LONG or only SHORT positions. */
+  side?: InputMaybe<PositionSide>;
+  /** Only positions of this symbol: `BASE-QUOTE` (`BTC-USDT`) or exchange-native (`BTCUSDT`). */
+  symbol?: InputMaybe<Scalars['String']['input']>;
+};
 
 /** Which way a position is exposed. */
 export type PositionSide =
@@ -328,7 +346,7 @@ export type StartTradingSessionInput = {
   initialBalance: Scalars['Decimal']['input'];
   /** The bot's name for the session (1 to 200 characters). */
   sessionKey: Scalars['String']['input'];
-  /** The symbols the bot will trade. */
+  /** The symbols the bot will trade, in either form `logTrade` accepts; stored as `BASE-QUOTE`, once each. */
   symbols: Array<Scalars['String']['input']>;
 };
 
@@ -359,15 +377,21 @@ export type TradeAction =
   /** The trade opened (or added to) a position. */
   | 'OPEN';
 
-/** Narrows `Query.trades`. */
+/** Narrows `Query.trades`: every field given must hold (they combine with AND). */
 export type TradeFilter = {
+  /** Only trades that opened (OPEN) or closed (CLOSE) exposure. */
+  action?: InputMaybe<TradeAction>;
+  /** Only trades in this direction, in any form `logTrade` accepts (`1` or `BUY`, `-1` or `SELL`). */
+  direction?: InputMaybe<Scalars['TradeDirection']['input']>;
   /** Only trades executed at or after this instant. */
   from?: InputMaybe<Scalars['DateTime']['input']>;
   /** Only paper trades (true) or real ones (false). */
   isPaper?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Only trades linked to this exchange position (global ID). */
+  positionId?: InputMaybe<Scalars['ID']['input']>;
   /** Only trades of this session (global ID). */
   sessionId?: InputMaybe<Scalars['ID']['input']>;
-  /** Only trades of this symbol. */
+  /** Only trades of this symbol: `BASE-QUOTE` (`EUR-USD`) or exchange-native (`EURUSD`, `BTCUSDT`), either matching both spellings. */
   symbol?: InputMaybe<Scalars['String']['input']>;
   /** Only trades executed before this instant. */
   to?: InputMaybe<Scalars['DateTime']['input']>;
