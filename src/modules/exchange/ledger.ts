@@ -1,18 +1,12 @@
 import { Prisma, type Order, type Position } from '../../generated/prisma/client';
-import { badUserInput, insufficientFunds } from '../../errors';
+import { insufficientFunds } from '../../errors';
 import '../../db/decimal-precision'; // money arithmetic at the columns' full precision
 
-/** Symbols on the paper exchange are `BASE-QUOTE`; money moves in the quote asset. */
-export const SYMBOL_PATTERN = /^[A-Z0-9]{2,15}-[A-Z0-9]{2,15}$/;
+/** Symbols are stored as `BASE-QUOTE` (symbols.ts reads the other forms); money moves in the quote asset. */
 export const ASSET_PATTERN = /^[A-Z0-9]{2,15}$/;
 
 export function quoteAssetOf(symbol: string): string {
   return symbol.split('-')[1]!;
-}
-
-export function checkSymbol(symbol: string, field: string): string {
-  if (!SYMBOL_PATTERN.test(symbol)) throw badUserInput(`${field}: expected BASE-QUOTE in capitals, e.g. BTC-USDT`, field);
-  return symbol;
 }
 
 /**
