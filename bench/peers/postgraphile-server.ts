@@ -5,6 +5,7 @@
 import './with-resolvers';
 import http from 'node:http';
 import { createHash } from 'node:crypto';
+import pg from 'pg';
 import { postgraphile } from 'postgraphile';
 import { PostGraphileAmberPreset } from 'postgraphile/presets/amber';
 import { makePgService } from 'postgraphile/adaptors/pg';
@@ -20,6 +21,17 @@ function keyHash(authorization: string | undefined): string {
   const match = /^Bearer\s+(\S+)$/i.exec(authorization ?? '');
   return match ? createHash('sha256').update(match[1]!, 'utf8').digest('hex') : '';
 }
+
+/**
+ * Every statement its pool's clients send, as the raw floor counts its own (GET /statements):
+ * with pgSettings that is begin, set_config and commit around the request's own statements.
+ */
+let statements = 0;
+const query = pg.Client.prototype.query;
+pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
+  statements += 1;
+  return (query as (...a: unknown[]) => unknown).apply(this, args);
+} as typeof query;
 
 const preset: GraphileConfig.Preset = {
   extends: [PostGraphileAmberPreset],
@@ -42,6 +54,10 @@ async function main(): Promise<void> {
   const server = http.createServer((req, res) => {
     if (req.method === 'GET' && req.url === '/health') {
       res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}');
+      return;
+    }
+    if (req.method === 'GET' && req.url === '/statements') {
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ statements }));
       return;
     }
     handler(req, res);
