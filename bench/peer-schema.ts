@@ -7,6 +7,8 @@
 import pg from 'pg';
 
 export const PEER_SCHEMA = 'postgraphile_peer';
+/** Helpers the views call, outside the exposed schema (PostGraphile would make them root fields). */
+const PRIVATE_SCHEMA = 'postgraphile_peer_private';
 /** The setting the PostGraphile launcher puts the SHA-256 (hex) of the request's API key in. */
 export const API_KEY_SETTING = 'bench.api_key_hash';
 
@@ -34,10 +36,11 @@ const VIEWS: View[] = [
   { name: 'User', sql: `SELECT u.id, u.username FROM public."User" u`, tags: ['@primaryKey id'] },
   {
     // The gateway's rule: stored by the viewer, delivered by them, or pushed to one of their circuits.
+    // Written inline as an OR of EXISTS, PostgreSQL hashes every visible id of the table for each
+    // statement (65 ms on the full data, whatever the page); a per-row function, as a row-level
+    // security policy would call, probes two indexes for the few rows a page reads.
     name: 'Item',
-    sql: `SELECT i.* FROM public."Item" i WHERE i."ownerId" = ${V}
-            OR EXISTS (SELECT 1 FROM public."ItemSource" vs WHERE vs."itemId" = i.id AND vs."userId" = ${V})
-            OR EXISTS (SELECT 1 FROM public."CircuitItem" vci WHERE vci."itemId" = i.id AND ${memberOf('vci."circuitId"')})`,
+    sql: `SELECT i.* FROM public."Item" i WHERE i."ownerId" = ${V} OR ${PRIVATE_SCHEMA}.delivered_or_pushed(i.id, ${V})`,
     // dfid is unique per owner in the product; the benchmark's dfids are unique outright.
     tags: ['@primaryKey id', '@unique dfid', fk('ownerId', 'User')],
   },
@@ -75,6 +78,15 @@ const VIEWS: View[] = [
   },
 ];
 
+/** plpgsql, so that it is never inlined back into the OR the planner would hash. */
+const DELIVERED_OR_PUSHED = `CREATE FUNCTION ${PRIVATE_SCHEMA}.delivered_or_pushed(item integer, viewer integer) RETURNS boolean
+  LANGUAGE plpgsql STABLE AS $$
+BEGIN
+  RETURN EXISTS (SELECT 1 FROM public."ItemSource" s WHERE s."itemId" = item AND s."userId" = viewer)
+      OR EXISTS (SELECT 1 FROM public."CircuitItem" ci JOIN public."CircuitMember" m ON m."circuitId" = ci."circuitId"
+                 WHERE ci."itemId" = item AND m."userId" = viewer);
+END $$`;
+
 const literal = (text: string) => `'${text.replace(/'/g, "''")}'`;
 
 /** Drops and recreates the peer schema (idempotent; the tables are not touched). */
@@ -84,7 +96,10 @@ export async function preparePeerSchema(databaseUrl: string): Promise<void> {
   try {
     await client.query('BEGIN');
     await client.query(`DROP SCHEMA IF EXISTS ${S} CASCADE`);
+    await client.query(`DROP SCHEMA IF EXISTS ${PRIVATE_SCHEMA} CASCADE`);
     await client.query(`CREATE SCHEMA ${S}`);
+    await client.query(`CREATE SCHEMA ${PRIVATE_SCHEMA}`);
+    await client.query(DELIVERED_OR_PUSHED);
     for (const view of VIEWS) {
       await client.query(`CREATE VIEW ${S}."${view.name}" AS ${view.sql}`);
       await client.query(`COMMENT ON VIEW ${S}."${view.name}" IS ${literal(view.tags.join('\n'))}`);
