@@ -1,6 +1,6 @@
 // Child processes of the benchmark: the real gateway as production runs it (`node dist/main.js`,
-// built by bench/run.ts first) and the raw-SQL server (`node --import tsx`), each spawned as node
-// itself so that the child's pid is the process that serves (its RSS is the server's).
+// built by bench/run.ts first), the raw-SQL server and the peers (`node --import tsx`), each
+// spawned as node itself so that the child's pid is the process that serves (its RSS is the server's).
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -134,6 +134,24 @@ export const startRawServer = (databaseUrl: string, port: number) =>
     'raw',
     ['--import', 'tsx', path.join('bench', 'raw-server.ts')],
     { PATH: process.env.PATH, HOME: process.env.HOME, RAW_DATABASE_URL: databaseUrl, PORT: String(port) },
+    port,
+  );
+
+/** PostGraphile over the peer views (bench/peers, installed by peer-install.ts first). */
+export const startPostgraphile = (databaseUrl: string, port: number) =>
+  startChild(
+    'postgraphile',
+    ['--import', 'tsx', path.join('bench', 'peers', 'postgraphile-server.ts')],
+    { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'production', PEER_DATABASE_URL: databaseUrl, PORT: String(port) },
+    port,
+  );
+
+/** Apollo Server 5 with a one-field schema, for `{ __typename }`. */
+export const startBareApollo = (port: number) =>
+  startChild(
+    'bareApollo',
+    ['--import', 'tsx', path.join('bench', 'bare-apollo-server.ts')],
+    { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'production', PORT: String(port) },
     port,
   );
 

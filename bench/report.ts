@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { LoadStats } from './load';
 import type { MissByLedger } from './balances';
+import { PEER_LABELS, type Peer } from './peer-operations';
 
 export const MODES = ['batched', 'naive', 'raw'] as const;
 export type Mode = (typeof MODES)[number];
@@ -17,10 +18,19 @@ export interface OperationResult {
     byPageSize?: Record<string, { batched: number; naive: number | null; naiveError?: string }>;
     /** Mean per request during the load, from the gateways' /metrics (the server-side check). */
     underLoad?: { batched: number | null; naive: number | null };
+    /** PostGraphile's, its transaction's begin, set_config and commit included. */
+    postgraphile?: number;
   };
   batched: LoadStats;
   naive: LoadStats;
   raw: LoadStats;
+  /** The peers, measured in the same interleaved rounds, where they serve the operation. */
+  postgraphile?: LoadStats;
+  bareApollo?: LoadStats;
+  /** Why PostGraphile does not serve an operation. */
+  notServed?: Partial<Record<Peer, string>>;
+  /** Values compared between a peer's answer and batched's before measuring (peer-check.ts). */
+  peerCheck?: Partial<Record<Peer, { valuesCompared: number; answerNodes: number }>>;
   ratios: {
     /** Throughput of batched over naive: how much DataLoader buys. */
     batchedOverNaiveRps: number;
@@ -28,6 +38,11 @@ export interface OperationResult {
     /** p50 of batched over raw SQL: how far the product is from the floor (1 = at the floor). */
     batchedOverRawP50: number;
     batchedOverRawRps: number;
+    /** Batched over a peer (same rounds): above 1 the gateway is faster (rps) or slower (p50). */
+    batchedOverPostgraphileRps?: number;
+    batchedOverPostgraphileP50?: number;
+    batchedOverBareApolloRps?: number;
+    batchedOverBareApolloP50?: number;
   };
   /** `autocannon, N connections` or `sequential, 1 connection`. */
   measuredWith: string;
@@ -58,6 +73,20 @@ export function ratiosOf(batched: LoadStats, naive: LoadStats, raw: LoadStats): 
     batchedOverRawP50: ratio(batched.p50Ms, raw.p50Ms),
     batchedOverRawRps: ratio(batched.rps, raw.rps),
   };
+}
+
+/** Batched against each peer that was measured. */
+export function peerRatiosOf(batched: LoadStats, peers: Partial<Record<Peer, LoadStats>>): Partial<OperationResult['ratios']> {
+  const out: Partial<OperationResult['ratios']> = {};
+  if (peers.postgraphile) {
+    out.batchedOverPostgraphileRps = ratio(batched.rps, peers.postgraphile.rps);
+    out.batchedOverPostgraphileP50 = ratio(batched.p50Ms, peers.postgraphile.p50Ms);
+  }
+  if (peers.bareApollo) {
+    out.batchedOverBareApolloRps = ratio(batched.rps, peers.bareApollo.rps);
+    out.batchedOverBareApolloP50 = ratio(batched.p50Ms, peers.bareApollo.p50Ms);
+  }
+  return out;
 }
 
 /** The issue's goals, each judged from the results with the figures that decide it. */
@@ -151,7 +180,11 @@ function pad(text: string, width: number, right = false): string {
 const fmt = (value: number) => (Number.isNaN(value) ? '-' : value >= 100 ? value.toFixed(0) : value >= 10 ? value.toFixed(1) : value.toFixed(2));
 
 export function table(results: Results): string {
-  const header = ['operation', 'stmts b/n/r', 'p50 ms b/n/r', 'p95 ms b/n/r', 'rps b/n/r', 'b/n rps', 'b/r p50'];
+  const header = ['operation', 'stmts b/n/r', 'p50 ms b/n/r', 'p95 ms b/n/r', 'rps b/n/r', 'b/n rps', 'b/r p50', 'PostGraphile p50/p95/rps', 'b/PG rps'];
+  const postgraphile = (operation: OperationResult) =>
+    operation.postgraphile
+      ? `${fmt(operation.postgraphile.p50Ms)} / ${fmt(operation.postgraphile.p95Ms)} / ${fmt(operation.postgraphile.rps)}`
+      : 'not served';
   const rows = results.operations.map((operation) => [
     label(operation),
     `${operation.statements.batched}/${operation.statements.naive}/${operation.statements.raw}`,
@@ -160,7 +193,10 @@ export function table(results: Results): string {
     MODES.map((mode) => fmt(operation[mode].rps)).join(' / '),
     `${fmt(operation.ratios.batchedOverNaiveRps)}×`,
     `${fmt(operation.ratios.batchedOverRawP50)}×`,
+    postgraphile(operation),
+    operation.ratios.batchedOverPostgraphileRps === undefined ? '' : `${fmt(operation.ratios.batchedOverPostgraphileRps)}×`,
   ]);
+  const trivial = results.operations.find((operation) => operation.name === 'typename');
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));
   const line = (cells: string[]) => cells.map((cell, column) => pad(cell, widths[column]!, column > 0)).join('  ');
   const out = [line(header), widths.map((width) => '─'.repeat(width)).join('  '), ...rows.map(line)];
@@ -169,7 +205,10 @@ export function table(results: Results): string {
     '',
     `balances (heavy user, sequential pairs): miss p50 ${balances.missP50Ms} ms, hit p50 ${balances.hitP50Ms} ms ` +
       `(${((100 * balances.hitP50Ms) / balances.missP50Ms).toFixed(1)}% of a miss); hit ${balances.hitRps} rps; ` +
-      `{ __typename } ${balances.trivialRps} rps`,
+      `{ __typename } ${balances.trivialRps} rps` +
+      (trivial?.bareApollo
+        ? `, ${PEER_LABELS.bareApollo} ${trivial.bareApollo.rps} rps (p50 ${fmt(trivial.bareApollo.p50Ms)} ms; batched ÷ bare ${fmt(trivial.ratios.batchedOverBareApolloRps!)}× rps)`
+        : ''),
     ...(balances.missByLedger ?? []).map(
       (user) =>
         `balances miss, ${String(user.ledgerEntries).padStart(8)} ledger entries: gateway p50 ${user.gatewayMissP50Ms} ms (p95 ${user.gatewayMissP95Ms}); ` +
@@ -186,7 +225,7 @@ export function table(results: Results): string {
 
 // ─── The chart ───────────────────────────────────────────────────────────────
 
-const COLOURS: Record<Mode, string> = { batched: '#1f6feb', naive: '#d1242f', raw: '#1a7f37' };
+const COLOURS: Record<Mode | 'postgraphile', string> = { batched: '#1f6feb', naive: '#d1242f', raw: '#1a7f37', postgraphile: '#8250df' };
 
 const escape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
@@ -194,7 +233,10 @@ const escape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;
 export function latencyChart(results: Results): string {
   const points = results.operations.filter((operation) => operation.name === 'nestedItems' && operation.pageSize !== null);
   const sizes = points.map((operation) => operation.pageSize!);
-  const values = points.flatMap((operation) => MODES.flatMap((mode) => [operation[mode].p50Ms, operation[mode].p95Ms]));
+  // PostGraphile gets a line when it was measured at every page size (a run with the peers).
+  const lines: Array<Mode | 'postgraphile'> = points.every((operation) => operation.postgraphile) ? [...MODES, 'postgraphile'] : [...MODES];
+  const stats = (operation: OperationResult, mode: Mode | 'postgraphile') => operation[mode]!;
+  const values = points.flatMap((operation) => lines.flatMap((mode) => [stats(operation, mode).p50Ms, stats(operation, mode).p95Ms]));
   const width = 760;
   const height = 460;
   const margin = { left: 70, right: 170, top: 50, bottom: 60 };
@@ -234,25 +276,25 @@ export function latencyChart(results: Results): string {
     `<text x="${margin.left + plotW / 2}" y="${height - 18}" text-anchor="middle">page size (first)</text>`,
     `<text transform="translate(20 ${margin.top + plotH / 2}) rotate(-90)" text-anchor="middle">latency, ms</text>`,
   );
-  for (const mode of MODES) {
+  for (const mode of lines) {
     for (const [stat, dash] of [['p50Ms', ''], ['p95Ms', ' stroke-dasharray="6 4"']] as const) {
-      const path = points.map((operation, index) => `${index ? 'L' : 'M'}${x(operation.pageSize!).toFixed(1)} ${y(operation[mode][stat]).toFixed(1)}`).join(' ');
+      const path = points.map((operation, index) => `${index ? 'L' : 'M'}${x(operation.pageSize!).toFixed(1)} ${y(stats(operation, mode)[stat]).toFixed(1)}`).join(' ');
       parts.push(`<path d="${path}" fill="none" stroke="${COLOURS[mode]}" stroke-width="${stat === 'p50Ms' ? 2.5 : 1.2}"${dash}/>`);
     }
     for (const operation of points) {
       const cx = x(operation.pageSize!).toFixed(1);
-      const cy = y(operation[mode].p50Ms).toFixed(1);
+      const cy = y(stats(operation, mode).p50Ms).toFixed(1);
       parts.push(`<circle cx="${cx}" cy="${cy}" r="3.5" fill="${COLOURS[mode]}"/>`);
-      parts.push(`<text x="${cx}" y="${(Number(cy) - 8).toFixed(1)}" text-anchor="middle" fill="${COLOURS[mode]}" font-size="11">${fmt(operation[mode].p50Ms)}</text>`);
+      parts.push(`<text x="${cx}" y="${(Number(cy) - 8).toFixed(1)}" text-anchor="middle" fill="${COLOURS[mode]}" font-size="11">${fmt(stats(operation, mode).p50Ms)}</text>`);
     }
   }
   const legendX = margin.left + plotW + 20;
-  MODES.forEach((mode, index) => {
+  lines.forEach((mode, index) => {
     const yy = margin.top + 10 + index * 22;
     parts.push(`<line x1="${legendX}" x2="${legendX + 24}" y1="${yy}" y2="${yy}" stroke="${COLOURS[mode]}" stroke-width="2.5"/>`);
-    parts.push(`<text x="${legendX + 30}" y="${yy}" dominant-baseline="middle">${mode}</text>`);
+    parts.push(`<text x="${legendX + 30}" y="${yy}" dominant-baseline="middle">${mode === 'postgraphile' ? PEER_LABELS.postgraphile : mode}</text>`);
   });
-  const noteY = margin.top + 10 + MODES.length * 22 + 10;
+  const noteY = margin.top + 10 + lines.length * 22 + 10;
   parts.push(
     `<line x1="${legendX}" x2="${legendX + 24}" y1="${noteY}" y2="${noteY}" stroke="#555" stroke-width="2.5"/>`,
     `<text x="${legendX + 30}" y="${noteY}" dominant-baseline="middle">p50</text>`,

@@ -1,6 +1,7 @@
 // `npm run bench`: one command that builds (or reuses) the benchmark database, then measures the
-// gateway batched (the product), naive (loaders bypassed: BENCH_NAIVE_LOADERS=1) and the raw-SQL
-// floor, interleaved, and writes bench/results/latest.json, bench/results/latency.svg and a table.
+// gateway batched (the product), naive (loaders bypassed: BENCH_NAIVE_LOADERS=1), the raw-SQL
+// floor and two peers (PostGraphile 5 on the same data, a bare Apollo Server for `{ __typename }`),
+// interleaved, and writes bench/results/latest.json, bench/results/latency.svg and a table.
 // Settings: bench/settings.ts (BENCH_DATABASE_URL, BENCH_SCALE, BENCH_DURATION_S, BENCH_ROUNDS, …).
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
@@ -9,13 +10,29 @@ import { settings, databaseName } from './settings';
 import { dropDatabase, prepareBenchDatabase, prepareEmptyDatabase } from './data';
 import { benchOperations, INVALIDATE, type BenchOperation } from './operations';
 import { countOperationStatements } from './statements';
-import { gatewayEnv, startGateway, startRawServer, rssMb, type Child } from './processes';
+import { gatewayEnv, startBareApollo, startGateway, startPostgraphile, startRawServer, rssMb, type Child } from './processes';
 import { countNodes, dataOf, firstDifference, normalise } from './http';
 import { load, summarise, round, warmUp, type LoadSample, type LoadStats } from './load';
 import { measureBalances, measureMissByLedger } from './balances';
 import { measureStartup } from './startup';
 import { meanStatements, statementTally } from './metrics';
-import { judgeGoals, label, MODES, ratiosOf, table, writeResults, type Mode, type OperationResult, type Results } from './report';
+import { judgeGoals, label, MODES, peerRatiosOf, ratiosOf, table, writeResults, type Mode, type OperationResult, type Results } from './report';
+import { PEER_LABELS, PEERS, peerServing, peersServing, type Peer } from './peer-operations';
+import { verifyPeers } from './peer-check';
+import { preparePeerSchema } from './peer-schema';
+import { ensurePeersInstalled } from './peer-install';
+
+/** A server the load is sent to: one of our three modes or a peer. */
+type Column = Mode | Peer;
+const columnsOf = (operation: BenchOperation): Column[] => [...MODES, ...peersServing(operation)];
+/** The request a column is sent: peers get the operation rewritten to their schema. */
+function askedOf(operation: BenchOperation, column: Column): BenchOperation {
+  if ((MODES as readonly string[]).includes(column)) return operation;
+  const serving = peerServing(column as Peer, operation);
+  if (!serving.served) throw new Error(`${column} does not serve ${label(operation)}`);
+  return serving.operation;
+}
+const isGateway = (column: Column) => column === 'batched' || column === 'naive';
 
 const began = performance.now();
 const elapsed = () => `${((performance.now() - began) / 1000).toFixed(0).padStart(4)} s`;
@@ -37,8 +54,8 @@ async function verify(
   servers: Record<Mode, Child>,
   apiKey: string,
   operations: readonly BenchOperation[],
-): Promise<Map<BenchOperation, { rawStatements: number; answerNodes: number }>> {
-  const out = new Map<BenchOperation, { rawStatements: number; answerNodes: number }>();
+): Promise<Map<BenchOperation, { rawStatements: number; answerNodes: number; answer: unknown }>> {
+  const out = new Map<BenchOperation, { rawStatements: number; answerNodes: number; answer: unknown }>();
   for (const operation of operations) {
     const answers: Partial<Record<Mode, unknown>> = {};
     let statements = 0;
@@ -54,7 +71,7 @@ async function verify(
       const difference = firstDifference(answers.batched, answers[mode]);
       if (difference) throw new Error(`${label(operation)}: the ${mode} answer differs from the batched one at ${difference}`);
     }
-    out.set(operation, { rawStatements: statements, answerNodes: countNodes(answers.batched) });
+    out.set(operation, { rawStatements: statements, answerNodes: countNodes(answers.batched), answer: answers.batched });
   }
   return out;
 }
@@ -95,33 +112,45 @@ async function main(): Promise<void> {
     progress(`  ${label(operation)}: batched ${counts.batched}, naive ${counts.naive}`);
   }
 
-  // 4. The three servers.
-  progress('starting the batched gateway, the naive gateway and the raw-SQL server');
-  const servers: Record<Mode, Child> = {
+  // 4. The servers: ours, then the peers (PostGraphile on views of the bench user's rows).
+  const postgraphileVersion = ensurePeersInstalled(progress);
+  await preparePeerSchema(settings.databaseUrl);
+  progress('starting the batched gateway, the naive gateway, the raw-SQL server, PostGraphile and bare Apollo');
+  const servers: Record<Column, Child> = {
     batched: await startGateway('batched', { databaseUrl: settings.databaseUrl, port: settings.basePort, naive: false }),
     naive: await startGateway('naive', { databaseUrl: settings.databaseUrl, port: settings.basePort + 1, naive: true }),
     raw: await startRawServer(settings.databaseUrl, settings.basePort + 2),
+    postgraphile: await startPostgraphile(settings.databaseUrl, settings.basePort + 4),
+    bareApollo: await startBareApollo(settings.basePort + 5),
   };
   let results: Results;
   try {
     progress('checking that naive and raw answer exactly what batched answers');
     const verified = await verify(servers, data.apiKey, operations);
     progress(`  ${operations.length} operations: identical answers in all three modes`);
+    progress('checking that the peers return the rows batched returns, level by level');
+    const answers = new Map([...verified].map(([operation, entry]) => [operation, entry.answer]));
+    const peerVerdicts = await verifyPeers(servers, data.apiKey, operations, answers);
+    for (const operation of operations) {
+      const verdicts = Object.entries(peerVerdicts.get(operation) ?? {});
+      const line = verdicts.map(([peer, verdict]) => `${PEER_LABELS[peer as Peer]} ${verdict.valuesCompared} values equal`).join(', ');
+      progress(`  ${label(operation).padEnd(24)} ${line || 'no peer serves it'}`);
+    }
 
     // 5. Load: warm-up, then rounds in which every cell runs once, the mode order rotating.
     const loadOperations = operations.filter((operation) => operation.load);
     const samples = new Map<string, LoadSample[]>();
     /** Statements per request as the gateways counted them during the measured rounds. */
     const underLoad = new Map<string, Array<number | null>>();
-    const key = (operation: BenchOperation, mode: Mode) => `${label(operation)}|${mode}`;
+    const key = (operation: BenchOperation, mode: Column) => `${label(operation)}|${mode}`;
     // Warm-up and calibration: each cell sends a fixed number of requests per round, sized from
     // its warm-up throughput to last about BENCH_DURATION_S.
     progress(`warm-up: at least ${settings.warmupS} s per operation and mode, sizing each measurement to ~${settings.durationS} s`);
     const amounts = new Map<string, number>();
     for (const operation of loadOperations) {
       const line: string[] = [];
-      for (const mode of MODES) {
-        const { amount, rps } = await warmUp(servers[mode].url, data.apiKey, operation, {
+      for (const mode of columnsOf(operation)) {
+        const { amount, rps } = await warmUp(servers[mode].url, data.apiKey, askedOf(operation, mode), {
           connections: settings.connections,
           seconds: settings.warmupS,
           durationS: settings.durationS,
@@ -134,15 +163,16 @@ async function main(): Promise<void> {
     for (let round = 0; round < settings.rounds; round++) {
       progress(`round ${round + 1}/${settings.rounds}`);
       for (const [index, operation] of loadOperations.entries()) {
-        const order = MODES.map((_, k) => MODES[(round + index + k) % MODES.length]!);
+        const columns = columnsOf(operation);
+        const order = columns.map((_, k) => columns[(round + index + k) % columns.length]!);
         const line: string[] = [];
         for (const mode of order) {
-          const before = mode === 'raw' ? null : await statementTally(servers[mode].url, operation.operationName);
-          const sample = await load(servers[mode].url, data.apiKey, operation, {
+          const before = isGateway(mode) ? await statementTally(servers[mode].url, operation.operationName) : null;
+          const sample = await load(servers[mode].url, data.apiKey, askedOf(operation, mode), {
             connections: settings.connections,
             amount: amounts.get(key(operation, mode))!,
           });
-          if (mode !== 'raw') {
+          if (isGateway(mode)) {
             const mean = meanStatements(before, await statementTally(servers[mode].url, operation.operationName));
             underLoad.set(key(operation, mode), [...(underLoad.get(key(operation, mode)) ?? []), mean]);
           }
@@ -168,17 +198,24 @@ async function main(): Promise<void> {
     progress(`balances by ledger length: ${data.ledgerUsers.map((user) => user.ledgerEntries).join(' / ')} entries, ${settings.balancePairs} rounds`);
     const missByLedger = await measureMissByLedger(servers.batched.url, settings.databaseUrl, data.ledgerUsers, balanceOperation, settings.balancePairs, progress);
 
-    const rssAfterLoadMb = Object.fromEntries((['batched', 'naive', 'raw'] as const).map((mode) => [mode, round(rssMb(servers[mode].pid), 1)]));
+    const rssAfterLoadMb = Object.fromEntries(
+      ([...MODES, ...PEERS] as const).map((mode) => [mode, round(rssMb(servers[mode].pid), 1)]),
+    );
 
     // 7. Results.
     const operationResults: OperationResult[] = operations.map((operation) => {
       const counts = statements.get(operation)!;
       const { rawStatements, answerNodes } = verified.get(operation)!;
       let stats: Record<Mode, LoadStats>;
+      const peers: Partial<Record<Peer, LoadStats>> = {};
       let measuredWith: string;
       if (operation.load) {
         stats = Object.fromEntries(MODES.map((mode) => [mode, summarise(samples.get(key(operation, mode))!)])) as Record<Mode, LoadStats>;
-        measuredWith = `autocannon, ${settings.connections} connections, ${settings.rounds} rounds of ${amounts.get(key(operation, 'batched'))}/${amounts.get(key(operation, 'naive'))}/${amounts.get(key(operation, 'raw'))} requests (batched/naive/raw, ~${settings.durationS} s each)`;
+        for (const peer of peersServing(operation)) peers[peer] = summarise(samples.get(key(operation, peer))!);
+        const columns = columnsOf(operation);
+        measuredWith =
+          `autocannon, ${settings.connections} connections, ${settings.rounds} rounds of ` +
+          `${columns.map((column) => amounts.get(key(operation, column))).join('/')} requests (${columns.join('/')}, ~${settings.durationS} s each)`;
       } else {
         stats = Object.fromEntries(
           MODES.map((mode) => {
@@ -192,6 +229,8 @@ async function main(): Promise<void> {
         const means = (underLoad.get(key(operation, mode)) ?? []).filter((mean): mean is number => mean !== null);
         return means.length ? round(means.reduce((sum, mean) => sum + mean, 0) / means.length) : null;
       };
+      const verdicts = peerVerdicts.get(operation) ?? {};
+      const postgraphile = peerServing('postgraphile', operation);
       return {
         name: operation.name,
         pageSize: operation.pageSize,
@@ -201,9 +240,19 @@ async function main(): Promise<void> {
           raw: rawStatements,
           ...(counts.byPageSize ? { byPageSize: counts.byPageSize } : {}),
           ...(operation.load ? { underLoad: { batched: serverSide('batched'), naive: serverSide('naive') } } : {}),
+          ...(verdicts.postgraphile?.statements === undefined ? {} : { postgraphile: verdicts.postgraphile.statements }),
         },
         ...stats,
-        ratios: ratiosOf(stats.batched, stats.naive, stats.raw),
+        ...peers,
+        ...(postgraphile.served ? {} : { notServed: { postgraphile: postgraphile.reason } }),
+        ...(Object.keys(verdicts).length
+          ? {
+              peerCheck: Object.fromEntries(
+                Object.entries(verdicts).map(([peer, verdict]) => [peer, { valuesCompared: verdict.valuesCompared, answerNodes: verdict.answerNodes }]),
+              ),
+            }
+          : {}),
+        ratios: { ...ratiosOf(stats.batched, stats.naive, stats.raw), ...peerRatiosOf(stats.batched, peers) },
         measuredWith,
         answerNodes,
       };
@@ -243,6 +292,10 @@ async function main(): Promise<void> {
         rounds: settings.rounds,
         warmupS: settings.warmupS,
         cache: settings.redisUrl ? 'redis' : 'memory',
+        peers: {
+          postgraphile: `postgraphile ${postgraphileVersion}, PostGraphileAmberPreset, grafserv node, pool 10, NODE_ENV=production, on ${process.version} with a Promise.withResolvers polyfill; views of the bench user's rows (bench/peer-schema.ts), API-key hash via pgSettings`,
+          bareApollo: '@apollo/server 5 + @as-integrations/express5, schema `type Query { ok: Boolean }`, no plugins of ours, NODE_ENV=production',
+        },
         gatewayEnv: Object.fromEntries(
           Object.entries(gatewayEnv({ databaseUrl: '', port: settings.basePort, naive: false })).filter(
             ([name]) => !['PATH', 'HOME', 'DATABASE_URL', 'REDIS_URL'].includes(name),

@@ -43,7 +43,7 @@ export const settings = {
   startupRuns: number('BENCH_STARTUP_RUNS', 3, 1, 20),
   /** Share the gateways' balance cache (and rate limiter) through this Redis; memory when unset. */
   redisUrl: process.env.BENCH_REDIS_URL?.trim() || undefined,
-  /** Base port: batched gateway, naive gateway, raw server, startup gateway. */
+  /** Base port: batched gateway, naive gateway, raw server, startup gateway, PostGraphile, bare Apollo. */
   basePort: number('BENCH_PORT', 4100, 1024, 65000),
   resultsDir: path.resolve(__dirname, 'results'),
   repoDir: path.resolve(__dirname, '..'),
