@@ -124,10 +124,12 @@ export function judgeGoals(results: Omit<Results, 'goals'>): Goal[] {
       .join('; '),
   });
 
+  // Since running balances a miss reads a few rows, so a hit can no longer be a small share of it
+  // (both are mostly the request's fixed cost); the cache must still never make a read slower.
   const { hitP50Ms, missP50Ms } = results.balances;
   goals.push({
-    goal: 'a cache hit at most 5% of a miss',
-    met: hitP50Ms <= 0.05 * missP50Ms,
+    goal: 'a cache hit no slower than a miss',
+    met: hitP50Ms <= missP50Ms,
     detail: `p50 hit ${hitP50Ms} ms / miss ${missP50Ms} ms = ${((100 * hitP50Ms) / missP50Ms).toFixed(1)}%`,
   });
 
