@@ -134,6 +134,19 @@ export function collectGarbage(pid: number): void {
 }
 
 /** Resident set size of a process in MiB (VmRSS of /proc/<pid>/status); null once it is gone. */
+/** CPU time (user + system) a process has used, in ms; null once it is gone. */
+export function cpuMs(pid: number): number | null {
+  try {
+    // Fields 14 and 15 of /proc/<pid>/stat, after the parenthesised command name.
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+  } catch {
+    return null;
+  }
+}
+/** USER_HZ: 100 on Linux. */
+const CLOCK_TICKS = 100;
+
 export function rssMiB(pid: number): number | null {
   try {
     const match = /^VmRSS:\s+(\d+)\s+kB/m.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));

@@ -127,6 +127,12 @@ export function addBookings(records: ExpectedRecords, bookings: Bookings): void 
  */
 export class BalanceModel {
   readonly byWorker: Mutation[][];
+  /**
+   * Per worker, the sum of the effects of its first i mutations (index i): a read's check costs
+   * what is in flight, not the run's history, so the driver's own cost stays flat over a long run
+   * and the throughput it measures is the gateway's.
+   */
+  private readonly sums: Effect[][];
   /** Set when a mutation failed: its effect is unknown, later reads cannot be checked exactly. */
   tainted = false;
 
@@ -135,10 +141,13 @@ export class BalanceModel {
     workers: number,
   ) {
     this.byWorker = Array.from({ length: workers }, () => []);
+    this.sums = Array.from({ length: workers }, () => [zero()]);
   }
 
   add(mutation: Mutation): Mutation {
+    const sums = this.sums[mutation.worker]!;
     this.byWorker[mutation.worker]!.push(mutation);
+    sums.push(plus(sums[sums.length - 1]!, mutation.effect));
     return mutation;
   }
 
@@ -157,14 +166,16 @@ export class BalanceModel {
     if (this.tainted) return { verdict: 'unchecked' };
     let base = this.initial;
     const optional: Mutation[][] = [];
-    for (const mutations of this.byWorker) {
+    this.byWorker.forEach((mutations, worker) => {
+      // A worker's mutations are acknowledged in the order it sent them: those acknowledged before
+      // the read began are a prefix, found from the end (only the last few are still in flight).
+      let acked = mutations.length;
+      while (acked > 0 && (mutations[acked - 1]!.ackedAt === null || mutations[acked - 1]!.ackedAt! >= startedAt)) acked -= 1;
+      base = plus(base, this.sums[worker]![acked]!);
       const pending: Mutation[] = [];
-      for (const m of mutations) {
-        if (m.ackedAt !== null && m.ackedAt < startedAt) base = plus(base, m.effect);
-        else if (m.startedAt < endedAt) pending.push(m);
-      }
+      for (let i = acked; i < mutations.length && mutations[i]!.startedAt < endedAt; i++) pending.push(mutations[i]!);
       optional.push(pending);
-    }
+    });
     let combinations = 1;
     for (const pending of optional) combinations *= pending.length + 1;
     if (combinations > 100_000) return { verdict: 'unchecked' };

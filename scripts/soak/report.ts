@@ -27,6 +27,11 @@ export interface IntervalFigures {
   p50Ms: number;
   p95Ms: number;
   p99Ms: number;
+  /**
+   * The gateways' CPU per operation in the interval (both processes, user + system): what an
+   * operation costs them, which, unlike throughput, another process on the machine barely moves.
+   */
+  gatewayCpuMsPerOperation: number;
 }
 
 /** Every operation's latency, by kind for the totals and since the last progress line for the timeline. */
@@ -35,9 +40,14 @@ export class Latencies {
   readonly timeline: IntervalFigures[] = [];
   private interval: number[] = [];
   private intervalStart: number;
+  private intervalCpuMs: number;
 
-  constructor(private readonly workloadStart: number) {
+  constructor(
+    private readonly workloadStart: number,
+    private readonly gatewayCpuMs: () => number = () => 0,
+  ) {
     this.intervalStart = workloadStart;
+    this.intervalCpuMs = gatewayCpuMs();
   }
 
   record(kind: string, ms: number): void {
@@ -58,10 +68,12 @@ export class Latencies {
       p50Ms: round(percentile(sorted, 50)),
       p95Ms: round(percentile(sorted, 95)),
       p99Ms: round(percentile(sorted, 99)),
+      gatewayCpuMsPerOperation: round((this.gatewayCpuMs() - this.intervalCpuMs) / Math.max(1, sorted.length), 3),
     };
     this.timeline.push(figures);
     this.interval = [];
     this.intervalStart = performance.now();
+    this.intervalCpuMs = this.gatewayCpuMs();
     return figures;
   }
 
@@ -212,7 +224,17 @@ function throughputOverTime(timeline: IntervalFigures[]) {
   const first = full[0]?.perSecond ?? 0;
   const last = full[full.length - 1]?.perSecond ?? 0;
   const ratio = first > 0 ? round(last / first, 3) : 0;
-  return { firstPerSecond: first, lastPerSecond: last, lastOverFirst: ratio, held: full.length < 2 || ratio >= 0.85 };
+  const firstCpu = full[0]?.gatewayCpuMsPerOperation ?? 0;
+  const lastCpu = full[full.length - 1]?.gatewayCpuMsPerOperation ?? 0;
+  return {
+    firstPerSecond: first,
+    lastPerSecond: last,
+    lastOverFirst: ratio,
+    held: full.length < 2 || ratio >= 0.85,
+    firstGatewayCpuMsPerOperation: firstCpu,
+    lastGatewayCpuMsPerOperation: lastCpu,
+    cpuPerOperationLastOverFirst: firstCpu > 0 ? round(lastCpu / firstCpu, 3) : 0,
+  };
 }
 
 export function buildReport(outcome: SoakOutcome) {
@@ -283,9 +305,9 @@ export function printReport(report: SoakReport, outcome: SoakOutcome): void {
   log('');
   log(`${report.passed ? 'PASSED' : 'FAILED'} after ${report.workloadSeconds} s: ${operations.total} operations (${operations.perSecond}/s), ${operations.mutationsAcknowledged} mutations acknowledged`);
   for (const [kind, figures] of Object.entries(operations.byKind)) log(`  ${kind.padEnd(11)} ${String(figures.count).padStart(7)}  p50 ${figures.p50Ms} ms  p95 ${figures.p95Ms} ms  p99 ${figures.p99Ms} ms  max ${figures.maxMs} ms`);
-  log(`  throughput: first interval ${report.throughput.firstPerSecond}/s, last full interval ${report.throughput.lastPerSecond}/s (${report.throughput.lastOverFirst}×, held ≥ 0.85×: ${report.throughput.held})`);
+  log(`  throughput: first interval ${report.throughput.firstPerSecond}/s, last full interval ${report.throughput.lastPerSecond}/s (${report.throughput.lastOverFirst}×, held ≥ 0.85×: ${report.throughput.held}); gateway CPU per operation ${report.throughput.firstGatewayCpuMsPerOperation} → ${report.throughput.lastGatewayCpuMsPerOperation} ms (${report.throughput.cpuPerOperationLastOverFirst}×)`);
   log(`  running balances: ${ledger.runningBalances.rows} rows reconciled against the ledger, ${ledger.runningBalances.differences.length} differences`);
-  log(`  per interval: ${operations.timeline.map((t) => `${t.perSecond}/s p95 ${t.p95Ms} ms`).join(', ')}`);
+  log(`  per interval: ${operations.timeline.map((t) => `${t.perSecond}/s p95 ${t.p95Ms} ms cpu ${t.gatewayCpuMsPerOperation} ms/op`).join(', ')}`);
   log(`  unexpected errors: ${run.failures.length} (client), ${serverLog.errors.length} (server log)${run.failures.length ? `; first: ${JSON.stringify(run.failures[0])}` : ''}`);
   log(`  balance reads: ${balanceReads.checked} checked (${balanceReads.fromCache} from cache), ${balanceReads.stale} stale, ${balanceReads.unchecked} uncheckable; session reads behind: ${balanceReads.sessionReadsBehind}`);
   log(`  ledger: ${ledger.rows} rows checked against the acknowledged operations, ${ledger.problems.length} problems; final balances: ${finalReads.length} differences`);

@@ -2,7 +2,7 @@
 // at random and recording what the answer should be (the model) and what it was (the SoakRun).
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { GatewayProcess } from './gateways';
+import { cpuMs, type GatewayProcess } from './gateways';
 import { balanceEffect, call, DOCUMENTS, idOf, type Answer } from './graphql';
 import { addBookings, dec, marketBuy, marketSell, show, zero, type Dec, type Effect, type Mutation } from './model';
 import { Latencies } from './report';
@@ -68,7 +68,7 @@ export function startSoakRun(settings: SoakSettings, gateways: readonly GatewayP
     gateways,
     startedAt,
     deadline: startedAt + settings.durationMs,
-    latencies: new Latencies(startedAt),
+    latencies: new Latencies(startedAt, () => gateways.reduce((sum, gw) => sum + (cpuMs(gw.pid) ?? 0), 0)),
     failures: [],
     staleReads: [],
     modelMismatches: [],
