@@ -1,15 +1,17 @@
-import type { LedgerEntry, Order } from '../src/generated/prisma/client';
+import { Prisma, type LedgerEntry, type Order } from '../src/generated/prisma/client';
 import { parseGlobalId, toGlobalId } from '../src/graphql/global-id';
+import { reconcileRunningBalances } from '../src/modules/exchange/reconcile';
 import { demoFixture } from './helpers/demo-fixture';
 import { fails, ok } from './helpers/responses';
 
 // Issue #15, items 2 and 3: the orders nobody could find (Query.orders, ExchangeAccount.orders),
-// and an account's history (ExchangeAccount.ledgerEntries, Query.ledgerEntries).
+// an account's history (ExchangeAccount.ledgerEntries, Query.ledgerEntries) and withdrawals.
 // Lists are compared with the rows the database holds, in list order, through every page; writes
 // happen as fresh users, and alice's rows are the "another user's" ones.
 
 const { gw, demo, alice } = demoFixture();
 
+const D = (value: string | number) => new Prisma.Decimal(value);
 const dbId = (globalId: string) => parseGlobalId(globalId)!.id;
 const prisma = () => gw.db.prisma;
 const freshUser = () => gw.freshUser('history_user');
@@ -28,6 +30,7 @@ const LEDGER = `query($accountId: ID!, $first: Int, $after: String, $filter: Led
   ledgerEntries(accountId: $accountId, first: $first, after: $after, filter: $filter) { ${PAGE} edges { cursor node { ${ENTRY_FIELDS} } } } }`;
 const CREATE_ACCOUNT = `mutation($input: CreateExchangeAccountInput!) { createExchangeAccount(input: $input) { id } }`;
 const DEPOSIT = `mutation($input: DepositInput!) { deposit(input: $input) { ${ENTRY_FIELDS} } }`;
+const WITHDRAW = `mutation($input: WithdrawInput!) { withdraw(input: $input) { ${ENTRY_FIELDS} } }`;
 const CREATE_ORDER = `mutation($input: CreateOrderInput!) { createOrder(input: $input) { ${ORDER_FIELDS} } }`;
 const CANCEL = `mutation($id: ID!) { cancelOrder(id: $id) { id status canceledAt } }`;
 const BALANCES = `{ balances { fromCache assets { asset free locked total } accounts { account { id } assets { asset free locked total } } } }`;
@@ -91,6 +94,7 @@ async function openAccount(key: string, label = 'main'): Promise<string> {
 async function fund(key: string, accountId: string, amount: string, asset = 'USDT') {
   return (await ok(gw.execute(DEPOSIT, { input: { accountId, asset, amount } }, key))).deposit;
 }
+const withdrawal = (accountId: string, amount: string, reference: string, asset = 'USDT') => ({ input: { accountId, asset, amount, reference } });
 const limitBuy = (accountId: string, quantity: string, price: string) =>
   ({ input: { accountId, symbol: 'BTC-USDT', side: 'BUY', type: 'LIMIT', quantity, price } });
 
@@ -312,5 +316,119 @@ describe('ledger history', () => {
     // Alice reads her own.
     const rows = await prisma().ledgerEntry.findMany({ where: { accountId: aliceAccount.id }, orderBy: newestFirst });
     expect((await walk(LEDGER, { accountId: id }, alice.key, (data) => data.ledgerEntries, 50)).nodes).toEqual(rows.map(entryJson));
+  });
+});
+
+// ─── Withdrawals ─────────────────────────────────────────────────────────────
+
+describe('withdraw', () => {
+  test('books a WITHDRAWAL of minus the amount; the balances read right after show it (the cache was primed)', async () => {
+    const { key, id: userId, accountId } = await funded('1000');
+    await readBalances(key);
+    expect((await readBalances(key)).fromCache).toBe(true);
+    const data = await ok(gw.execute(WITHDRAW, withdrawal(accountId, '250.5', 'payout-1'), key));
+    const row = await prisma().ledgerEntry.findFirstOrThrow({ where: { accountId: dbId(accountId), kind: 'WITHDRAWAL' } });
+    expect(data).toEqual({ withdraw: entryJson(row) });
+    expect(data.withdraw).toMatchObject({ amount: '-250.5', kind: 'WITHDRAWAL', reference: 'payout-1', asset: 'USDT' });
+    const after = await readBalances(key);
+    expect(after).toEqual({
+      fromCache: false,
+      assets: [{ asset: 'USDT', free: '749.5', locked: '0', total: '749.5' }],
+      accounts: [{ account: { id: accountId }, assets: [{ asset: 'USDT', free: '749.5', locked: '0', total: '749.5' }] }],
+    });
+    // It is the newest entry of the account's history.
+    const history = await ok(gw.execute(LEDGER, { accountId, first: 1 }, key));
+    expect(history.ledgerEntries.edges[0].node).toEqual(data.withdraw);
+    expect((await reconcileRunningBalances(prisma())).differences.filter((d) => d.accountId === dbId(accountId))).toEqual([]);
+    expect(await prisma().ledgerEntry.count({ where: { account: { userId } } })).toBe(2);
+  });
+
+  test('takes only free funds: what a LIMIT order locks stays; INSUFFICIENT_FUNDS says what was needed and free', async () => {
+    const { key, accountId } = await funded('1000');
+    await ok(gw.execute(CREATE_ORDER, limitBuy(accountId, '0.01', '30000'), key)); // locks 300
+    const refused = await fails(gw.execute(WITHDRAW, withdrawal(accountId, '700.01', 'too-much'), key), 'INSUFFICIENT_FUNDS');
+    expect(refused.extensions).toMatchObject({ asset: 'USDT', required: '700.01', available: '700' });
+    // An asset the account never held: nothing free.
+    const none = await fails(gw.execute(WITHDRAW, withdrawal(accountId, '1', 'btc', 'BTC'), key), 'INSUFFICIENT_FUNDS');
+    expect(none.extensions).toMatchObject({ asset: 'BTC', required: '1', available: '0' });
+    expect(await prisma().ledgerEntry.count({ where: { accountId: dbId(accountId), kind: 'WITHDRAWAL' } })).toBe(0);
+    // The refused reference was not used up: it books once funds allow.
+    await ok(gw.execute(WITHDRAW, withdrawal(accountId, '700', 'too-much'), key));
+    expect((await readBalances(key)).assets).toEqual([{ asset: 'USDT', free: '0', locked: '300', total: '300' }]);
+  });
+
+  test('a retry returns the first entry and books nothing, even once the funds are gone; other content with the reference is CONFLICT', async () => {
+    const { key, accountId } = await funded('100');
+    const first = await ok(gw.execute(WITHDRAW, withdrawal(accountId, '100', 'w-1'), key));
+    // The balance is now 0: the retry is answered, not refused for funds.
+    expect(await ok(gw.execute(WITHDRAW, withdrawal(accountId, '100', 'w-1'), key))).toEqual(first);
+    expect(await ok(gw.execute(WITHDRAW, withdrawal(accountId, '100.000', 'w-1'), key))).toEqual(first);
+    await fund(key, accountId, '500');
+    const deposit = (await ok(gw.execute(DEPOSIT, { input: { accountId, asset: 'USDT', amount: '5', reference: 'dep-1' } }, key))).deposit;
+    for (const [variables, what] of [
+      [withdrawal(accountId, '99', 'w-1'), 'another amount'],
+      [withdrawal(accountId, '100', 'w-1', 'USDC'), 'another asset'],
+      [withdrawal(accountId, '5', 'dep-1'), "a deposit's reference"],
+    ] as const) {
+      const error = await fails(gw.execute(WITHDRAW, variables, key), 'CONFLICT');
+      expect({ what, field: error.extensions?.field }).toEqual({ what, field: 'input.reference' });
+    }
+    const conflictWithDeposit = await fails(gw.execute(WITHDRAW, withdrawal(accountId, '5', 'dep-1'), key), 'CONFLICT');
+    expect(conflictWithDeposit.extensions?.entryId).toBe(deposit.id);
+    const rows = await prisma().ledgerEntry.findMany({ where: { accountId: dbId(accountId) }, orderBy: { id: 'asc' } });
+    expect(rows.map((e) => [e.kind, e.amount.toFixed(), e.reference])).toEqual([
+      ['DEPOSIT', '100', null],
+      ['WITHDRAWAL', '-100', 'w-1'],
+      ['DEPOSIT', '500', null],
+      ['DEPOSIT', '5', 'dep-1'],
+    ]);
+  });
+
+  test('the same withdrawal sent 8 times at once books one entry, and every answer is that entry', async () => {
+    const { key, accountId } = await funded('1000');
+    const burst = await Promise.all(Array.from({ length: 8 }, () => gw.http(WITHDRAW, withdrawal(accountId, '600', 'burst-1'), key)));
+    for (const response of burst) expect(response.errors).toBeUndefined();
+    expect(new Set(burst.map((response) => response.data.withdraw.id)).size).toBe(1);
+    const rows = await prisma().ledgerEntry.findMany({ where: { accountId: dbId(accountId), kind: 'WITHDRAWAL' } });
+    expect(rows.map((e) => e.amount.toFixed())).toEqual(['-600']);
+    expect((await readBalances(key)).assets).toEqual([{ asset: 'USDT', free: '400', locked: '0', total: '400' }]);
+  });
+
+  test('concurrent withdrawals that together exceed the balance: exactly the affordable ones succeed', async () => {
+    const { key, accountId } = await funded('1000');
+    await ok(gw.execute(CREATE_ORDER, limitBuy(accountId, '0.001', '100000'), key)); // locks 100: 900 free
+    const burst = await Promise.all(Array.from({ length: 10 }, (_, i) => gw.http(WITHDRAW, withdrawal(accountId, '150', `race-${i}`), key)));
+    const codes = burst.map((response) => response.errors?.[0]?.extensions?.code ?? 'OK');
+    expect(codes.filter((code) => code === 'OK')).toHaveLength(6);
+    expect(codes.filter((code) => code === 'INSUFFICIENT_FUNDS')).toHaveLength(4);
+    for (const response of burst.filter((r) => r.errors)) expect(response.errors![0]!.extensions).toMatchObject({ required: '150', available: '0' });
+    const rows = await prisma().ledgerEntry.findMany({ where: { accountId: dbId(accountId), kind: 'WITHDRAWAL' } });
+    expect(rows).toHaveLength(6);
+    expect(rows.reduce((sum, e) => sum.plus(e.amount), D(0)).toFixed()).toBe('-900');
+    expect((await readBalances(key)).assets).toEqual([{ asset: 'USDT', free: '0', locked: '100', total: '100' }]);
+    expect((await reconcileRunningBalances(prisma())).differences.filter((d) => d.accountId === dbId(accountId))).toEqual([]);
+  });
+
+  test("another user's account is NOT_FOUND; bad input is BAD_USER_INPUT naming the field; nothing is booked", async () => {
+    const { key, id: userId, accountId } = await funded('1000');
+    const aliceAccount = await prisma().exchangeAccount.findFirstOrThrow({ where: { userId: alice.id } });
+    const aliceEntries = await prisma().ledgerEntry.count({ where: { accountId: aliceAccount.id } });
+    await fails(gw.execute(WITHDRAW, withdrawal(toGlobalId('ExchangeAccount', aliceAccount.id), '1', 'steal'), key), 'NOT_FOUND');
+    expect(await prisma().ledgerEntry.count({ where: { accountId: aliceAccount.id } })).toBe(aliceEntries);
+    for (const [variables, field] of [
+      [withdrawal(accountId, '0', 'r'), 'input.amount'],
+      [withdrawal(accountId, '-5', 'r'), 'input.amount'],
+      [withdrawal(accountId, '1', 'r', 'usdt'), 'input.asset'],
+      [withdrawal(accountId, '1', '   '), 'input.reference'],
+      [withdrawal(accountId, '1', 'x'.repeat(101)), 'input.reference'],
+      [withdrawal(toGlobalId('Position', 1), '1', 'r'), 'input.accountId'],
+    ] as const) {
+      const error = await fails(gw.execute(WITHDRAW, variables, key), 'BAD_USER_INPUT');
+      expect({ variables, field: error.extensions?.field }).toEqual({ variables, field });
+    }
+    // The reference is required by the schema.
+    const missing = await gw.http(WITHDRAW, { input: { accountId, asset: 'USDT', amount: '1' } }, key);
+    expect(missing.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(await prisma().ledgerEntry.count({ where: { account: { userId }, kind: 'WITHDRAWAL' } })).toBe(0);
   });
 });

@@ -1,7 +1,7 @@
 import type { Resolvers } from '../../generated/graphql';
 import { idOfType, optionalIdOfType, toGlobalId } from '../../graphql/global-id';
 import { notFound } from '../../errors';
-import { createExchangeAccount, deposit, listAccounts } from './accounts.service';
+import { createExchangeAccount, deposit, listAccounts, withdraw } from './accounts.service';
 import { parseLedgerFilter, parseOrderFilter } from './list-filters';
 import { cancelOrder, createOrder, listOrders } from './orders.service';
 import { closePosition, listPositions, setPositionProtection } from './positions.service';
@@ -33,6 +33,7 @@ export const exchangeResolvers: Resolvers = {
   Mutation: {
     createExchangeAccount: (_, { input }, context) => createExchangeAccount(context, input),
     deposit: (_, { input }, context) => deposit(context, accountIdOf(input), input),
+    withdraw: (_, { input }, context) => withdraw(context, accountIdOf(input), input),
     createOrder: (_, { input }, context) =>
       createOrder(context, accountIdOf(input), optionalIdOfType(input.positionId, 'Position', 'input.positionId'), input),
     cancelOrder: (_, { id }, context) => cancelOrder(context, idOfType(id, 'Order', 'id')),

@@ -435,6 +435,18 @@ export type TradeFilter = {
   to?: InputMaybe<Scalars['DateTime']['input']>;
 };
 
+/** What `withdraw` pays out. */
+export type WithdrawInput = {
+  /** The account's global ID. */
+  accountId: Scalars['ID']['input'];
+  /** How much (> 0); the entry books minus this. */
+  amount: Scalars['Decimal']['input'];
+  /** The asset, e.g. `USDT`. */
+  asset: Scalars['String']['input'];
+  /** The client's reference for this withdrawal, unique per account (required: a retried withdrawal is never paid twice). */
+  reference: Scalars['String']['input'];
+};
+
 export type ViewerQueryVariables = Exact<{ [key: string]: never; }>;
 
 
