@@ -375,6 +375,9 @@ describe('withdraw', () => {
     }
     const conflictWithDeposit = await fails(gw.execute(WITHDRAW, withdrawal(accountId, '5', 'dep-1'), key), 'CONFLICT');
     expect(conflictWithDeposit.extensions?.entryId).toBe(deposit.id);
+    // And the other way round: a deposit with a withdrawal's reference, named the same way.
+    const depositConflict = await fails(gw.execute(DEPOSIT, { input: { accountId, asset: 'USDT', amount: '100', reference: 'w-1' } }, key), 'CONFLICT');
+    expect(depositConflict.extensions).toMatchObject({ field: 'input.reference', entryId: first.withdraw.id });
     const rows = await prisma().ledgerEntry.findMany({ where: { accountId: dbId(accountId) }, orderBy: { id: 'asc' } });
     expect(rows.map((e) => [e.kind, e.amount.toFixed(), e.reference])).toEqual([
       ['DEPOSIT', '100', null],

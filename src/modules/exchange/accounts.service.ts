@@ -43,11 +43,16 @@ export async function deposit({ prisma, viewer }: ServiceDeps, accountId: number
   } catch (error) {
     if (!isUniqueViolation(error) || reference === null) throw error;
     const first = await prisma.ledgerEntry.findFirstOrThrow({ where: { accountId, reference } });
-    if (first.kind !== 'DEPOSIT' || first.asset !== asset || !first.amount.equals(amount)) {
-      throw conflict(`Reference ${reference} was already used for a different entry`);
-    }
+    if (first.kind !== 'DEPOSIT' || first.asset !== asset || !first.amount.equals(amount)) throw referenceConflict(reference, first);
     return first;
   }
+}
+
+/** CONFLICT naming `input.reference` and the entry that already holds it. */
+function referenceConflict(reference: string, first: LedgerEntry): GraphQLError {
+  return new GraphQLError(`input.reference: ${JSON.stringify(reference)} was already used for a different entry on this account`, {
+    extensions: { code: ErrorCode.CONFLICT, field: 'input.reference', entryId: toGlobalId('LedgerEntry', first.id) },
+  });
 }
 
 /**
@@ -67,11 +72,7 @@ export async function withdraw({ prisma, viewer }: ServiceDeps, accountId: numbe
   const booked = amount.negated();
   /** The entry already booked with this reference, if it is this withdrawal; CONFLICT if it is another entry. */
   const retryOf = (first: LedgerEntry) => {
-    if (first.kind !== 'WITHDRAWAL' || first.asset !== asset || !first.amount.equals(booked)) {
-      throw new GraphQLError(`input.reference: ${JSON.stringify(reference)} was already used for a different entry on this account`, {
-        extensions: { code: ErrorCode.CONFLICT, field: 'input.reference', entryId: toGlobalId('LedgerEntry', first.id) },
-      });
-    }
+    if (first.kind !== 'WITHDRAWAL' || first.asset !== asset || !first.amount.equals(booked)) throw referenceConflict(reference, first);
     return first;
   };
   try {
