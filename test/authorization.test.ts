@@ -100,6 +100,14 @@ const queries: Entry[] = [
   { field: 'exchangeAccounts', query: `{ exchangeAccounts { id } }`, check: without('exchangeAccounts', (list) => list.map((a: any) => a.id), () => owned.account!) },
   { field: 'position', query: `query($id: ID!) { position(id: $id) { id } }`, variables: () => ({ id: owned.position }), check: isNull('position') },
   { field: 'positions', query: `{ positions(first: 100) { edges { node { id } } } }`, check: without('positions', edgesIds, () => owned.position!) },
+  { field: 'orders', query: `{ orders(first: 100) { edges { node { id } } } }`, check: without('orders', edgesIds, () => owned.order!) },
+  {
+    field: 'orders',
+    query: `query($a: ID!) { orders(first: 100, filter: { accountId: $a }) { totalCount edges { node { id } } } }`,
+    variables: () => ({ a: owned.account }),
+    check: (r) => expect(r.data).toEqual({ orders: { totalCount: 0, edges: [] } }),
+  },
+  { field: 'ledgerEntries', query: `query($a: ID!) { ledgerEntries(accountId: $a) { edges { node { id } } } }`, variables: () => ({ a: owned.account }), check: refused },
   {
     field: 'balances',
     query: `{ balances { accounts { account { id } } } }`,
@@ -138,6 +146,12 @@ const mutations: Entry[] = [
   { field: 'logSessionEvent', query: `mutation($s: ID!) { logSessionEvent(input: { sessionId: $s, type: "X" }) { id } }`, variables: () => ({ s: owned.session }), check: refused },
   { field: 'createExchangeAccount', query: `mutation { createExchangeAccount(input: { exchange: "paper", label: "authz" }) { id } }`, check: (r) => expect(r.data.createExchangeAccount.id).not.toBe(owned.account) },
   { field: 'deposit', query: `mutation($a: ID!) { deposit(input: { accountId: $a, asset: "USDT", amount: "1" }) { id } }`, variables: () => ({ a: owned.account }), check: refused },
+  {
+    field: 'withdraw',
+    query: `mutation($a: ID!) { withdraw(input: { accountId: $a, asset: "USDT", amount: "1", reference: "authz-steal" }) { id } }`,
+    variables: () => ({ a: owned.account }),
+    check: refused,
+  },
   {
     field: 'createOrder',
     query: `mutation($a: ID!) { createOrder(input: { accountId: $a, symbol: "BTC-USDT", side: SELL, type: MARKET, quantity: "0.1", price: "1" }) { id } }`,

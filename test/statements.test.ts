@@ -1,3 +1,4 @@
+import { toGlobalId } from '../src/graphql/global-id';
 import { demoFixture } from './helpers/demo-fixture';
 
 // No N+1, anywhere: an operation runs one SQL statement per level of relations (plus the API key
@@ -35,6 +36,10 @@ const cases: Case[] = [
   { relation: 'Position.orders', query: `positions(first: $n) { edges { node { orders(first: $n) { totalCount edges { node { type } } } } } }`, statements: 3 },
   { relation: 'Order.position', query: `positions(first: $n) { edges { node { orders(first: $n) { edges { node { position { symbol } } } } } } }`, statements: 4 },
   { relation: 'Order.account', query: `positions(first: $n) { edges { node { orders(first: $n) { edges { node { account { label } } } } } } }`, statements: 4 },
+  { relation: 'Query.orders', query: `orders(first: $n, filter: { symbol: "BTCUSDT" }) { totalCount edges { node { type status } } }`, statements: 3 },
+  { relation: 'ExchangeAccount.orders', query: `exchangeAccounts { orders(first: $n, filter: { side: BUY }) { totalCount edges { node { type } } } }`, statements: 3 },
+  { relation: 'ExchangeAccount.ledgerEntries', query: `exchangeAccounts { ledgerEntries(first: $n, filter: { asset: "USDT" }) { totalCount edges { node { kind amount } } } }`, statements: 3 },
+  { relation: 'LedgerEntry.account', query: `exchangeAccounts { ledgerEntries(first: $n) { edges { node { account { label } } } } }`, statements: 4 },
 ];
 
 /** Three deep operations: the figures quoted in the README and the closing note. */
@@ -61,6 +66,14 @@ const nested: Case[] = [
       items(first: $n) { edges { node { dfid identifiers { key } events(first: $n) { edges { node { type } } } } } } } } }`,
     // key, circuits, members, items, member.user, item.identifiers, item.events
     statements: 7,
+  },
+  {
+    relation: 'exchangeAccounts → orders → position → orders; ledgerEntries; orders → account',
+    query: `exchangeAccounts { label orders(first: $n) { edges { node { type position { symbol orders(first: $n) { edges { node { status } } } } } } }
+      ledgerEntries(first: $n) { totalCount edges { node { kind } } } }
+      orders(first: $n) { totalCount edges { node { account { label } } } }`,
+    // key, accounts, account.orders, account.ledgerEntries, orders, orders' count, order.position, position.orders, order.account
+    statements: 9,
   },
 ];
 
@@ -93,11 +106,34 @@ test('a list whose page holds more rows really returns them (the counts above ar
   expect(circuitItems.length).toBeGreaterThan(40);
 });
 
+test('ledgerEntries(accountId) runs the key lookup, the account and its page: 3 statements at first: 2 and 20', async () => {
+  const account = await gw.db.prisma.exchangeAccount.findFirstOrThrow({ where: { userId: demo.id }, orderBy: { id: 'asc' } });
+  const accountId = toGlobalId('ExchangeAccount', account.id);
+  const query = `query Q($n: Int, $accountId: ID!) { ledgerEntries(accountId: $accountId, first: $n) { totalCount edges { node { kind account { label } } } } }`;
+  const counts = [];
+  for (const n of [2, 20]) {
+    const result = await gw.execute(query, { n, accountId }, demo.key);
+    expect(result.errors).toBeUndefined();
+    expect(result.data.ledgerEntries.edges).toHaveLength(Math.min(n, result.data.ledgerEntries.totalCount));
+    counts.push(result.statements);
+  }
+  // LedgerEntry.account finds the account the root field already loaded.
+  expect(counts).toEqual([3, 3]);
+});
+
+test("the account lists hold more than 2 rows per account (the counts above are not of short lists)", async () => {
+  const result = await gw.execute(`{ exchangeAccounts { orders(first: 20) { totalCount } ledgerEntries(first: 20) { totalCount } } }`, {}, demo.key);
+  for (const account of result.data.exchangeAccounts) {
+    expect(account.orders.totalCount).toBeGreaterThan(2);
+    expect(account.ledgerEntries.totalCount).toBeGreaterThan(2);
+  }
+});
+
 test('every relation named in DESIGN.md has a case', () => {
   const contract = [
     'Item.identifiers', 'Item.events', 'Item.circuits', 'Circuit.members', 'Circuit.items', 'Circuit.owner',
     'TradingSession.trades', 'TradingSession.events', 'Trade.session', 'Trade.position', 'ExchangeAccount.positions',
-    'Position.orders', 'Position.account', 'Order.position',
+    'Position.orders', 'Position.account', 'Order.position', 'ExchangeAccount.orders', 'ExchangeAccount.ledgerEntries',
   ];
   const covered = new Set(cases.map((entry) => entry.relation));
   expect(contract.filter((relation) => !covered.has(relation))).toEqual([]);

@@ -1,11 +1,17 @@
-import { Prisma, type Order, type Position, type PositionStatus } from '../../generated/prisma/client';
+import { Prisma, type LedgerEntry, type Order, type Position, type PositionStatus } from '../../generated/prisma/client';
 import { loaderOfOne } from '../../graphql/batch';
 import { byId, byTimeThenId, childListLoader } from '../../pagination';
 import type { LoaderScope } from '../module';
+import { ledgerConditions, orderConditions, withConditions, type LedgerListFilter, type OrderListFilter } from './list-filters';
 
-/** An account's positions, most recently opened first; a position's orders, oldest first. */
+/**
+ * An account's positions, most recently opened first; a position's orders, oldest first; an
+ * account's orders and ledger entries, newest first (each walks an (accountId, createdAt, id) index).
+ */
 export const ACCOUNT_POSITIONS_ORDER = byTimeThenId('openedAt', 'desc', 'p');
 export const POSITION_ORDERS_ORDER = byId('asc', 'o');
+export const ACCOUNT_ORDERS_ORDER = byTimeThenId('createdAt', 'desc', 'o');
+export const ACCOUNT_LEDGER_ORDER = byTimeThenId('createdAt', 'desc', 'l');
 
 const ownAccount = (viewerId: number) => ({ account: { userId: viewerId } });
 
@@ -46,5 +52,19 @@ export const exchangeLoaders = {
       from: Prisma.sql`"Order" o JOIN "ExchangeAccount" a ON a.id = o."accountId"`,
       parent: 'o."positionId"',
       where: Prisma.sql`a."userId" = ${viewerId()}`,
+    })),
+  ordersByAccountId: ({ prisma, viewerId }: LoaderScope) =>
+    childListLoader<Order, OrderListFilter>(prisma, ACCOUNT_ORDERS_ORDER, (page) => ({
+      select: Prisma.sql`o.*`,
+      from: Prisma.sql`"Order" o JOIN "ExchangeAccount" a ON a.id = o."accountId"`,
+      parent: 'o."accountId"',
+      where: withConditions(Prisma.sql`a."userId" = ${viewerId()}`, orderConditions(page)),
+    })),
+  ledgerEntriesByAccountId: ({ prisma, viewerId }: LoaderScope) =>
+    childListLoader<LedgerEntry, LedgerListFilter>(prisma, ACCOUNT_LEDGER_ORDER, (page) => ({
+      select: Prisma.sql`l.*`,
+      from: Prisma.sql`"LedgerEntry" l JOIN "ExchangeAccount" a ON a.id = l."accountId"`,
+      parent: 'l."accountId"',
+      where: withConditions(Prisma.sql`a."userId" = ${viewerId()}`, ledgerConditions(page)),
     })),
 };

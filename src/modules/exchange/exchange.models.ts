@@ -8,3 +8,4 @@ export type OrderModel = Order;
 export type LedgerEntryModel = LedgerEntry;
 export type PositionConnectionModel = Connection<Position>;
 export type OrderConnectionModel = Connection<Order>;
+export type LedgerEntryConnectionModel = Connection<LedgerEntry>;

@@ -8,5 +8,5 @@ export const exchangeModule = defineModule({
   resolvers: exchangeResolvers,
   loaders: exchangeLoaders,
   nodes: { ExchangeAccount: 'accountById', Position: 'positionById', Order: 'orderById', LedgerEntry: 'ledgerEntryById' },
-  models: ['ExchangeAccount', 'Position', 'Order', 'LedgerEntry', 'PositionConnection', 'OrderConnection'],
+  models: ['ExchangeAccount', 'Position', 'Order', 'LedgerEntry', 'PositionConnection', 'OrderConnection', 'LedgerEntryConnection'],
 });

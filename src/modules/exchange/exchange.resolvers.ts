@@ -1,7 +1,9 @@
 import type { Resolvers } from '../../generated/graphql';
 import { idOfType, optionalIdOfType, toGlobalId } from '../../graphql/global-id';
-import { createExchangeAccount, deposit, listAccounts } from './accounts.service';
-import { cancelOrder, createOrder } from './orders.service';
+import { notFound } from '../../errors';
+import { createExchangeAccount, deposit, listAccounts, withdraw } from './accounts.service';
+import { parseLedgerFilter, parseOrderFilter } from './list-filters';
+import { cancelOrder, createOrder, listOrders } from './orders.service';
 import { closePosition, listPositions, setPositionProtection } from './positions.service';
 
 const positionIdOf = (input: { positionId: string }) => idOfType(input.positionId, 'Position', 'input.positionId');
@@ -13,10 +15,25 @@ export const exchangeResolvers: Resolvers = {
     position: (_, { id }, { loaders }) => loaders.positionById.load(idOfType(id, 'Position', 'id')),
     positions: (_, args, context) =>
       listPositions(context, args, args.status, args.filter && { ...args.filter, accountId: optionalIdOfType(args.filter.accountId, 'ExchangeAccount', 'filter.accountId') }),
+    orders: (_, args, context) =>
+      listOrders(context, args, optionalIdOfType(args.filter?.accountId, 'ExchangeAccount', 'filter.accountId'), parseOrderFilter(args.filter)),
+    // The account is read beside its page (both batched): NOT_FOUND names a wrong ID, where an
+    // empty page would look like an account with no history.
+    ledgerEntries: async (_, args, { loaders }, info) => {
+      const accountId = idOfType(args.accountId, 'ExchangeAccount', 'accountId');
+      const filter = parseLedgerFilter(args.filter);
+      const [account, entries] = await Promise.all([
+        loaders.accountById.load(accountId),
+        loaders.ledgerEntriesByAccountId.connection(accountId, args, info, filter),
+      ]);
+      if (!account) throw notFound('Exchange account');
+      return entries;
+    },
   },
   Mutation: {
     createExchangeAccount: (_, { input }, context) => createExchangeAccount(context, input),
     deposit: (_, { input }, context) => deposit(context, accountIdOf(input), input),
+    withdraw: (_, { input }, context) => withdraw(context, accountIdOf(input), input),
     createOrder: (_, { input }, context) =>
       createOrder(context, accountIdOf(input), optionalIdOfType(input.positionId, 'Position', 'input.positionId'), input),
     cancelOrder: (_, { id }, context) => cancelOrder(context, idOfType(id, 'Order', 'id')),
@@ -27,6 +44,9 @@ export const exchangeResolvers: Resolvers = {
     id: (account) => toGlobalId('ExchangeAccount', account.id),
     positions: (account, args, { loaders }, info) =>
       loaders.positionsByAccountId.connection(account.id, args, info, { status: args.status ?? null }),
+    orders: (account, args, { loaders }, info) => loaders.ordersByAccountId.connection(account.id, args, info, parseOrderFilter(args.filter)),
+    ledgerEntries: (account, args, { loaders }, info) =>
+      loaders.ledgerEntriesByAccountId.connection(account.id, args, info, parseLedgerFilter(args.filter)),
   },
   Position: {
     id: (position) => toGlobalId('Position', position.id),

@@ -6,7 +6,9 @@ import { isUniqueViolation, TRANSACTION_OPTIONS } from '../../db/prisma-errors';
 import { toGlobalId } from '../../graphql/global-id';
 import { decimalInput, optionalText } from '../../graphql/validate';
 import type { CreateOrderInput } from '../../generated/graphql';
+import { afterCursorWhere, byTimeThenId, keyOfRow, parsePage, prismaOrderBy, toConnection, type Connection, type PageArgs } from '../../pagination';
 import { lockOwnAccount, lockOwnOrder, money, quoteAssetOf, requireFunds } from './ledger';
+import { orderWhere, type OrderListFilter } from './list-filters';
 import { parseSymbol } from './symbols';
 import { cancelOpenOrdersOf, realizedPnlOf } from './positions.service';
 
@@ -19,6 +21,29 @@ interface Fill {
   quantity: Prisma.Decimal;
   price: Prisma.Decimal;
   feeRate: Prisma.Decimal;
+}
+
+const ORDERS_ORDER = byTimeThenId('createdAt', 'desc');
+
+/**
+ * The viewer's orders across accounts, newest first, narrowed by `filter` and `accountId`
+ * (another user's account matches nothing, as in `listPositions`). The filter narrows the rows,
+ * not the order, so a cursor of a filtered page continues that list.
+ */
+export async function listOrders(
+  { prisma, viewer }: ServiceDeps,
+  args: PageArgs,
+  accountId: number | null,
+  filter: OrderListFilter,
+): Promise<Connection<Order>> {
+  const where: Prisma.OrderWhereInput = { account: { userId: viewer.id }, ...(accountId ? { accountId } : {}), ...orderWhere(filter) };
+  const page = parsePage(args, ORDERS_ORDER);
+  const rows = await prisma.order.findMany({
+    where: { AND: [where, afterCursorWhere(ORDERS_ORDER, page.after)] },
+    orderBy: prismaOrderBy(ORDERS_ORDER),
+    take: page.first + 1,
+  });
+  return toConnection(rows, page, keyOfRow(ORDERS_ORDER), () => prisma.order.count({ where }));
 }
 
 /**

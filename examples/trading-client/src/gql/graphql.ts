@@ -33,6 +33,18 @@ export type Scalars = {
   TradeDirection: { input: string | number; output: string; }
 };
 
+/** Narrows `ExchangeAccount.orders`: every field given must hold (they combine with AND). */
+export type AccountOrderFilter = {
+  /** Only BUY or only SELL orders. */
+  side?: InputMaybe<OrderSide>;
+  /** Only orders in this status (NEW: the open ones). */
+  status?: InputMaybe<OrderStatus>;
+  /** Only orders of this symbol: `BASE-QUOTE` (`BTC-USDT`) or exchange-native (`BTCUSDT`). */
+  symbol?: InputMaybe<Scalars['String']['input']>;
+  /** Only orders of this type. */
+  type?: InputMaybe<OrderType>;
+};
+
 /** Who `addCircuitMember` adds, and with which role. */
 export type AddCircuitMemberInput = {
   /** The circuit's global ID. */
@@ -164,6 +176,18 @@ export type ItemIdentifierInput = {
   value: Scalars['String']['input'];
 };
 
+/** Narrows an account's ledger: every field given must hold (they combine with AND). */
+export type LedgerEntryFilter = {
+  /** Only entries in this asset, e.g. `USDT`. */
+  asset?: InputMaybe<Scalars['String']['input']>;
+  /** Only entries booked at or after this instant. */
+  from?: InputMaybe<Scalars['DateTime']['input']>;
+  /** Only entries of this kind. */
+  kind?: InputMaybe<LedgerKind>;
+  /** Only entries booked before this instant (must be later than `from`). */
+  to?: InputMaybe<Scalars['DateTime']['input']>;
+};
+
 /** What an account's ledger entry records. */
 export type LedgerKind =
   /** A fee. */
@@ -225,6 +249,20 @@ export type LogTradeInput = {
   tradeId: Scalars['String']['input'];
   /** The traded volume (positive). */
   volume: Scalars['Decimal']['input'];
+};
+
+/** Narrows `Query.orders`: every field given must hold (they combine with AND). */
+export type OrderFilter = {
+  /** Only orders in this exchange account of the viewer's (global ID); another user's account matches nothing. */
+  accountId?: InputMaybe<Scalars['ID']['input']>;
+  /** Only BUY or only SELL orders. */
+  side?: InputMaybe<OrderSide>;
+  /** Only orders in this status (NEW: the open ones). */
+  status?: InputMaybe<OrderStatus>;
+  /** Only orders of this symbol: `BASE-QUOTE` (`BTC-USDT`) or exchange-native (`BTCUSDT`). */
+  symbol?: InputMaybe<Scalars['String']['input']>;
+  /** Only orders of this type. */
+  type?: InputMaybe<OrderType>;
 };
 
 /** Buy or sell. */
@@ -395,6 +433,18 @@ export type TradeFilter = {
   symbol?: InputMaybe<Scalars['String']['input']>;
   /** Only trades executed before this instant. */
   to?: InputMaybe<Scalars['DateTime']['input']>;
+};
+
+/** What `withdraw` pays out. */
+export type WithdrawInput = {
+  /** The account's global ID. */
+  accountId: Scalars['ID']['input'];
+  /** How much (> 0); the entry books minus this. */
+  amount: Scalars['Decimal']['input'];
+  /** The asset, e.g. `USDT`. */
+  asset: Scalars['String']['input'];
+  /** The client's reference for this withdrawal, unique per account (required: a retried withdrawal is never paid twice). */
+  reference: Scalars['String']['input'];
 };
 
 export type ViewerQueryVariables = Exact<{ [key: string]: never; }>;
