@@ -200,21 +200,27 @@ describe('races on one account from two instances, reconciled while they run', (
         checks.push(differences.length);
       }
     })();
-    const work: Array<Promise<unknown>> = [];
-    for (let i = 0; i < 40; i++) {
-      work.push(ok(via(i).execute(DEPOSIT, { input: { accountId: t.accountId, asset: 'USDT', amount: '10.01' } }, t.key)));
-      work.push(via(i + 1).execute(CREATE_ORDER, { input: order(t.accountId, 'BUY', 'MARKET', '0.001', String(30000 + i)) }, t.key));
-      work.push(
+    // Eight rounds in flight at a time (each a deposit, a fill, a hold raced by two cancels and a
+    // hold kept, across both instances): races on one account without queueing past the pools.
+    const round = async (i: number) =>
+      Promise.all([
+        ok(via(i).execute(DEPOSIT, { input: { accountId: t.accountId, asset: 'USDT', amount: '10.01' } }, t.key)),
+        via(i + 1).execute(CREATE_ORDER, { input: order(t.accountId, 'BUY', 'MARKET', '0.001', String(30000 + i)) }, t.key),
         (async () => {
           const placed = (await ok(via(i).execute(CREATE_ORDER, { input: order(t.accountId, 'BUY', 'LIMIT', '0.01', String(20000 + i)) }, t.key))).createOrder;
           // Two cancels race: one wins, the other is a CONFLICT.
           const [a, b] = await Promise.all([via(i).execute(CANCEL, { id: placed.id }, t.key), via(i + 1).execute(CANCEL, { id: placed.id }, t.key)]);
           expect([a, b].filter((r) => !r.errors).length).toBe(1);
         })(),
-      );
-      work.push(ok(via(i + 1).execute(CREATE_ORDER, { input: order(t.accountId, 'BUY', 'LIMIT', '0.001', String(10000 + i)) }, t.key)));
-    }
-    const results = await Promise.all(work);
+        ok(via(i + 1).execute(CREATE_ORDER, { input: order(t.accountId, 'BUY', 'LIMIT', '0.001', String(10000 + i)) }, t.key)),
+      ]);
+    const rounds = Array.from({ length: 40 }, (_, i) => i);
+    const work: unknown[][] = [];
+    const runners = Array.from({ length: 8 }, async () => {
+      for (let i = rounds.shift(); i !== undefined; i = rounds.shift()) work.push(await round(i));
+    });
+    await Promise.all(runners);
+    const results = work.flat();
     reconciling = false;
     await reconciler;
 
