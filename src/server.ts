@@ -23,6 +23,7 @@ import type { GatewayMetrics } from './observability/metrics';
 import { storeAnswers, type CacheStore } from './cache/cache-store';
 import { persistedQueryCache } from './cache/persisted-queries';
 import { createRateLimiter } from './http/rate-limit';
+import { cacheNamespaceFor } from './cache/create-versioned-cache';
 import { createAdmission } from './http/admission';
 import { createAuthenticator, type Authentication } from './auth/authenticate';
 import { bearerToken } from './auth/api-keys';
@@ -35,7 +36,7 @@ import type { BalanceCache } from './modules/balances/balance-cache';
 
 /** The long-lived parts a server is built from (gateway.ts makes them). */
 export interface ServerDeps {
-  readonly config: Pick<Config, 'env' | 'sessionStaleAfterMs' | 'exchangeFeeRate' | 'limits' | 'corsOrigins' | 'redisUrl' | 'slowOperationMs' | 'shutdownGraceMs' | 'graphiqlEnabled' | 'metricsToken'>;
+  readonly config: Pick<Config, 'env' | 'sessionStaleAfterMs' | 'exchangeFeeRate' | 'limits' | 'corsOrigins' | 'redisUrl' | 'slowOperationMs' | 'shutdownGraceMs' | 'graphiqlEnabled' | 'metricsToken' | 'databaseUrl' | 'dataDir' | 'cacheNamespace'>;
   readonly db: Database;
   readonly balanceCache: BalanceCache;
   /** Where automatic persisted queries are kept (the same store as the balance cache). */
@@ -76,6 +77,8 @@ export function createServer(deps: ServerDeps): GatewayServer {
     points: limits.rateLimitPoints,
     windowMs: limits.rateLimitWindowMs,
     redisUrl: deps.config.redisUrl,
+    // Budgets are per user id, meaningful within one database: deployments sharing a Redis keep apart.
+    keyPrefix: `${cacheNamespaceFor(deps.config)}:rl`,
     log: deps.log,
   });
   const httpServer = http.createServer(app);

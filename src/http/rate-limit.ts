@@ -12,6 +12,8 @@ export interface RateLimitOptions {
   windowMs: number;
   /** Shares the counters between instances; a local limiter stands in while Redis is down. */
   redisUrl?: string | undefined;
+  /** Namespaces the counters in Redis (default `gateway-rl`). */
+  keyPrefix?: string;
   log: Logger;
 }
 
@@ -39,7 +41,7 @@ export function createRateLimiter(options: RateLimitOptions): RateLimiter {
       rejectIfRedisNotReady: true,
       points: options.points,
       duration,
-      keyPrefix: 'gateway-rl',
+      keyPrefix: options.keyPrefix ?? 'gateway-rl',
       insuranceLimiter: local,
     });
     close = async () => {
