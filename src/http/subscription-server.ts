@@ -15,8 +15,7 @@ import {
   type GraphQLSchema,
 } from 'graphql';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { makeServer, type Context as WsContext } from 'graphql-ws';
-import { useServer } from 'graphql-ws/use/ws';
+import { CloseCode as ProtocolCloseCode, handleProtocols, makeServer, type Context as WsContext } from 'graphql-ws';
 import { ErrorCode } from '../errors';
 import type { Authentication, Throttled } from '../auth/authenticate';
 import type { Viewer } from '../auth/api-keys';
@@ -226,7 +225,7 @@ export function attachSubscriptionServer<C extends object>(options: Subscription
       if (connection) for (const id of [...connection.active]) release(connection, id);
     },
   };
-  useServer(serverOptions, wss);
+  serveOver(wss, makeServer(serverOptions), options.log);
 
   options.httpServer.on('upgrade', (request: http.IncomingMessage, socket: Duplex, head: Buffer) => {
     const path = new URL(request.url ?? '/', 'http://localhost').pathname;
@@ -251,6 +250,52 @@ export function attachSubscriptionServer<C extends object>(options: Subscription
       await new Promise<void>((resolve) => wss.close(() => resolve()));
     },
   };
+}
+
+/** How often a socket is pinged; one that has not answered the previous ping by then is cut. */
+const KEEP_ALIVE_MS = 12_000;
+
+/**
+ * graphql-ws's protocol over `ws` sockets: what `useServer` of 'graphql-ws/use/ws' does (that
+ * entry point exists only in the package's exports, which this project's node10 resolution and
+ * tsx's tsconfig handling do not agree on), with the same keep-alive and error handling.
+ */
+function serveOver(wss: WebSocketServer, server: ReturnType<typeof makeServer>, log: Logger): void {
+  wss.options.handleProtocols = handleProtocols;
+  wss.on('connection', (socket: WebSocket, request: http.IncomingMessage) => {
+    const fail = (error: unknown) => {
+      log.error({ err: error }, 'subscriptions: internal error on a socket');
+      if (socket.readyState === socket.OPEN) socket.close(ProtocolCloseCode.InternalServerError, 'Internal server error');
+    };
+    socket.once('error', fail);
+    let alive = true;
+    socket.on('pong', () => (alive = true));
+    const keepAlive = setInterval(() => {
+      if (!alive) return socket.terminate();
+      alive = false;
+      socket.ping();
+    }, KEEP_ALIVE_MS);
+    const closed = server.opened(
+      {
+        protocol: socket.protocol,
+        send: (data) =>
+          new Promise<void>((resolve, reject) => {
+            if (socket.readyState !== socket.OPEN) return resolve();
+            socket.send(data, (error) => (error ? reject(error) : resolve()));
+          }),
+        close: (code, reason) => socket.close(code, reason),
+        onMessage: (handle) =>
+          socket.on('message', (data) => {
+            handle(String(data)).catch(fail);
+          }),
+      },
+      { socket, request },
+    );
+    socket.once('close', (code, reason) => {
+      clearInterval(keepAlive);
+      void closed(code, String(reason));
+    });
+  });
 }
 
 /**
