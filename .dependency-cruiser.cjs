@@ -1,6 +1,6 @@
 // The layers of src/ (npm run lint, and CI): cross-cutting parts never import a domain module or
 // the request context, modules are reached only through their descriptors' list, and no cycles.
-const CROSS_CUTTING = '^src/(db|cache|pagination|graphql|http|auth|observability)/';
+const CROSS_CUTTING = '^src/(db|cache|pagination|graphql|http|auth|observability|events)/';
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
@@ -16,7 +16,7 @@ module.exports = {
     {
       name: 'layers-never-import-modules',
       severity: 'error',
-      comment: 'db/, cache/, pagination/, graphql/, http/, auth/ and observability/ serve every module: they take what they need as parameters.',
+      comment: 'db/, cache/, pagination/, graphql/, http/, auth/, observability/ and events/ serve every module: they take what they need as parameters.',
       from: { path: CROSS_CUTTING },
       to: { path: ['^src/modules/', '^src/context\\.ts$', '^src/server\\.ts$', '^src/gateway\\.ts$'] },
     },

@@ -53,6 +53,12 @@ export interface Config {
     readonly maxApiKeysPerUser: number;
     /** Persisted queries one user may register per hour (anonymous clients register none). */
     readonly persistedQueryRegistrationsPerHour: number;
+    /** Subscriptions one user may hold open at once on one instance (over all their sockets). */
+    readonly maxSubscriptionsPerUser: number;
+    /** Events one subscription may have waiting to be sent; past it, its socket is dropped (4008). */
+    readonly maxQueuedEventsPerSubscription: number;
+    /** Bytes a socket may have unsent (a client that does not read); past it, it is dropped (4008). */
+    readonly maxSocketBufferedBytes: number;
   };
   /** Bearer token that /metrics requires; unset: /metrics is open in development, off in production. */
   readonly metricsToken: string | undefined;
@@ -125,6 +131,9 @@ export function loadConfig(env: Env = process.env): Config {
       unknownKeyLookupsPerMinute: read.integer('UNKNOWN_KEY_LOOKUPS_PER_MINUTE', 20, 1, 1_000_000),
       maxApiKeysPerUser: read.integer('MAX_API_KEYS_PER_USER', 20, 1, 10_000),
       persistedQueryRegistrationsPerHour: read.integer('PERSISTED_QUERY_REGISTRATIONS_PER_HOUR', 200, 0, 1_000_000),
+      maxSubscriptionsPerUser: read.integer('MAX_SUBSCRIPTIONS_PER_USER', 50, 1, 100_000),
+      maxQueuedEventsPerSubscription: read.integer('MAX_QUEUED_EVENTS_PER_SUBSCRIPTION', 100, 1, 100_000),
+      maxSocketBufferedBytes: read.integer('MAX_SOCKET_BUFFERED_BYTES', 1_048_576, 1_024, 1_073_741_824),
     }),
     metricsToken: read.string('METRICS_TOKEN', '') || undefined,
     slowOperationMs: read.integer('SLOW_OPERATION_MS', 1_000, 1, 3_600_000),

@@ -7,6 +7,7 @@ import { classifyDatabaseError, databaseFailureError } from './db/availability';
 import { createLoaders, type Loaders } from './modules';
 import type { BalanceCache } from './modules/balances/balance-cache';
 import type { RequestInfo } from './observability/request-observer';
+import type { EventBus } from './events/event-bus';
 
 /**
  * What every service receives: who is asking and the long-lived parts. Services take it
@@ -26,6 +27,17 @@ export interface Context extends ServiceDeps {
   readonly loaders: Loaders;
   /** The HTTP request's id and statement tally (absent for in-process executeOperation). */
   readonly requestInfo?: RequestInfo;
+  /** Where mutations publish what they changed (after commit) and subscriptions listen. */
+  readonly events: EventBus;
+  /** A WebSocket subscription's bounds (absent over HTTP and in-process: the defaults apply). */
+  readonly subscriber?: SubscriberBounds;
+}
+
+/** How far a subscription may fall behind, and what happens when it does (the socket layer sets it). */
+export interface SubscriberBounds {
+  readonly maxQueuedEvents: number;
+  /** Called once when a subscription falls more than `maxQueuedEvents` behind. */
+  onOverflow(): void;
 }
 
 /** Product rules that come from configuration. */
@@ -43,6 +55,7 @@ export interface ContextDeps {
   readonly prisma: PrismaClient;
   readonly balanceCache: BalanceCache;
   readonly settings: TradingSettings;
+  readonly events: EventBus;
 }
 
 /**
@@ -58,7 +71,9 @@ class RequestContext implements Context {
     readonly prisma: PrismaClient,
     readonly balanceCache: BalanceCache,
     readonly settings: TradingSettings,
+    readonly events: EventBus,
     readonly requestInfo?: RequestInfo,
+    readonly subscriber?: SubscriberBounds,
   ) {
     // Fresh for every request: a loader that outlived its request would serve one viewer's rows to another.
     this.loaders = createLoaders({ prisma, viewerId: () => this.viewer.id });
@@ -79,6 +94,7 @@ export async function createContext(
   deps: ContextDeps,
   authorization: string | undefined | Authentication,
   requestInfo?: RequestInfo,
+  subscriber?: SubscriberBounds,
 ): Promise<Context> {
   const authentication = typeof authorization === 'object' ? authorization : await lookUp(deps.prisma, authorization);
   if (authentication.kind === 'failed') {
@@ -95,7 +111,7 @@ export async function createContext(
     });
   }
   const viewer = authentication.kind === 'viewer' ? authentication.viewer : null;
-  return new RequestContext(viewer, deps.prisma, deps.balanceCache, deps.settings, requestInfo);
+  return new RequestContext(viewer, deps.prisma, deps.balanceCache, deps.settings, deps.events, requestInfo, subscriber);
 }
 
 /** The unguarded lookup for in-process callers (executeOperation in tests and scripts). */

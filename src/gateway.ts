@@ -4,6 +4,9 @@ import type { CacheStore } from './cache/cache-store';
 import type { GatewayMetrics } from './observability/metrics';
 import { createBalanceCache, type BalanceCache } from './modules/balances/balance-cache';
 import { createServer, type GatewayServer, type ServerDeps } from './server';
+import { createMemoryEventBus, type EventBus } from './events/event-bus';
+import { createRedisEventBus } from './events/redis-event-bus';
+import { cacheNamespaceFor } from './cache/create-versioned-cache';
 
 export interface GatewayOptions {
   /** Served at /metrics, and fed with cache events and pool figures. */
@@ -21,6 +24,7 @@ export interface Gateway {
   readonly server: GatewayServer;
   readonly balanceCache: BalanceCache;
   readonly cacheStore: CacheStore;
+  readonly events: EventBus;
   /** Stops the server (draining admitted requests), then closes the cache it opened. */
   close(): Promise<void>;
 }
@@ -37,10 +41,16 @@ export async function buildGateway(config: ServerDeps['config'] & Parameters<typ
   const balanceCache = options.shareCacheOf?.balanceCache ?? owned!.cache;
   const cacheStore = options.shareCacheOf?.cacheStore ?? owned!.store;
   metrics?.watchPool(() => db.poolStats());
-  const server = createServer({ config, db, balanceCache, cacheStore, log, metrics, developmentKey: options.developmentKey });
+  // Pushes cross instances through Redis pub/sub, namespaced like the cache (one deployment's events only).
+  const events = config.redisUrl ? createRedisEventBus({ redisUrl: config.redisUrl, namespace: cacheNamespaceFor(config), log }) : createMemoryEventBus();
+  const server = createServer({ config, db, balanceCache, cacheStore, log, metrics, events, developmentKey: options.developmentKey });
   try {
     await server.start();
+    // Subscribed before serving (so a push for the first mutation is not missed), but a Redis
+    // that does not answer does not hold the start-up: the bus keeps retrying.
+    await Promise.race([events.ready, new Promise((resolve) => setTimeout(resolve, 2_000).unref())]);
   } catch (error) {
+    await events.close();
     if (owned) await owned.store.close();
     throw error;
   }
@@ -48,10 +58,12 @@ export async function buildGateway(config: ServerDeps['config'] & Parameters<typ
     server,
     balanceCache,
     cacheStore,
+    events,
     async close() {
       try {
         await server.stop();
       } finally {
+        await events.close();
         if (owned) await owned.store.close();
       }
     },

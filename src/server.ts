@@ -33,6 +33,9 @@ import { DEMO_QUERY, GRAPHIQL_PATH, graphiqlRouter } from './http/graphiql';
 import { landingPagePlugin } from './http/landing-page';
 import type { Logger } from './log';
 import type { BalanceCache } from './modules/balances/balance-cache';
+import type { EventBus } from './events/event-bus';
+import { attachSubscriptionServer, type SubscriptionServer } from './http/subscription-server';
+import type { GraphQLSchema } from 'graphql';
 
 /** The long-lived parts a server is built from (gateway.ts makes them). */
 export interface ServerDeps {
@@ -42,6 +45,8 @@ export interface ServerDeps {
   /** Where automatic persisted queries are kept (the same store as the balance cache). */
   readonly cacheStore: CacheStore;
   readonly log: Logger;
+  /** What mutations publish to and subscriptions listen on (Redis pub/sub with REDIS_URL). */
+  readonly events: EventBus;
   /** Served at /metrics when given. */
   readonly metrics?: GatewayMetrics;
   /** The demo user's key npm start issued in development (GraphiQL's Authorization header starts with it). */
@@ -54,9 +59,14 @@ export interface GatewayServer {
   readonly httpServer: http.Server;
   /** Builds the context a request with this Authorization header gets (for executeOperation). */
   contextFor(authorization?: string, requestInfo?: RequestInfo): Promise<Context>;
+  /** The WebSocket subscriptions' figures (open sockets and subscriptions, slow consumers dropped). */
+  subscriptionStats(): ReturnType<SubscriptionServer['stats']>;
   /** Starts Apollo; the caller decides whether and where to listen. */
   start(): Promise<void>;
-  /** Refuses new requests with 503, lets in-flight ones finish, then stops Apollo. */
+  /**
+   * Refuses new requests with 503 and new sockets, closes open sockets with 1001 (Going away),
+   * lets in-flight requests finish, then stops Apollo.
+   */
   stop(): Promise<void>;
 }
 
@@ -82,6 +92,9 @@ export function createServer(deps: ServerDeps): GatewayServer {
     log: deps.log,
   });
   const httpServer = http.createServer(app);
+  // Apollo's executable schema, for the WebSocket server (one schema, one set of resolvers).
+  let schema: GraphQLSchema | undefined;
+  let subscriptions: SubscriptionServer | undefined;
   const apollo = new ApolloServer<Context>({
     typeDefs,
     resolvers: requireViewerOnRootFields(resolvers) as never,
@@ -100,6 +113,7 @@ export function createServer(deps: ServerDeps): GatewayServer {
     stopOnTerminationSignals: false,
     formatError: createErrorFormatter({ production, log: deps.log }),
     plugins: [
+      { serverWillStart: async (service) => void (schema = service.schema) },
       costLimitPlugin(limits.maxCost),
       inputSanityPlugin(),
       graphqlResponseStatusPlugin(),
@@ -114,6 +128,7 @@ export function createServer(deps: ServerDeps): GatewayServer {
     prisma: deps.db.prisma,
     balanceCache: deps.balanceCache,
     settings: { sessionStaleAfterMs: deps.config.sessionStaleAfterMs, exchangeFeeRate: deps.config.exchangeFeeRate, maxApiKeysPerUser: limits.maxApiKeysPerUser },
+    events: deps.events,
   };
   const contextFor = (authorization?: string, requestInfo?: RequestInfo) => createContext(contextDeps, authorization, requestInfo);
 
@@ -180,8 +195,21 @@ export function createServer(deps: ServerDeps): GatewayServer {
     app,
     httpServer,
     contextFor,
+    subscriptionStats: () => subscriptions?.stats() ?? { sockets: 0, subscriptions: 0, slowConsumersDropped: 0 },
     async start() {
       await apollo.start();
+      subscriptions = attachSubscriptionServer({
+        httpServer,
+        path: '/graphql',
+        schema: () => schema!,
+        authenticate: authenticator.authenticate,
+        spend: rateLimiter.spend,
+        contextFor: (viewer, bounds) => createContext(contextDeps, { kind: 'viewer', viewer }, undefined, bounds),
+        limits,
+        production,
+        formatError: createErrorFormatter({ production, log: deps.log }),
+        log: deps.log,
+      });
       const graphql = expressMiddleware(apollo, {
         // Authentication ran before admission (auth/authenticate.ts); the context reuses its answer.
         context: async ({ res }) => createContext(contextDeps, res.locals.authentication as Authentication, res.locals.requestInfo as RequestInfo | undefined),
@@ -204,6 +232,8 @@ export function createServer(deps: ServerDeps): GatewayServer {
     },
     async stop() {
       admission.startDraining();
+      // Sockets first, cleanly (1001), while requests drain; a socket that does not answer is cut.
+      await subscriptions?.close(Math.min(2_000, Math.max(0, deps.config.shutdownGraceMs - 3_000)));
       // Keep listening while admitted requests finish, so a request that still reaches this
       // instance gets a clear 503 (and Connection: close) rather than a refused connection. The
       // wait leaves three seconds of the grace period for closing the listener, pool and cache.

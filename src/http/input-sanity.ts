@@ -48,6 +48,12 @@ function checkDocument(document: DocumentNode): void {
   }
 }
 
+/** Throws BAD_USER_INPUT for a variable or literal the plugin below refuses (WebSocket subscriptions use it too). */
+export function checkOperationInput(document: DocumentNode, variables: Record<string, unknown> | null | undefined): void {
+  for (const [name, value] of Object.entries(variables ?? {})) checkValue(value, `$${name}`, 0);
+  checkDocument(document);
+}
+
 /**
  * Refuses, before anything runs, input that PostgreSQL or the resolvers would choke on: a NUL
  * character in any string (PostgreSQL text and jsonb cannot hold one) and inputs nested
@@ -59,8 +65,7 @@ export function inputSanityPlugin(): ApolloServerPlugin {
     async requestDidStart() {
       return {
         async didResolveOperation({ request, document }) {
-          for (const [name, value] of Object.entries(request.variables ?? {})) checkValue(value, `$${name}`, 0);
-          checkDocument(document);
+          checkOperationInput(document, request.variables);
         },
       };
     },

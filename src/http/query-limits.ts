@@ -1,4 +1,4 @@
-import { GraphQLError, type ValidationRule, type ValidationContext } from 'graphql';
+import { GraphQLError, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode, type ValidationRule, type ValidationContext } from 'graphql';
 import { ErrorCode } from '../errors';
 import type { ApolloServerPlugin } from '@apollo/server';
 import { fragmentsByName, selectionCost, selectionShape } from './operation-shape';
@@ -51,6 +51,33 @@ export function queryShapeRules(limits: QueryLimits): ValidationRule[] {
 }
 
 /**
+ * The error for an operation whose cost exceeds `maxCost` (or cannot be computed); undefined
+ * when it is within the limit. Over HTTP and over WebSocket alike.
+ */
+export function costLimitError(
+  maxCost: number,
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operation: OperationDefinitionNode | null | undefined,
+  variables: Record<string, unknown>,
+): GraphQLError | undefined {
+  let cost: number;
+  try {
+    if (!operation) throw new Error('no operation');
+    const root = operation.operation === 'query' ? schema.getQueryType() : operation.operation === 'mutation' ? schema.getMutationType() : schema.getSubscriptionType();
+    if (!root) throw new Error(`no ${operation.operation} type`);
+    cost = selectionCost(schema, root, operation.selectionSet, fragmentsByName(document.definitions), variables);
+  } catch {
+    // An operation whose cost cannot be computed is refused, never run.
+    return limitError('cost', maxCost, undefined, "The operation's cost could not be computed; it is refused.");
+  }
+  if (cost > maxCost) {
+    return limitError('cost', maxCost, cost, `The operation's cost is ${cost}; the limit is ${maxCost}. Ask for smaller pages or fewer nested lists.`);
+  }
+  return undefined;
+}
+
+/**
  * Rejects operations whose cost exceeds `maxCost`. A plugin rather than a validation rule,
  * because the page sizes usually arrive as variables.
  */
@@ -59,19 +86,8 @@ export function costLimitPlugin(maxCost: number): ApolloServerPlugin {
     async requestDidStart() {
       return {
         async didResolveOperation({ request, document, operation, schema }) {
-          let cost: number;
-          try {
-            if (!operation) throw new Error('no operation');
-            const root = operation.operation === 'query' ? schema.getQueryType() : operation.operation === 'mutation' ? schema.getMutationType() : schema.getSubscriptionType();
-            if (!root) throw new Error(`no ${operation.operation} type`);
-            cost = selectionCost(schema, root, operation.selectionSet, fragmentsByName(document.definitions), request.variables ?? {});
-          } catch {
-            // An operation whose cost cannot be computed is refused, never run.
-            throw limitError('cost', maxCost, undefined, "The operation's cost could not be computed; it is refused.");
-          }
-          if (cost > maxCost) {
-            throw limitError('cost', maxCost, cost, `The operation's cost is ${cost}; the limit is ${maxCost}. Ask for smaller pages or fewer nested lists.`);
-          }
+          const error = costLimitError(maxCost, schema, document, operation, request.variables ?? {});
+          if (error) throw error;
         },
       };
     },

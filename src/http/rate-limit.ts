@@ -19,6 +19,8 @@ export interface RateLimitOptions {
 
 export interface RateLimiter {
   middleware: RequestHandler;
+  /** Spends `points` of `who`'s budget outside HTTP (WebSocket subscriptions); seconds to wait when over it. */
+  spend(who: string, points: number): Promise<{ ok: true } | { ok: false; retryAfterSeconds: number }>;
   close(): Promise<void>;
 }
 
@@ -87,5 +89,14 @@ export function createRateLimiter(options: RateLimitOptions): RateLimiter {
       });
     }
   };
-  return { middleware, close };
+  const spend: RateLimiter['spend'] = (who, points) =>
+    consume(who, points).then(
+      () => ({ ok: true }) as const,
+      (rejection: unknown) => {
+        // Not a verdict (the limiter itself failed): let it through, as the insurance limiter would.
+        if (!(rejection instanceof RateLimiterRes)) return { ok: true } as const;
+        return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil(rejection.msBeforeNext / 1000)) } as const;
+      },
+    );
+  return { middleware, spend, close };
 }

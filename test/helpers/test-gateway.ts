@@ -74,6 +74,10 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
   const config = {
     ...defaults,
     env: options.env ?? 'test',
+    // The database this gateway serves names its cache and event namespace in Redis, so test
+    // files running at once never see each other's keys or events (a second instance shares them).
+    databaseUrl: db.location.url,
+    dataDir: db.location.dataDir ?? defaults.dataDir,
     redisUrl: options.redisUrl,
     balanceCacheTtlMs: options.balanceCacheTtlMs ?? 3_000,
     balanceCacheMaxEntries: options.balanceCacheMaxEntries ?? 10_000,
