@@ -24,6 +24,7 @@ export const MUTATION_EVENTS: Readonly<Record<string, EventsOf>> = {
   // The summary lists accounts; a deposit books to the ledger.
   createExchangeAccount: (_: unknown, userId) => [balances(userId)],
   deposit: (_: unknown, userId) => [balances(userId)],
+  withdraw: (_: unknown, userId) => [balances(userId)],
   // MARKET fills move a position and the ledger; a LIMIT locks funds.
   createOrder: (o: Order, userId) => [order(userId, o), ...(o.type === 'MARKET' && o.positionId !== null ? [position(userId, o.positionId)] : []), balances(userId)],
   // Canceling a LIMIT releases its funds; canceling a protective order clears the position's level.
