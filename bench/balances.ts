@@ -6,6 +6,7 @@
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { dataOf } from './http';
+import { runningBalanceRowsOf } from '../src/modules/balances/balance-summary';
 import { INVALIDATE, type BenchOperation } from './operations';
 import { percentile, round } from './load';
 
@@ -95,15 +96,6 @@ export interface MissByLedger {
   pairs: number;
 }
 
-/** The summary's statement since the running_balances migration (src/modules/balances/balance-summary.ts). */
-const RUNNING_READ_SQL = `
-  WITH accounts AS (SELECT id FROM "ExchangeAccount" WHERE "userId" = $1)
-  SELECT a.id AS "accountId", b.asset, coalesce(b.total, 0)::text AS total, coalesce(b.locked, 0)::text AS locked,
-         coalesce(b."realizedPnl", 0)::text AS "realizedPnl",
-         (SELECT count(*)::int FROM "Position" p WHERE p."accountId" IN (SELECT id FROM accounts) AND p.status = 'OPEN') AS "openPositions"
-  FROM accounts a LEFT JOIN "RunningBalance" b ON b."accountId" = a.id AND (b.entries > 0 OR b.locked <> 0)
-  ORDER BY a.id, b.asset`;
-
 /** The summary's statement before it (the aggregate over the ledger), kept here as the baseline. */
 const LEDGER_AGGREGATE_SQL = `
   WITH accounts AS (SELECT id FROM "ExchangeAccount" WHERE "userId" = $1),
@@ -147,8 +139,13 @@ export async function measureMissByLedger(
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {
+    // The product's own statement, sent over pg as Prisma would send it.
+    const runningRead = (userId: number) => {
+      const statement = runningBalanceRowsOf(userId);
+      return client.query(statement.text, statement.values);
+    };
     for (const user of users) {
-      const running = (await client.query(RUNNING_READ_SQL, [user.userId])).rows;
+      const running = (await runningRead(user.userId)).rows;
       const aggregate = (await client.query(LEDGER_AGGREGATE_SQL, [user.userId])).rows;
       const same = (rows: Array<Record<string, string>>) =>
         JSON.stringify(rows.map((row) => ({ ...row, total: String(Number(row.total)), locked: String(Number(row.locked)), realizedPnl: String(Number(row.realizedPnl)) })));
@@ -163,7 +160,7 @@ export async function measureMissByLedger(
         await dataOf(gatewayUrl, user.apiKey, invalidate);
         const miss = await dataOf(gatewayUrl, user.apiKey, operation);
         if (fromCache(miss.data)) throw new Error(`${user.username}: expected a miss after invalidateBalanceCache`);
-        const runningMs = await timed(() => client.query(RUNNING_READ_SQL, [user.userId]));
+        const runningMs = await timed(() => runningRead(user.userId));
         const aggregateMs = await timed(() => client.query(LEDGER_AGGREGATE_SQL, [user.userId]));
         if (i < 0) continue;
         times[u]!.gateway.push(miss.ms);

@@ -8,6 +8,7 @@
 import http from 'node:http';
 import { createHash } from 'node:crypto';
 import pg from 'pg';
+import { answeredBenchEndpoint } from './server-endpoints';
 import { BALANCES_SQL, CIRCUITS_SQL, ITEM_BY_DFID_SQL, NESTED_ITEMS_SQL, SESSIONS_SQL, VIEWER_SQL } from './raw-sql';
 
 const MAX_PAGE = 100;
@@ -83,14 +84,7 @@ export function createRawServer(pool: pg.Pool): http.Server {
   };
 
   return http.createServer((req, res) => {
-    if (req.method === 'GET' && req.url === '/health') {
-      res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}');
-      return;
-    }
-    if (req.method === 'GET' && req.url === '/statements') {
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ statements }));
-      return;
-    }
+    if (answeredBenchEndpoint(req, res, () => statements)) return;
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {

@@ -11,6 +11,7 @@ import { PostGraphileAmberPreset } from 'postgraphile/presets/amber';
 import { makePgService } from 'postgraphile/adaptors/pg';
 import { grafserv } from 'postgraphile/grafserv/node';
 import { API_KEY_SETTING, PEER_SCHEMA } from '../peer-schema';
+import { answeredBenchEndpoint } from '../server-endpoints';
 
 const url = process.env.PEER_DATABASE_URL;
 const port = Number(process.env.PORT ?? 4104);
@@ -52,14 +53,7 @@ async function main(): Promise<void> {
   await pgl.getSchema();
   const handler = serv.createHandler();
   const server = http.createServer((req, res) => {
-    if (req.method === 'GET' && req.url === '/health') {
-      res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}');
-      return;
-    }
-    if (req.method === 'GET' && req.url === '/statements') {
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ statements }));
-      return;
-    }
+    if (answeredBenchEndpoint(req, res, () => statements)) return;
     handler(req, res);
   });
   server.keepAliveTimeout = 60_000;

@@ -32,14 +32,15 @@ interface Row {
 }
 
 /**
- * Reads a user's balances in one SQL statement: the running rows of their accounts (totals,
- * funds held by NEW LIMIT orders, realized PnL; kept in the ledger's transactions, see the
- * running_balances migration) and the number of open positions. Its cost follows the number of
- * accounts and assets, not the length of the ledger. Rows without entries or holds (an asset
- * whose last order was canceled) are left out, as a sum over the ledger would leave them out.
+ * The statement behind a user's balances: the running rows of their accounts (totals, funds held
+ * by NEW LIMIT orders, realized PnL; kept in the ledger's transactions, see the running_balances
+ * migration) and the number of open positions. Its cost follows the number of accounts and
+ * assets, not the length of the ledger. Rows without entries or holds (an asset whose last order
+ * was canceled) are left out, as a sum over the ledger would leave them out. The benchmark times
+ * this same statement.
  */
-export async function balanceSummaryFor(prisma: PrismaClient, userId: number): Promise<BalanceSummaryData> {
-  const rows = await prisma.$queryRaw<Row[]>`
+export function runningBalanceRowsOf(userId: number): Prisma.Sql {
+  return Prisma.sql`
     WITH accounts AS (
       SELECT id FROM "ExchangeAccount" WHERE "userId" = ${userId}
     )
@@ -48,6 +49,11 @@ export async function balanceSummaryFor(prisma: PrismaClient, userId: number): P
            (SELECT count(*)::int FROM "Position" p WHERE p."accountId" IN (SELECT id FROM accounts) AND p.status = 'OPEN') AS "openPositions"
     FROM accounts a LEFT JOIN "RunningBalance" b ON b."accountId" = a.id AND (b.entries > 0 OR b.locked <> 0)
     ORDER BY a.id, b.asset`;
+}
+
+/** A user's balances, read in one statement (`runningBalanceRowsOf`). */
+export async function balanceSummaryFor(prisma: PrismaClient, userId: number): Promise<BalanceSummaryData> {
+  const rows = await prisma.$queryRaw<Row[]>(runningBalanceRowsOf(userId));
 
   const accounts = new Map<number, AssetBalanceData[]>();
   const perAsset = new Map<string, { total: Prisma.Decimal; locked: Prisma.Decimal }>();
