@@ -3,6 +3,7 @@ import { parseGlobalId, toGlobalId } from '../src/graphql/global-id';
 import { reconcileRunningBalances } from '../src/modules/exchange/reconcile';
 import { demoFixture } from './helpers/demo-fixture';
 import { fails, ok } from './helpers/responses';
+import { ledgerEntryJson, orderJson } from './helpers/exchange-json';
 
 // Issue #15, items 2 and 3: the orders nobody could find (Query.orders, ExchangeAccount.orders),
 // an account's history (ExchangeAccount.ledgerEntries, Query.ledgerEntries) and withdrawals.
@@ -35,30 +36,7 @@ const CREATE_ORDER = `mutation($input: CreateOrderInput!) { createOrder(input: $
 const CANCEL = `mutation($id: ID!) { cancelOrder(id: $id) { id status canceledAt } }`;
 const BALANCES = `{ balances { fromCache assets { asset free locked total } accounts { account { id } assets { asset free locked total } } } }`;
 
-const orderJson = (o: Order) => ({
-  id: toGlobalId('Order', o.id),
-  clientOrderId: o.clientOrderId,
-  symbol: o.symbol,
-  side: o.side,
-  type: o.type,
-  quantity: o.quantity.toFixed(),
-  price: o.price?.toFixed() ?? null,
-  status: o.status,
-  createdAt: o.createdAt.toISOString(),
-  filledAt: o.filledAt?.toISOString() ?? null,
-  canceledAt: o.canceledAt?.toISOString() ?? null,
-  account: { id: toGlobalId('ExchangeAccount', o.accountId) },
-  position: o.positionId === null ? null : { id: toGlobalId('Position', o.positionId) },
-});
-const entryJson = (e: LedgerEntry) => ({
-  id: toGlobalId('LedgerEntry', e.id),
-  asset: e.asset,
-  amount: e.amount.toFixed(),
-  kind: e.kind,
-  reference: e.reference,
-  createdAt: e.createdAt.toISOString(),
-  account: { id: toGlobalId('ExchangeAccount', e.accountId) },
-});
+const orderOnList = (o: Order) => orderJson(o, o.positionId === null ? null : { id: toGlobalId('Position', o.positionId) });
 
 /**
  * Walks a connection page by page (`first` per page) and returns every node with the totals
@@ -117,7 +95,7 @@ describe('Query.orders', () => {
     expect(new Set(rows.map((o) => o.accountId)).size).toBeGreaterThan(1);
     expect(rows.some((o) => o.positionId === null)).toBe(true);
     const { nodes, totals, pages } = await walk(ORDERS, {}, demo.key, (data) => data.orders, 7);
-    expect(nodes).toEqual(rows.map(orderJson));
+    expect(nodes).toEqual(rows.map(orderOnList));
     expect(new Set(totals)).toEqual(new Set([rows.length]));
     expect(pages).toBe(Math.ceil(rows.length / 7) || 1);
     // Default page: 20.
@@ -146,7 +124,7 @@ describe('Query.orders', () => {
       [{ symbol: 'DOGE-USDT' }, () => false],
     ];
     for (const [filter, keep] of cases) {
-      const expected = rows.filter(keep).map(orderJson);
+      const expected = rows.filter(keep).map(orderOnList);
       const { nodes, totals } = await walk(ORDERS, { filter }, demo.key, (data) => data.orders, 5);
       expect({ filter, nodes }).toEqual({ filter, nodes: expected });
       expect(new Set(totals)).toEqual(new Set([expected.length]));
@@ -182,7 +160,7 @@ describe('Query.orders', () => {
     // What a client that lost the answer does: list the open orders, and cancel what it finds.
     const open = await ok(gw.execute(ORDERS, { filter: { status: 'NEW' } }, key));
     const row = await prisma().order.findUniqueOrThrow({ where: { id: dbId(placed.id) } });
-    expect(open.orders).toMatchObject({ totalCount: 1, edges: [{ node: orderJson(row) }] });
+    expect(open.orders).toMatchObject({ totalCount: 1, edges: [{ node: orderOnList(row) }] });
     const canceled = (await ok(gw.execute(CANCEL, { id: open.orders.edges[0].node.id }, key))).cancelOrder;
     expect(canceled).toMatchObject({ id: placed.id, status: 'CANCELED' });
     expect((await ok(gw.execute(ORDERS, { filter: { status: 'NEW' } }, key))).orders.totalCount).toBe(0);
@@ -194,7 +172,7 @@ describe('Query.orders', () => {
     const rows = await prisma().order.findMany({ where: { account: { userId: alice.id } }, orderBy: newestFirst });
     expect(rows.length).toBeGreaterThan(0);
     const { nodes } = await walk(ORDERS, {}, alice.key, (data) => data.orders, 50);
-    expect(nodes).toEqual(rows.map(orderJson));
+    expect(nodes).toEqual(rows.map(orderOnList));
     const demoIds = new Set((await prisma().order.findMany({ where: { account: { userId: demo.id } }, select: { id: true } })).map((o) => toGlobalId('Order', o.id)));
     expect(nodes.filter((node: any) => demoIds.has(node.id))).toEqual([]);
     expect(await ok(gw.execute(ORDERS, {}, (await freshUser()).key))).toMatchObject({ orders: { totalCount: 0, edges: [] } });
@@ -214,7 +192,7 @@ describe('ExchangeAccount.orders', () => {
     for (const account of accounts) {
       const rows = await prisma().order.findMany({ where: { accountId: account.id }, orderBy: newestFirst });
       for (const [filter, keep] of cases) {
-        const expected = rows.filter(keep).map(orderJson);
+        const expected = rows.filter(keep).map(orderOnList);
         const id = toGlobalId('ExchangeAccount', account.id);
         const { nodes, totals } = await walk(ACCOUNT_ORDERS, { id, filter }, demo.key, (data) => data.node.orders, 4);
         expect({ account: account.id, filter, nodes }).toEqual({ account: account.id, filter, nodes: expected });
@@ -248,7 +226,7 @@ describe('ledger history', () => {
       const rows = await prisma().ledgerEntry.findMany({ where: { accountId: account.id }, orderBy: newestFirst });
       const child = await walk(ACCOUNT_LEDGER, { id }, demo.key, (data) => data.node.ledgerEntries, 6);
       const root = await walk(LEDGER, { accountId: id }, demo.key, (data) => data.ledgerEntries, 6);
-      expect(child.nodes).toEqual(rows.map(entryJson));
+      expect(child.nodes).toEqual(rows.map(ledgerEntryJson));
       expect(root.nodes).toEqual(child.nodes);
       expect(new Set([...child.totals, ...root.totals])).toEqual(new Set([rows.length]));
       listed += rows.length;
@@ -275,7 +253,7 @@ describe('ledger history', () => {
       [{ kind: 'WITHDRAWAL' }, () => false],
     ];
     for (const [filter, keep] of cases) {
-      const expected = rows.filter(keep).map(entryJson);
+      const expected = rows.filter(keep).map(ledgerEntryJson);
       const child = await walk(ACCOUNT_LEDGER, { id, filter }, demo.key, (data) => data.node.ledgerEntries, 4);
       const root = await walk(LEDGER, { accountId: id, filter }, demo.key, (data) => data.ledgerEntries, 4);
       expect({ filter, nodes: child.nodes }).toEqual({ filter, nodes: expected });
@@ -315,7 +293,7 @@ describe('ledger history', () => {
     expect(error.extensions?.field).toBe('accountId');
     // Alice reads her own.
     const rows = await prisma().ledgerEntry.findMany({ where: { accountId: aliceAccount.id }, orderBy: newestFirst });
-    expect((await walk(LEDGER, { accountId: id }, alice.key, (data) => data.ledgerEntries, 50)).nodes).toEqual(rows.map(entryJson));
+    expect((await walk(LEDGER, { accountId: id }, alice.key, (data) => data.ledgerEntries, 50)).nodes).toEqual(rows.map(ledgerEntryJson));
   });
 });
 
@@ -328,7 +306,7 @@ describe('withdraw', () => {
     expect((await readBalances(key)).fromCache).toBe(true);
     const data = await ok(gw.execute(WITHDRAW, withdrawal(accountId, '250.5', 'payout-1'), key));
     const row = await prisma().ledgerEntry.findFirstOrThrow({ where: { accountId: dbId(accountId), kind: 'WITHDRAWAL' } });
-    expect(data).toEqual({ withdraw: entryJson(row) });
+    expect(data).toEqual({ withdraw: ledgerEntryJson(row) });
     expect(data.withdraw).toMatchObject({ amount: '-250.5', kind: 'WITHDRAWAL', reference: 'payout-1', asset: 'USDT' });
     const after = await readBalances(key);
     expect(after).toEqual({

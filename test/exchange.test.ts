@@ -2,6 +2,7 @@ import { Prisma, type LedgerEntry, type Order, type Position } from '../src/gene
 import { parseGlobalId, toGlobalId } from '../src/graphql/global-id';
 import { demoFixture } from './helpers/demo-fixture';
 import { fails, ok } from './helpers/responses';
+import { ledgerEntryJson, orderJson } from './helpers/exchange-json';
 
 // The paper exchange: accounts, deposits, MARKET and LIMIT orders, cancels, stop-loss /
 // take-profit, closing positions, and the balances (computed here from the ledger rows) that
@@ -45,38 +46,20 @@ const positionJson = (p: Position) => ({
   realizedPnl: p.realizedPnl?.toFixed() ?? null,
   account: { id: toGlobalId('ExchangeAccount', p.accountId) },
 });
-const orderJson = (o: Order, position: Position | null) => ({
-  id: toGlobalId('Order', o.id),
-  clientOrderId: o.clientOrderId,
-  symbol: o.symbol,
-  side: o.side,
-  type: o.type,
-  quantity: o.quantity.toFixed(),
-  price: o.price?.toFixed() ?? null,
-  status: o.status,
-  createdAt: o.createdAt.toISOString(),
-  filledAt: o.filledAt?.toISOString() ?? null,
-  canceledAt: o.canceledAt?.toISOString() ?? null,
-  account: { id: toGlobalId('ExchangeAccount', o.accountId) },
-  position: position && {
-    id: toGlobalId('Position', position.id),
-    symbol: position.symbol,
-    side: position.side,
-    quantity: position.quantity.toFixed(),
-    entryPrice: position.entryPrice.toFixed(),
-    status: position.status,
-    realizedPnl: position.realizedPnl?.toFixed() ?? null,
-  },
-});
-const ledgerJson = (e: LedgerEntry) => ({
-  id: toGlobalId('LedgerEntry', e.id),
-  asset: e.asset,
-  amount: e.amount.toFixed(),
-  kind: e.kind,
-  reference: e.reference,
-  createdAt: e.createdAt.toISOString(),
-  account: { id: toGlobalId('ExchangeAccount', e.accountId) },
-});
+/** An order as ORDER_FIELDS asks for it, its position summarised. */
+const orderWithPosition = (o: Order, position: Position | null) =>
+  orderJson(
+    o,
+    position && {
+      id: toGlobalId('Position', position.id),
+      symbol: position.symbol,
+      side: position.side,
+      quantity: position.quantity.toFixed(),
+      entryPrice: position.entryPrice.toFixed(),
+      status: position.status,
+      realizedPnl: position.realizedPnl?.toFixed() ?? null,
+    },
+  );
 /** Ledger rows as [kind, asset, amount, positionId] for exact comparisons. */
 const entries = (rows: LedgerEntry[]) => rows.map((e) => [e.kind, e.asset, e.amount.toFixed(), e.positionId]);
 
@@ -225,7 +208,7 @@ describe('deposit', () => {
     const data = await ok(gw.execute(DEPOSIT, { input: { accountId, asset: 'USDT', amount: '1500.25', reference: 'wire-1' } }, key));
     const rows = await prisma().ledgerEntry.findMany({ where: { accountId: dbId(accountId) } });
     expect(rows).toHaveLength(1);
-    expect(data).toEqual({ deposit: ledgerJson(rows[0]!) });
+    expect(data).toEqual({ deposit: ledgerEntryJson(rows[0]!) });
     expect(data.deposit).toMatchObject({ asset: 'USDT', amount: '1500.25', kind: 'DEPOSIT', reference: 'wire-1' });
   });
 
@@ -276,7 +259,7 @@ describe('MARKET orders', () => {
     const data = await order(key, market(accountId, 'BUY', '0.5', '40000'));
     const [row] = await prisma().order.findMany({ where: { account: { userId } } });
     const position = await prisma().position.findUniqueOrThrow({ where: { id: row!.positionId! } });
-    expect(data).toEqual(orderJson(row!, position));
+    expect(data).toEqual(orderWithPosition(row!, position));
     expect(data).toMatchObject({ type: 'MARKET', status: 'FILLED', side: 'BUY', quantity: '0.5', price: '40000', canceledAt: null });
     expect(data.filledAt).not.toBeNull();
     expect(position).toMatchObject({ symbol: 'BTC-USDT', side: 'LONG', status: 'OPEN', realizedPnl: null, accountId: dbId(accountId) });
@@ -403,7 +386,7 @@ describe('LIMIT orders and cancelOrder', () => {
     const mark = await lastLedgerId();
     const placed = await order(key, limit(accountId, 'BUY', '0.1', '38000'));
     const row = await prisma().order.findUniqueOrThrow({ where: { id: dbId(placed.id) } });
-    expect(placed).toEqual(orderJson(row, null));
+    expect(placed).toEqual(orderWithPosition(row, null));
     expect(placed).toMatchObject({ type: 'LIMIT', status: 'NEW', filledAt: null, position: null });
     expect(await ledgerAfter(mark, accountId)).toEqual([]);
     expect(await prisma().position.count({ where: { account: { userId } } })).toBe(0);
@@ -416,7 +399,7 @@ describe('LIMIT orders and cancelOrder', () => {
 
     const canceled = await ok(gw.execute(CANCEL, { id: placed.id }, key));
     const after = await prisma().order.findUniqueOrThrow({ where: { id: row.id } });
-    expect(canceled).toEqual({ cancelOrder: orderJson(after, null) });
+    expect(canceled).toEqual({ cancelOrder: orderWithPosition(after, null) });
     expect(after.status).toBe('CANCELED');
     expect(after.canceledAt).not.toBeNull();
     expect((await expectedBalances(userId)).assets).toEqual([{ asset: 'USDT', free: '10000', locked: '0', total: '10000' }]);
@@ -1058,7 +1041,7 @@ describe('exchange queries', () => {
       demo.key,
     ));
     expect(data.position.orders.totalCount).toBe(orders.length);
-    expect(data.position.orders.edges.map((e: any) => e.node)).toEqual(orders.slice(0, 2).map((o) => orderJson(o, position)));
+    expect(data.position.orders.edges.map((e: any) => e.node)).toEqual(orders.slice(0, 2).map((o) => orderWithPosition(o, position)));
     const next = await ok(gw.execute(
       `query($id: ID!, $after: String) { position(id: $id) { orders(first: 2, after: $after) { edges { node { id type } } } } }`,
       { id: toGlobalId('Position', position.id), after: data.position.orders.pageInfo.endCursor },
@@ -1090,8 +1073,8 @@ describe('exchange queries', () => {
     expect(data).toEqual({
       a: { __typename: 'ExchangeAccount', id: toGlobalId('ExchangeAccount', account.id), exchange: account.exchange, label: account.label, createdAt: account.createdAt.toISOString() },
       p: { __typename: 'Position', ...positionJson(position) },
-      o: { __typename: 'Order', ...orderJson(anOrder, position) },
-      l: { __typename: 'LedgerEntry', ...ledgerJson(entry) },
+      o: { __typename: 'Order', ...orderWithPosition(anOrder, position) },
+      l: { __typename: 'LedgerEntry', ...ledgerEntryJson(entry) },
     });
   });
 
