@@ -102,7 +102,7 @@ async function main() {
   const user = await db.prisma.user.create({ data: { username } });
   const key = (await createApiKey(db.prisma, user.id, 'bench')).key;
   await db.close();
-  const accountId = (await post(a.url, key, `mutation { createExchangeAccount(input: { exchange: "paper", label: "bench" }) { id } }`)).createExchangeAccount.id;
+  const accountId = (await post(a.url, key, `mutation { createExchangeAccount(input: { exchange: "paper", label: "bench" }) { account { id } } }`)).createExchangeAccount.account.id;
 
   // 1. Latency A → B.
   const subscriber = wsClient(b, key);
@@ -118,7 +118,7 @@ async function main() {
   for (let n = 0; n < deposits; n++) {
     const pushed = new Promise<number>((resolve) => (onPush = resolve));
     const sent = performance.now();
-    await post(a.url, key, `mutation($input: DepositInput!) { deposit(input: $input) { id } }`, { input: { accountId, asset: 'USDT', amount: '1' } });
+    await post(a.url, key, `mutation($input: DepositInput!) { deposit(input: $input) { entry { id } } }`, { input: { accountId, asset: 'USDT', amount: '1' } });
     const acknowledged = performance.now();
     const at = await pushed;
     latencies.push(at - acknowledged);

@@ -29,11 +29,11 @@ const ACCOUNT_LEDGER = `query($id: ID!, $first: Int, $after: String, $filter: Le
   ledgerEntries(first: $first, after: $after, filter: $filter) { ${PAGE} edges { cursor node { ${ENTRY_FIELDS} } } } } } }`;
 const LEDGER = `query($accountId: ID!, $first: Int, $after: String, $filter: LedgerEntryFilter) {
   ledgerEntries(accountId: $accountId, first: $first, after: $after, filter: $filter) { ${PAGE} edges { cursor node { ${ENTRY_FIELDS} } } } }`;
-const CREATE_ACCOUNT = `mutation($input: CreateExchangeAccountInput!) { createExchangeAccount(input: $input) { id } }`;
-const DEPOSIT = `mutation($input: DepositInput!) { deposit(input: $input) { ${ENTRY_FIELDS} } }`;
-const WITHDRAW = `mutation($input: WithdrawInput!) { withdraw(input: $input) { ${ENTRY_FIELDS} } }`;
-const CREATE_ORDER = `mutation($input: CreateOrderInput!) { createOrder(input: $input) { ${ORDER_FIELDS} } }`;
-const CANCEL = `mutation($id: ID!) { cancelOrder(id: $id) { id status canceledAt } }`;
+const CREATE_ACCOUNT = `mutation($input: CreateExchangeAccountInput!) { createExchangeAccount(input: $input) { account { id } } }`;
+const DEPOSIT = `mutation($input: DepositInput!) { deposit(input: $input) { entry { ${ENTRY_FIELDS} } } }`;
+const WITHDRAW = `mutation($input: WithdrawInput!) { withdraw(input: $input) { entry { ${ENTRY_FIELDS} } } }`;
+const CREATE_ORDER = `mutation($input: CreateOrderInput!) { createOrder(input: $input) { order { ${ORDER_FIELDS} } } }`;
+const CANCEL = `mutation($id: ID!) { cancelOrder(id: $id) { order { id status canceledAt } } }`;
 const BALANCES = `{ balances { fromCache assets { asset free locked total } accounts { account { id } assets { asset free locked total } } } }`;
 
 const orderOnList = (o: Order) => orderJson(o, o.positionId === null ? null : { id: toGlobalId('Position', o.positionId) });
@@ -67,10 +67,10 @@ async function walk(
 }
 
 async function openAccount(key: string, label = 'main'): Promise<string> {
-  return (await ok(gw.execute(CREATE_ACCOUNT, { input: { exchange: 'paper', label } }, key))).createExchangeAccount.id;
+  return (await ok(gw.execute(CREATE_ACCOUNT, { input: { exchange: 'paper', label } }, key))).createExchangeAccount.account.id;
 }
 async function fund(key: string, accountId: string, amount: string, asset = 'USDT') {
-  return (await ok(gw.execute(DEPOSIT, { input: { accountId, asset, amount } }, key))).deposit;
+  return (await ok(gw.execute(DEPOSIT, { input: { accountId, asset, amount } }, key))).deposit.entry;
 }
 const withdrawal = (accountId: string, amount: string, reference: string, asset = 'USDT') => ({ input: { accountId, asset, amount, reference } });
 const limitBuy = (accountId: string, quantity: string, price: string) =>
@@ -154,14 +154,14 @@ describe('Query.orders', () => {
 
   test('a LIMIT order answered with position: null is listed as NEW, is canceled from the list, and its funds come back', async () => {
     const { key, accountId } = await funded('10000');
-    const placed = (await ok(gw.execute(CREATE_ORDER, limitBuy(accountId, '0.1', '30000'), key))).createOrder;
+    const placed = (await ok(gw.execute(CREATE_ORDER, limitBuy(accountId, '0.1', '30000'), key))).createOrder.order;
     expect(placed).toMatchObject({ status: 'NEW', type: 'LIMIT', position: null });
     expect((await readBalances(key)).assets).toEqual([{ asset: 'USDT', free: '7000', locked: '3000', total: '10000' }]);
     // What a client that lost the answer does: list the open orders, and cancel what it finds.
     const open = await ok(gw.execute(ORDERS, { filter: { status: 'NEW' } }, key));
     const row = await prisma().order.findUniqueOrThrow({ where: { id: dbId(placed.id) } });
     expect(open.orders).toMatchObject({ totalCount: 1, edges: [{ node: orderOnList(row) }] });
-    const canceled = (await ok(gw.execute(CANCEL, { id: open.orders.edges[0].node.id }, key))).cancelOrder;
+    const canceled = (await ok(gw.execute(CANCEL, { id: open.orders.edges[0].node.id }, key))).cancelOrder.order;
     expect(canceled).toMatchObject({ id: placed.id, status: 'CANCELED' });
     expect((await ok(gw.execute(ORDERS, { filter: { status: 'NEW' } }, key))).orders.totalCount).toBe(0);
     expect((await ok(gw.execute(ORDERS, { filter: { status: 'CANCELED' } }, key))).orders.edges.map((e: any) => e.node.id)).toEqual([placed.id]);
@@ -306,8 +306,8 @@ describe('withdraw', () => {
     expect((await readBalances(key)).fromCache).toBe(true);
     const data = await ok(gw.execute(WITHDRAW, withdrawal(accountId, '250.5', 'payout-1'), key));
     const row = await prisma().ledgerEntry.findFirstOrThrow({ where: { accountId: dbId(accountId), kind: 'WITHDRAWAL' } });
-    expect(data).toEqual({ withdraw: ledgerEntryJson(row) });
-    expect(data.withdraw).toMatchObject({ amount: '-250.5', kind: 'WITHDRAWAL', reference: 'payout-1', asset: 'USDT' });
+    expect(data).toEqual({ withdraw: { entry: ledgerEntryJson(row) } });
+    expect(data.withdraw.entry).toMatchObject({ amount: '-250.5', kind: 'WITHDRAWAL', reference: 'payout-1', asset: 'USDT' });
     const after = await readBalances(key);
     expect(after).toEqual({
       fromCache: false,
@@ -316,7 +316,7 @@ describe('withdraw', () => {
     });
     // It is the newest entry of the account's history.
     const history = await ok(gw.execute(LEDGER, { accountId, first: 1 }, key));
-    expect(history.ledgerEntries.edges[0].node).toEqual(data.withdraw);
+    expect(history.ledgerEntries.edges[0].node).toEqual(data.withdraw.entry);
     expect((await reconcileRunningBalances(prisma())).differences.filter((d) => d.accountId === dbId(accountId))).toEqual([]);
     expect(await prisma().ledgerEntry.count({ where: { account: { userId } } })).toBe(2);
   });
@@ -342,7 +342,7 @@ describe('withdraw', () => {
     expect(await ok(gw.execute(WITHDRAW, withdrawal(accountId, '100', 'w-1'), key))).toEqual(first);
     expect(await ok(gw.execute(WITHDRAW, withdrawal(accountId, '100.000', 'w-1'), key))).toEqual(first);
     await fund(key, accountId, '500');
-    const deposit = (await ok(gw.execute(DEPOSIT, { input: { accountId, asset: 'USDT', amount: '5', reference: 'dep-1' } }, key))).deposit;
+    const deposit = (await ok(gw.execute(DEPOSIT, { input: { accountId, asset: 'USDT', amount: '5', reference: 'dep-1' } }, key))).deposit.entry;
     for (const [variables, what] of [
       [withdrawal(accountId, '99', 'w-1'), 'another amount'],
       [withdrawal(accountId, '100', 'w-1', 'USDC'), 'another asset'],
@@ -355,7 +355,7 @@ describe('withdraw', () => {
     expect(conflictWithDeposit.extensions?.entryId).toBe(deposit.id);
     // And the other way round: a deposit with a withdrawal's reference, named the same way.
     const depositConflict = await fails(gw.execute(DEPOSIT, { input: { accountId, asset: 'USDT', amount: '100', reference: 'w-1' } }, key), 'CONFLICT');
-    expect(depositConflict.extensions).toMatchObject({ field: 'input.reference', entryId: first.withdraw.id });
+    expect(depositConflict.extensions).toMatchObject({ field: 'input.reference', entryId: first.withdraw.entry.id });
     const rows = await prisma().ledgerEntry.findMany({ where: { accountId: dbId(accountId) }, orderBy: { id: 'asc' } });
     expect(rows.map((e) => [e.kind, e.amount.toFixed(), e.reference])).toEqual([
       ['DEPOSIT', '100', null],
@@ -369,7 +369,7 @@ describe('withdraw', () => {
     const { key, accountId } = await funded('1000');
     const burst = await Promise.all(Array.from({ length: 8 }, () => gw.http(WITHDRAW, withdrawal(accountId, '600', 'burst-1'), key)));
     for (const response of burst) expect(response.errors).toBeUndefined();
-    expect(new Set(burst.map((response) => response.data.withdraw.id)).size).toBe(1);
+    expect(new Set(burst.map((response) => response.data.withdraw.entry.id)).size).toBe(1);
     const rows = await prisma().ledgerEntry.findMany({ where: { accountId: dbId(accountId), kind: 'WITHDRAWAL' } });
     expect(rows.map((e) => e.amount.toFixed())).toEqual(['-600']);
     expect((await readBalances(key)).assets).toEqual([{ asset: 'USDT', free: '400', locked: '0', total: '400' }]);

@@ -28,20 +28,21 @@ beforeAll(async () => {
   owned.session = (await run(`mutation { startTradingSession(input: { sessionKey: "authz", initialBalance: "100", symbols: ["EURUSD"] }) { id } }`)).startTradingSession.id;
   owned.trade = (await run(`mutation($s: ID!) { logTrade(input: { sessionId: $s, tradeId: "T1", symbol: "EURUSD", direction: "BUY", action: OPEN, volume: "1" }) { id } }`, { s: owned.session })).logTrade.id;
   owned.sessionEvent = (await run(`mutation($s: ID!) { logSessionEvent(input: { sessionId: $s, type: "NOTE" }) { id } }`, { s: owned.session })).logSessionEvent.id;
-  owned.account = (await run(`mutation { createExchangeAccount(input: { exchange: "paper", label: "authz" }) { id } }`)).createExchangeAccount.id;
-  owned.ledgerEntry = (await run(`mutation($a: ID!) { deposit(input: { accountId: $a, asset: "USDT", amount: "10000" }) { id } }`, { a: owned.account })).deposit.id;
+  owned.account = (await run(`mutation { createExchangeAccount(input: { exchange: "paper", label: "authz" }) { account { id } } }`)).createExchangeAccount.account.id;
+  owned.ledgerEntry = (await run(`mutation($a: ID!) { deposit(input: { accountId: $a, asset: "USDT", amount: "10000" }) { entry { id } } }`, { a: owned.account })).deposit.entry.id;
   const market = await run(
-    `mutation($a: ID!) { createOrder(input: { accountId: $a, symbol: "BTC-USDT", side: BUY, type: MARKET, quantity: "0.1", price: "1000" }) { id position { id } } }`,
+    `mutation($a: ID!) { createOrder(input: { accountId: $a, symbol: "BTC-USDT", side: BUY, type: MARKET, quantity: "0.1", price: "1000" }) { order { id position { id } } } }`,
     { a: owned.account },
   );
-  owned.position = market.createOrder.position.id;
-  owned.order = (await run(`mutation($a: ID!) { createOrder(input: { accountId: $a, symbol: "BTC-USDT", side: BUY, type: LIMIT, quantity: "0.1", price: "900" }) { id } }`, { a: owned.account })).createOrder.id;
+  owned.position = market.createOrder.order.position.id;
+  owned.order = (await run(`mutation($a: ID!) { createOrder(input: { accountId: $a, symbol: "BTC-USDT", side: BUY, type: LIMIT, quantity: "0.1", price: "900" }) { order { id } } }`, { a: owned.account })).createOrder.order.id;
+  await run(`mutation { recordMarkPrices(input: [{ symbol: "BTC-USDT", price: "1100" }]) { markPrices { price } } }`);
   owned.apiKey = (await run(`mutation { createApiKey(input: { name: "owner's bot" }) { apiKey { id } } }`)).createApiKey.apiKey.id;
   owned.user = (await run(`{ viewer { id } }`)).viewer.id;
   await ok(gw.execute(`mutation { createCircuit(input: { name: "Intruder's circuit" }) { id } }`, {}, intruderKey));
   owned.intruderCircuit = (await ok(gw.execute(`{ circuits { edges { node { id } } } }`, {}, intruderKey))).circuits.edges[0].node.id;
-  owned.intruderAccount = (await ok(gw.execute(`mutation { createExchangeAccount(input: { exchange: "paper", label: "mine" }) { id } }`, {}, intruderKey))).createExchangeAccount.id;
-  await ok(gw.execute(`mutation($a: ID!) { deposit(input: { accountId: $a, asset: "USDT", amount: "10000" }) { id } }`, { a: owned.intruderAccount }, intruderKey));
+  owned.intruderAccount = (await ok(gw.execute(`mutation { createExchangeAccount(input: { exchange: "paper", label: "mine" }) { account { id } } }`, {}, intruderKey))).createExchangeAccount.account.id;
+  await ok(gw.execute(`mutation($a: ID!) { deposit(input: { accountId: $a, asset: "USDT", amount: "10000" }) { entry { id } } }`, { a: owned.intruderAccount }, intruderKey));
 });
 afterAll(() => gw.close());
 
@@ -55,6 +56,7 @@ async function ownerState() {
     sessions: await prisma.tradingSession.findMany({ where: { userId: owner.id }, include: { trades: true, events: true } }),
     accounts: await prisma.exchangeAccount.findMany({ where: { userId: owner.id }, include: { positions: true, orders: true, ledger: true } }),
     keys: await prisma.apiKey.findMany({ where: { userId: owner.id }, select: { id: true, revokedAt: true, name: true } }),
+    markPrices: await prisma.markPrice.findMany({ where: { userId: owner.id } }),
   };
 }
 
@@ -113,6 +115,8 @@ const queries: Entry[] = [
     query: `{ balances { accounts { account { id } } } }`,
     check: without('balances', (summary) => summary.accounts.map((a: any) => a.account.id), () => owned.account!),
   },
+  // Prices are each user's own: the owner's BTC-USDT mark is not the intruder's.
+  { field: 'markPrices', query: `{ markPrices { symbol price } }`, check: (r) => expect(r.data).toEqual({ markPrices: [] }) },
   // Instance-wide counters: no user's data in them.
   { field: 'balanceCacheMetrics', query: `{ balanceCacheMetrics { hits misses } }`, check: (r) => expect(r.errors).toBeUndefined() },
   { field: 'apiKeys', query: `{ apiKeys { id } }`, check: without('apiKeys', (list) => list.map((k: any) => k.id), () => owned.apiKey!) },
@@ -144,29 +148,35 @@ const mutations: Entry[] = [
     check: refused,
   },
   { field: 'logSessionEvent', query: `mutation($s: ID!) { logSessionEvent(input: { sessionId: $s, type: "X" }) { id } }`, variables: () => ({ s: owned.session }), check: refused },
-  { field: 'createExchangeAccount', query: `mutation { createExchangeAccount(input: { exchange: "paper", label: "authz" }) { id } }`, check: (r) => expect(r.data.createExchangeAccount.id).not.toBe(owned.account) },
-  { field: 'deposit', query: `mutation($a: ID!) { deposit(input: { accountId: $a, asset: "USDT", amount: "1" }) { id } }`, variables: () => ({ a: owned.account }), check: refused },
+  { field: 'createExchangeAccount', query: `mutation { createExchangeAccount(input: { exchange: "paper", label: "authz" }) { account { id } } }`, check: (r) => expect(r.data.createExchangeAccount.account.id).not.toBe(owned.account) },
+  { field: 'deposit', query: `mutation($a: ID!) { deposit(input: { accountId: $a, asset: "USDT", amount: "1" }) { entry { id } } }`, variables: () => ({ a: owned.account }), check: refused },
   {
     field: 'withdraw',
-    query: `mutation($a: ID!) { withdraw(input: { accountId: $a, asset: "USDT", amount: "1", reference: "authz-steal" }) { id } }`,
+    query: `mutation($a: ID!) { withdraw(input: { accountId: $a, asset: "USDT", amount: "1", reference: "authz-steal" }) { entry { id } } }`,
     variables: () => ({ a: owned.account }),
     check: refused,
   },
   {
     field: 'createOrder',
-    query: `mutation($a: ID!) { createOrder(input: { accountId: $a, symbol: "BTC-USDT", side: SELL, type: MARKET, quantity: "0.1", price: "1" }) { id } }`,
+    query: `mutation($a: ID!) { createOrder(input: { accountId: $a, symbol: "BTC-USDT", side: SELL, type: MARKET, quantity: "0.1", price: "1" }) { order { id } } }`,
     variables: () => ({ a: owned.account }),
     check: refused,
   },
   {
     field: 'createOrder',
-    query: `mutation($a: ID!, $p: ID!) { createOrder(input: { accountId: $a, symbol: "BTC-USDT", side: SELL, type: MARKET, quantity: "0.1", price: "1", positionId: $p }) { id } }`,
+    query: `mutation($a: ID!, $p: ID!) { createOrder(input: { accountId: $a, symbol: "BTC-USDT", side: SELL, type: MARKET, quantity: "0.1", price: "1", positionId: $p }) { order { id } } }`,
     variables: () => ({ a: owned.intruderAccount, p: owned.position }),
     check: refused,
   },
-  { field: 'cancelOrder', query: `mutation($o: ID!) { cancelOrder(id: $o) { id } }`, variables: () => ({ o: owned.order }), check: refused },
-  { field: 'setPositionProtection', query: `mutation($p: ID!) { setPositionProtection(input: { positionId: $p, stopLoss: "1" }) { id } }`, variables: () => ({ p: owned.position }), check: refused },
-  { field: 'closePosition', query: `mutation($p: ID!) { closePosition(input: { positionId: $p, exitPrice: "1" }) { id } }`, variables: () => ({ p: owned.position }), check: refused },
+  { field: 'cancelOrder', query: `mutation($o: ID!) { cancelOrder(id: $o) { order { id } } }`, variables: () => ({ o: owned.order }), check: refused },
+  { field: 'setPositionProtection', query: `mutation($p: ID!) { setPositionProtection(input: { positionId: $p, stopLoss: "1" }) { position { id } } }`, variables: () => ({ p: owned.position }), check: refused },
+  { field: 'closePosition', query: `mutation($p: ID!) { closePosition(input: { positionId: $p, exitPrice: "1" }) { position { id } } }`, variables: () => ({ p: owned.position }), check: refused },
+  // The intruder's price is theirs alone: the owner's mark (and so their PnL) stays as it was (ownerState).
+  {
+    field: 'recordMarkPrices',
+    query: `mutation { recordMarkPrices(input: [{ symbol: "BTC-USDT", price: "1" }]) { markPrices { price } balances { equity { asset unrealizedPnl } } } }`,
+    check: (r) => expect(r.data.recordMarkPrices).toEqual({ markPrices: [{ price: '1' }], balances: { equity: [{ asset: 'USDT', unrealizedPnl: '0' }] } }),
+  },
   { field: 'invalidateBalanceCache', query: `mutation { invalidateBalanceCache }`, check: (r) => expect(r.data).toEqual({ invalidateBalanceCache: true }) },
   { field: 'createApiKey', query: `mutation { createApiKey(input: { name: "mine" }) { apiKey { id } } }`, check: (r) => expect(r.errors).toBeUndefined() },
   { field: 'revokeApiKey', query: `mutation($k: ID!) { revokeApiKey(id: $k) { id } }`, variables: () => ({ k: owned.apiKey }), check: refused },

@@ -9,7 +9,7 @@ import { startTestGateway, type TestGateway } from './helpers/test-gateway';
 
 const BALANCES = `{ balances { fromCache computedAt openPositions realizedPnl assets { asset free locked total } } }`;
 const METRICS = `{ balanceCacheMetrics { hits misses hitRate size invalidations store } }`;
-const DEPOSIT = `mutation($id: ID!, $amount: Decimal!) { deposit(input: { accountId: $id, asset: "USDT", amount: $amount }) { id } }`;
+const DEPOSIT = `mutation($id: ID!, $amount: Decimal!) { deposit(input: { accountId: $id, asset: "USDT", amount: $amount }) { entry { id } } }`;
 
 /** A gate the test opens: lets a cache write-back be held until after a mutation answered. */
 function gate() {

@@ -9,7 +9,7 @@ const redisUrl = process.env.REDIS_URL;
 const describeWithRedis = redisUrl ? describe : describe.skip;
 
 const BALANCES = `{ balances { fromCache assets { asset total } } }`;
-const DEPOSIT = `mutation($id: ID!, $amount: Decimal!) { deposit(input: { accountId: $id, asset: "USDT", amount: $amount }) { id } }`;
+const DEPOSIT = `mutation($id: ID!, $amount: Decimal!) { deposit(input: { accountId: $id, asset: "USDT", amount: $amount }) { entry { id } } }`;
 
 const usdtTotal = (response: any) =>
   response.data.balances.assets.find((asset: { asset: string }) => asset.asset === 'USDT')?.total ?? '0';
@@ -23,8 +23,8 @@ async function ledgerTotal(gw: TestGateway, userId: number): Promise<string> {
 async function freshTrader(gw: TestGateway, name: string) {
   const username = `${name}-${process.pid}-${Date.now().toString(36)}`;
   const key = await gw.keyFor(username);
-  const account = await gw.execute(`mutation { createExchangeAccount(input: { exchange: "paper", label: "main" }) { id } }`, {}, key);
-  const accountId = account.data.createExchangeAccount.id as string;
+  const account = await gw.execute(`mutation { createExchangeAccount(input: { exchange: "paper", label: "main" }) { account { id } } }`, {}, key);
+  const accountId = account.data.createExchangeAccount.account.id as string;
   await gw.execute(DEPOSIT, { id: accountId, amount: '1000' }, key);
   const user = await gw.db.prisma.user.findUniqueOrThrow({ where: { username } });
   return { key, accountId, userId: user.id };
@@ -71,15 +71,15 @@ describeWithRedis('balance cache shared through Redis by two instances', () => {
     };
     await expectFresh('start');
     const order = await one.execute(
-      `mutation($id: ID!) { createOrder(input: { accountId: $id, symbol: "ETH-USDT", side: BUY, type: MARKET, quantity: "0.1", price: "3000" }) { position { id } } }`,
+      `mutation($id: ID!) { createOrder(input: { accountId: $id, symbol: "ETH-USDT", side: BUY, type: MARKET, quantity: "0.1", price: "3000" }) { order { position { id } } } }`,
       { id: trader.accountId },
       trader.key,
     );
     expect(order.errors).toBeUndefined();
     await expectFresh('after a market order');
     await one.execute(
-      `mutation($id: ID!) { closePosition(input: { positionId: $id, exitPrice: "3100" }) { status } }`,
-      { id: order.data.createOrder.position.id },
+      `mutation($id: ID!) { closePosition(input: { positionId: $id, exitPrice: "3100" }) { position { status } } }`,
+      { id: order.data.createOrder.order.position.id },
       trader.key,
     );
     await expectFresh('after closing the position');

@@ -240,14 +240,14 @@ test(
         headers: { 'content-type': 'application/json', authorization: `Bearer ${aliceKey}` },
         body: JSON.stringify({ query, variables }),
       }).then((answer) => answer.json())) as { data?: any; errors?: Array<{ message: string; extensions: { code: string } }> };
-    const CREATE_ACCOUNT = 'mutation { createExchangeAccount(input: { exchange: "paper", label: "cli-embedded" }) { id } }';
+    const CREATE_ACCOUNT = 'mutation { createExchangeAccount(input: { exchange: "paper", label: "cli-embedded" }) { account { id } } }';
     const account = await gql(CREATE_ACCOUNT);
     expect(account.errors).toBeUndefined();
     const again = await gql(CREATE_ACCOUNT);
     expect(again.errors?.[0]?.extensions.code).toBe('CONFLICT');
-    const DEPOSIT = 'mutation($a: ID!) { deposit(input: { accountId: $a, asset: "USDT", amount: "10", reference: "cli-retry-1" }) { id amount } }';
-    const first = await gql(DEPOSIT, { a: account.data.createExchangeAccount.id });
-    const retried = await gql(DEPOSIT, { a: account.data.createExchangeAccount.id });
+    const DEPOSIT = 'mutation($a: ID!) { deposit(input: { accountId: $a, asset: "USDT", amount: "10", reference: "cli-retry-1" }) { entry { id amount } } }';
+    const first = await gql(DEPOSIT, { a: account.data.createExchangeAccount.account.id });
+    const retried = await gql(DEPOSIT, { a: account.data.createExchangeAccount.account.id });
     expect(first.errors).toBeUndefined();
     expect(retried).toEqual(first);
     const circuit = await gql('mutation { createCircuit(input: { name: "cli-embedded" }) { id } }');

@@ -7,8 +7,9 @@ import { startTestGateway, type TestGateway } from './helpers/test-gateway';
 import persistedDocuments from '../examples/trading-client/src/gql/persisted-documents.json';
 
 // The typed client example (examples/trading-client) run as a user would run it, against a real
-// gateway: its output shows the order filled and the balances changed, and that it used
-// automatic persisted queries (hashes registered on the first run, hashes alone on the second).
+// gateway: its output shows the order filled and the balances changed (in the order's payload and
+// in the balancesChanged push it subscribed to over WebSocket), and that it used automatic
+// persisted queries (hashes registered on the first run, hashes alone on the second).
 // Its generated operation types must match what codegen makes of today's schema.graphql.
 
 const ROOT = path.join(__dirname, '..');
@@ -66,7 +67,7 @@ describe('examples/trading-client', () => {
     expect(result.stderr).toContain('Usage: API_KEY=<key>');
   });
 
-  test('first run: creates and funds a paper account, places a MARKET order, balances change; every operation registered once', async () => {
+  test('first run: creates and funds a paper account, subscribes, places a MARKET order, sees the balances change in the payload and the push; every HTTP operation registered once', async () => {
     const result = await runExample({ API_KEY: key, GATEWAY_URL: `${gw.url}/graphql` });
     if (process.env.SHOW_EXAMPLE_OUTPUT) process.stdout.write(result.stdout);
     expect(result.stderr).toBe('');
@@ -79,8 +80,10 @@ describe('examples/trading-client', () => {
     expect(out).toMatch(/Balances before: fromCache=false .*\n {2}trading-client USDT: total 10000, free 10000, locked 0/);
     expect(out).toMatch(/Balances again: fromCache=true /);
     expect(out).toContain('Order: MARKET BUY 0.01 BTC-USDT @ 50000: FILLED; position LONG 0.01 @ 50000');
-    // 0.01 × 50 000 = 500 for the fill, 0.1 % commission = 0.5.
-    expect(out).toMatch(/Balances after: fromCache=false .*openPositions=1\n {2}trading-client USDT: total 9499.5, free 9499.5, locked 0/);
+    expect(out).toContain('Subscribed to balancesChanged: first push USDT total 10000\n');
+    // 0.01 × 50 000 = 500 for the fill, 0.1 % commission = 0.5: the payload and the push both show it.
+    expect(out).toMatch(/Balances in the payload: fromCache=false .*openPositions=1\n {2}trading-client USDT: total 9499.5, free 9499.5, locked 0/);
+    expect(out).toMatch(/Balances pushed: .*openPositions=1\n {2}trading-client USDT: total 9499.5, free 9499.5, locked 0/);
     expect(out).toContain('Change: USDT total 10000 → 9499.5 (-500.5)');
 
     // Each operation's first request missed (hash unknown) and registered it; the repeats were hits.
@@ -95,11 +98,13 @@ describe('examples/trading-client', () => {
       ['Balances', 'hit'],
       ['Balances', 'hit'],
       ['CreateOrder', 'miss'],
-      ['Balances', 'hit'],
     ]);
-    expect(out).toContain('Persisted queries: 3 sent as a hash only, 7 registered');
-    // On the gateway's side: exactly the seven hashes codegen computed were registered.
-    expect([...registered].sort()).toEqual(Object.keys(persistedDocuments).sort());
+    expect(out).toContain('Persisted queries: 2 sent as a hash only, 7 registered');
+    // On the gateway's side: exactly the seven hashes codegen computed for HTTP were registered
+    // (the subscription travels over WebSocket with its text).
+    const httpDocuments = Object.entries(persistedDocuments).filter(([, text]) => !/\bsubscription /.test(text));
+    expect(httpDocuments).toHaveLength(7);
+    expect([...registered].sort()).toEqual(httpDocuments.map(([hash]) => hash).sort());
   });
 
   test('second run: the same account, no deposit, and every operation sent as its hash alone', async () => {
@@ -110,11 +115,12 @@ describe('examples/trading-client', () => {
     expect(out).toContain('Open positions: 1\n  BTC-USDT LONG 0.01 @ 50000 in trading-client');
     expect(out).toContain('Paper account: trading-client\n');
     expect(out).not.toContain('Deposited');
+    expect(out).toContain('Subscribed to balancesChanged: first push USDT total 9499.5\n');
     expect(out).toContain('Change: USDT total 9499.5 → 8999 (-500.5)');
     const outcomes = persistedOutcomes(out);
-    expect(outcomes).toHaveLength(7);
+    expect(outcomes).toHaveLength(6);
     expect(outcomes.every(([, outcome]) => outcome === 'hit')).toBe(true);
-    expect(out).toContain('Persisted queries: 7 sent as a hash only, 0 registered');
+    expect(out).toContain('Persisted queries: 6 sent as a hash only, 0 registered');
     expect(registered).toHaveLength(7); // nothing new registered
 
     // What the gateway itself now says: the second fill grew the open position.

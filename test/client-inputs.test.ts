@@ -9,12 +9,12 @@ const { gw } = demoFixture();
 const prisma = () => gw.db.prisma;
 const dbId = (globalId: string) => parseGlobalId(globalId)!.id;
 
-const CREATE_ACCOUNT = `mutation { createExchangeAccount(input: { exchange: "paper", label: "inputs" }) { id } }`;
-const DEPOSIT = `mutation($input: DepositInput!) { deposit(input: $input) { id amount } }`;
+const CREATE_ACCOUNT = `mutation { createExchangeAccount(input: { exchange: "paper", label: "inputs" }) { account { id } } }`;
+const DEPOSIT = `mutation($input: DepositInput!) { deposit(input: $input) { entry { id amount } } }`;
 
 async function account(prefix: string) {
   const user = await gw.freshUser(prefix);
-  const accountId = (await ok(gw.http(CREATE_ACCOUNT, {}, user.key))).createExchangeAccount.id as string;
+  const accountId = (await ok(gw.http(CREATE_ACCOUNT, {}, user.key))).createExchangeAccount.account.id as string;
   return { ...user, accountId };
 }
 
@@ -32,8 +32,8 @@ describe('Decimal inputs as JSON numbers', () => {
   ])('%s is stored exactly as its decimal text', async (_, amount, stored) => {
     const { key, accountId } = await account('decimal_number');
     const data = await ok(gw.http(DEPOSIT, { input: { accountId, asset: 'USDT', amount } }, key));
-    expect(data.deposit.amount).toBe(stored);
-    const row = await prisma().ledgerEntry.findUniqueOrThrow({ where: { id: dbId(data.deposit.id) } });
+    expect(data.deposit.entry.amount).toBe(stored);
+    const row = await prisma().ledgerEntry.findUniqueOrThrow({ where: { id: dbId(data.deposit.entry.id) } });
     expect(row.amount.toFixed()).toBe(stored);
   });
 
@@ -63,24 +63,24 @@ describe('Decimal inputs as JSON numbers', () => {
 
   test('strings still work, and an exponent inside a string is still refused', async () => {
     const { key, accountId } = await account('decimal_string');
-    expect((await ok(gw.http(DEPOSIT, { input: { accountId, asset: 'USDT', amount: ' 10.50 ' } }, key))).deposit.amount).toBe('10.5');
+    expect((await ok(gw.http(DEPOSIT, { input: { accountId, asset: 'USDT', amount: ' 10.50 ' } }, key))).deposit.entry.amount).toBe('10.5');
     const error = await fails(gw.http(DEPOSIT, { input: { accountId, asset: 'USDT', amount: '1e5' } }, key), 'BAD_USER_INPUT');
     expect(error.extensions?.field).toBe('input.amount');
   });
 
   test('numeric literals in the document are taken from their text, exponent expanded', async () => {
     const { key, accountId } = await account('decimal_literal');
-    const inline = (amount: string) => `mutation($a: ID!) { deposit(input: { accountId: $a, asset: "USDT", amount: ${amount} }) { amount } }`;
-    expect((await ok(gw.http(inline('1.5e-3'), { a: accountId }, key))).deposit.amount).toBe('0.0015');
-    expect((await ok(gw.http(inline('12'), { a: accountId }, key))).deposit.amount).toBe('12');
+    const inline = (amount: string) => `mutation($a: ID!) { deposit(input: { accountId: $a, asset: "USDT", amount: ${amount} }) { entry { amount } } }`;
+    expect((await ok(gw.http(inline('1.5e-3'), { a: accountId }, key))).deposit.entry.amount).toBe('0.0015');
+    expect((await ok(gw.http(inline('12'), { a: accountId }, key))).deposit.entry.amount).toBe('12');
     // More digits than a double holds: the literal's own text, not a rounded double.
-    expect((await ok(gw.http(inline('0.123456789012345678'), { a: accountId }, key))).deposit.amount).toBe('0.123456789012345678');
+    expect((await ok(gw.http(inline('0.123456789012345678'), { a: accountId }, key))).deposit.entry.amount).toBe('0.123456789012345678');
     const error = await fails(gw.http(inline('1e-19'), { a: accountId }, key), 'BAD_USER_INPUT');
     expect(error.extensions?.field).toBe('input.amount');
   });
 });
 
-const ORDER = `mutation($input: CreateOrderInput!) { createOrder(input: $input) { id symbol quantity price status position { id symbol quantity } } }`;
+const ORDER = `mutation($input: CreateOrderInput!) { createOrder(input: $input) { order { id symbol quantity price status position { id symbol quantity } } } }`;
 const START = `mutation($input: StartTradingSessionInput!) { startTradingSession(input: $input) { id symbols } }`;
 const LOG_TRADE = `mutation($input: LogTradeInput!) { logTrade(input: $input) { id tradeId symbol direction intensity action volume entryPrice exitPrice pnl pnlPips commission } }`;
 
@@ -103,13 +103,13 @@ describe('symbols in exchange-native form', () => {
     const { key, accountId } = await funded('symbol_order', { [quote]: '1000000' });
     // Quantity and price as JSON numbers, as a bot sends them.
     const data = await ok(gw.http(ORDER, { input: { accountId, symbol, side: 'BUY', type: 'MARKET', quantity: 0.5, price: 100 } }, key));
-    expect(data.createOrder).toMatchObject({ symbol: stored, quantity: '0.5', price: '100', status: 'FILLED', position: { symbol: stored, quantity: '0.5' } });
+    expect(data.createOrder.order).toMatchObject({ symbol: stored, quantity: '0.5', price: '100', status: 'FILLED', position: { symbol: stored, quantity: '0.5' } });
     const fills = await prisma().ledgerEntry.findMany({ where: { accountId: dbId(accountId), kind: { in: ['FILL', 'COMMISSION'] } }, orderBy: { id: 'asc' } });
     expect(fills.map((e) => [e.kind, e.asset, e.amount.toFixed()])).toEqual([['FILL', quote, '-50'], ['COMMISSION', quote, '-0.05']]);
     // The other spelling grows the same position.
     const other = symbol === stored ? stored.replace('-', '') : stored;
     const again = await ok(gw.http(ORDER, { input: { accountId, symbol: other, side: 'BUY', type: 'MARKET', quantity: '0.5', price: '100' } }, key));
-    expect(again.createOrder.position).toEqual({ id: data.createOrder.position.id, symbol: stored, quantity: '1' });
+    expect(again.createOrder.order.position).toEqual({ id: data.createOrder.order.position.id, symbol: stored, quantity: '1' });
   });
 
   test.each([

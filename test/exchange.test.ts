@@ -21,13 +21,13 @@ const freshUser = () => gw.freshUser('exchange_user');
 const ORDER_FIELDS = `id clientOrderId symbol side type quantity price status createdAt filledAt canceledAt account { id }
   position { id symbol side quantity entryPrice status realizedPnl }`;
 const POSITION_FIELDS = `id symbol side quantity entryPrice status stopLoss takeProfit openedAt closedAt exitPrice realizedPnl account { id }`;
-const CREATE_ACCOUNT = `mutation($input: CreateExchangeAccountInput!) { createExchangeAccount(input: $input) { id exchange label createdAt } }`;
-const DEPOSIT = `mutation($input: DepositInput!) { deposit(input: $input) { id asset amount kind reference createdAt account { id } } }`;
-const CREATE_ORDER = `mutation($input: CreateOrderInput!) { createOrder(input: $input) { ${ORDER_FIELDS} } }`;
-const CANCEL = `mutation($id: ID!) { cancelOrder(id: $id) { ${ORDER_FIELDS} } }`;
-const PROTECT = `mutation($input: SetPositionProtectionInput!) { setPositionProtection(input: $input) {
-  ${POSITION_FIELDS} orders { totalCount edges { node { id type side status quantity price } } } } }`;
-const CLOSE = `mutation($input: ClosePositionInput!) { closePosition(input: $input) { ${POSITION_FIELDS} orders { edges { node { id type status } } } } }`;
+const CREATE_ACCOUNT = `mutation($input: CreateExchangeAccountInput!) { createExchangeAccount(input: $input) { account { id exchange label createdAt } } }`;
+const DEPOSIT = `mutation($input: DepositInput!) { deposit(input: $input) { entry { id asset amount kind reference createdAt account { id } } } }`;
+const CREATE_ORDER = `mutation($input: CreateOrderInput!) { createOrder(input: $input) { order { ${ORDER_FIELDS} } } }`;
+const CANCEL = `mutation($id: ID!) { cancelOrder(id: $id) { order { ${ORDER_FIELDS} } } }`;
+const PROTECT = `mutation($input: SetPositionProtectionInput!) { setPositionProtection(input: $input) { position {
+  ${POSITION_FIELDS} orders { totalCount edges { node { id type side status quantity price } } } } } }`;
+const CLOSE = `mutation($input: ClosePositionInput!) { closePosition(input: $input) { position { ${POSITION_FIELDS} orders { edges { node { id type status } } } } } }`;
 const BALANCES = `{ balances { fromCache computedAt realizedPnl openPositions assets { asset free locked total }
   accounts { account { id } assets { asset free locked total } } } }`;
 
@@ -64,13 +64,13 @@ const orderWithPosition = (o: Order, position: Position | null) =>
 const entries = (rows: LedgerEntry[]) => rows.map((e) => [e.kind, e.asset, e.amount.toFixed(), e.positionId]);
 
 async function openAccount(key: string, label = 'main', exchange = 'paper'): Promise<string> {
-  return (await ok(gw.execute(CREATE_ACCOUNT, { input: { exchange, label } }, key))).createExchangeAccount.id;
+  return (await ok(gw.execute(CREATE_ACCOUNT, { input: { exchange, label } }, key))).createExchangeAccount.account.id;
 }
 async function fund(key: string, accountId: string, amount = '100000', asset = 'USDT') {
-  return (await ok(gw.execute(DEPOSIT, { input: { accountId, asset, amount } }, key))).deposit;
+  return (await ok(gw.execute(DEPOSIT, { input: { accountId, asset, amount } }, key))).deposit.entry;
 }
 async function order(key: string, input: Record<string, unknown>) {
-  return (await ok(gw.execute(CREATE_ORDER, { input }, key))).createOrder;
+  return (await ok(gw.execute(CREATE_ORDER, { input }, key))).createOrder.order;
 }
 const market = (accountId: string, side: 'BUY' | 'SELL', quantity: string, price: string, extra: Record<string, unknown> = {}) => ({
   accountId,
@@ -184,7 +184,7 @@ describe('createExchangeAccount', () => {
     const data = await ok(gw.execute(CREATE_ACCOUNT, { input: { exchange: 'paper', label: 'Main' } }, key));
     const [row] = await prisma().exchangeAccount.findMany({ where: { userId } });
     expect(data).toEqual({
-      createExchangeAccount: { id: toGlobalId('ExchangeAccount', row!.id), exchange: 'paper', label: 'Main', createdAt: row!.createdAt.toISOString() },
+      createExchangeAccount: { account: { id: toGlobalId('ExchangeAccount', row!.id), exchange: 'paper', label: 'Main', createdAt: row!.createdAt.toISOString() } },
     });
     await fails(gw.execute(CREATE_ACCOUNT, { input: { exchange: 'paper', label: 'Main' } }, key), 'CONFLICT');
     // Another exchange with that label, and another user with that exchange and label, are fine.
@@ -208,8 +208,8 @@ describe('deposit', () => {
     const data = await ok(gw.execute(DEPOSIT, { input: { accountId, asset: 'USDT', amount: '1500.25', reference: 'wire-1' } }, key));
     const rows = await prisma().ledgerEntry.findMany({ where: { accountId: dbId(accountId) } });
     expect(rows).toHaveLength(1);
-    expect(data).toEqual({ deposit: ledgerEntryJson(rows[0]!) });
-    expect(data.deposit).toMatchObject({ asset: 'USDT', amount: '1500.25', kind: 'DEPOSIT', reference: 'wire-1' });
+    expect(data).toEqual({ deposit: { entry: ledgerEntryJson(rows[0]!) } });
+    expect(data.deposit.entry).toMatchObject({ asset: 'USDT', amount: '1500.25', kind: 'DEPOSIT', reference: 'wire-1' });
   });
 
   test('an amount of 0 or less, or a bad asset code, is BAD_USER_INPUT naming the field; nothing is booked', async () => {
@@ -236,7 +236,7 @@ describe('deposit', () => {
       Array.from({ length: 8 }, () => gw.http(DEPOSIT, { input: { accountId, asset: 'USDT', amount: '70', reference: 'ref-2' } }, key)),
     );
     for (const response of burst) expect(response.errors).toBeUndefined();
-    expect(new Set(burst.map((r) => r.data.deposit.id)).size).toBe(1);
+    expect(new Set(burst.map((r) => r.data.deposit.entry.id)).size).toBe(1);
     await fails(gw.execute(DEPOSIT, { input: { accountId, asset: 'USDT', amount: '251', reference: 'ref-1' } }, key), 'CONFLICT');
     const rows = await prisma().ledgerEntry.findMany({ where: { accountId: dbId(accountId) }, orderBy: { id: 'asc' } });
     expect(rows.map((r) => [r.reference, r.amount.toFixed()])).toEqual([
@@ -399,7 +399,7 @@ describe('LIMIT orders and cancelOrder', () => {
 
     const canceled = await ok(gw.execute(CANCEL, { id: placed.id }, key));
     const after = await prisma().order.findUniqueOrThrow({ where: { id: row.id } });
-    expect(canceled).toEqual({ cancelOrder: orderWithPosition(after, null) });
+    expect(canceled).toEqual({ cancelOrder: { order: orderWithPosition(after, null) } });
     expect(after.status).toBe('CANCELED');
     expect(after.canceledAt).not.toBeNull();
     expect((await expectedBalances(userId)).assets).toEqual([{ asset: 'USDT', free: '10000', locked: '0', total: '10000' }]);
@@ -421,7 +421,7 @@ describe('LIMIT orders and cancelOrder', () => {
     const { key, accountId } = await funded();
     const opened = await order(key, market(accountId, 'BUY', '0.1', '40000'));
     const protectedPosition = await ok(gw.execute(PROTECT, { input: { positionId: opened.position.id, stopLoss: '39000', takeProfit: '45000' } }, key));
-    const stop = protectedPosition.setPositionProtection.orders.edges.find((e: any) => e.node.type === 'STOP_LOSS').node;
+    const stop = protectedPosition.setPositionProtection.position.orders.edges.find((e: any) => e.node.type === 'STOP_LOSS').node;
     await ok(gw.execute(CANCEL, { id: stop.id }, key));
     const position = await prisma().position.findUniqueOrThrow({ where: { id: dbId(opened.position.id) } });
     expect([position.stopLoss, position.takeProfit?.toFixed()]).toEqual([null, '45000']);
@@ -453,7 +453,7 @@ describe('clientOrderId', () => {
     for (const response of responses) expect(response.errors).toBeUndefined();
     const orders = await prisma().order.findMany({ where: { account: { userId } } });
     expect(orders).toHaveLength(1);
-    for (const response of responses) expect(response.data.createOrder.id).toBe(toGlobalId('Order', orders[0]!.id));
+    for (const response of responses) expect(response.data.createOrder.order.id).toBe(toGlobalId('Order', orders[0]!.id));
     const positions = await prisma().position.findMany({ where: { account: { userId } } });
     expect(positions.map((p) => p.quantity.toFixed())).toEqual(['0.1']);
     expect(entries(await prisma().ledgerEntry.findMany({ where: { account: { userId }, kind: { not: 'DEPOSIT' } }, orderBy: { id: 'asc' } }))).toEqual([
@@ -469,7 +469,7 @@ describe('clientOrderId', () => {
     );
     for (const response of responses) expect(response.errors).toBeUndefined();
     expect(await prisma().order.count({ where: { account: { userId } } })).toBe(1);
-    expect(new Set(responses.map((r) => r.data.createOrder.id)).size).toBe(1);
+    expect(new Set(responses.map((r) => r.data.createOrder.order.id)).size).toBe(1);
     expect((await expectedBalances(userId)).assets).toEqual([{ asset: 'USDT', free: '7000', locked: '3000', total: '10000' }]);
   });
 });
@@ -481,7 +481,7 @@ describe('setPositionProtection', () => {
     const { key, accountId } = await funded();
     const opened = await order(key, market(accountId, 'BUY', '0.2', '40000'));
     const positionId = opened.position.id;
-    const first = (await ok(gw.execute(PROTECT, { input: { positionId, stopLoss: '38000', takeProfit: '46000' } }, key))).setPositionProtection;
+    const first = (await ok(gw.execute(PROTECT, { input: { positionId, stopLoss: '38000', takeProfit: '46000' } }, key))).setPositionProtection.position;
     expect(first).toMatchObject({ stopLoss: '38000', takeProfit: '46000', status: 'OPEN' });
     expect(first.orders.edges.map((e: any) => e.node)).toEqual([
       { id: opened.id, type: 'MARKET', side: 'BUY', status: 'FILLED', quantity: '0.2', price: '40000' },
@@ -489,7 +489,7 @@ describe('setPositionProtection', () => {
       { id: expect.any(String), type: 'TAKE_PROFIT', side: 'SELL', status: 'NEW', quantity: '0.2', price: '46000' },
     ]);
 
-    const second = (await ok(gw.execute(PROTECT, { input: { positionId, stopLoss: '39000' } }, key))).setPositionProtection;
+    const second = (await ok(gw.execute(PROTECT, { input: { positionId, stopLoss: '39000' } }, key))).setPositionProtection.position;
     const row = await prisma().position.findUniqueOrThrow({ where: { id: dbId(positionId) } });
     expect(second).toMatchObject(positionJson(row));
     expect([row.stopLoss?.toFixed(), row.takeProfit]).toEqual(['39000', null]);
@@ -508,8 +508,8 @@ describe('setPositionProtection', () => {
     const a = await order(key, market(accountId, 'BUY', '0.1', '40000'));
     const b = await order(key, { ...market(accountId, 'BUY', '1', '3000'), symbol: 'ETH-USDT' });
     await ok(gw.execute(PROTECT, { input: { positionId: a.position.id, stopLoss: '38000', takeProfit: '46000' } }, key));
-    const replacing = await gw.execute(`mutation($input: SetPositionProtectionInput!) { setPositionProtection(input: $input) { id } }`, { input: { positionId: a.position.id, stopLoss: '38500', takeProfit: '46500' } }, key);
-    const first = await gw.execute(`mutation($input: SetPositionProtectionInput!) { setPositionProtection(input: $input) { id } }`, { input: { positionId: b.position.id, stopLoss: '2900', takeProfit: '3200' } }, key);
+    const replacing = await gw.execute(`mutation($input: SetPositionProtectionInput!) { setPositionProtection(input: $input) { position { id } } }`, { input: { positionId: a.position.id, stopLoss: '38500', takeProfit: '46500' } }, key);
+    const first = await gw.execute(`mutation($input: SetPositionProtectionInput!) { setPositionProtection(input: $input) { position { id } } }`, { input: { positionId: b.position.id, stopLoss: '2900', takeProfit: '3200' } }, key);
     expect(replacing.errors).toBeUndefined();
     expect(first.errors).toBeUndefined();
     expect(replacing.statements).toBe(first.statements);
@@ -536,8 +536,8 @@ describe('setPositionProtection', () => {
     }
     expect(await snapshot(userId)).toEqual(before);
     const data = await ok(gw.execute(PROTECT, { input: { positionId: short.position.id, stopLoss: '3100', takeProfit: '2800' } }, key));
-    expect(data.setPositionProtection).toMatchObject({ side: 'SHORT', stopLoss: '3100', takeProfit: '2800' });
-    expect(data.setPositionProtection.orders.edges.filter((e: any) => e.node.status === 'NEW').map((e: any) => e.node.side)).toEqual(['BUY', 'BUY']);
+    expect(data.setPositionProtection.position).toMatchObject({ side: 'SHORT', stopLoss: '3100', takeProfit: '2800' });
+    expect(data.setPositionProtection.position.orders.edges.filter((e: any) => e.node.status === 'NEW').map((e: any) => e.node.side)).toEqual(['BUY', 'BUY']);
   });
 
   test('a CLOSED position is CONFLICT', async () => {
@@ -562,11 +562,11 @@ describe('closePosition', () => {
     const mark = await lastLedgerId();
     const data = await ok(gw.execute(CLOSE, { input: { positionId, exitPrice: '43000.5' } }, key));
     const row = await prisma().position.findUniqueOrThrow({ where: { id: dbId(positionId) } });
-    expect(data.closePosition).toMatchObject(positionJson(row));
+    expect(data.closePosition.position).toMatchObject(positionJson(row));
     expect(row).toMatchObject({ status: 'CLOSED' });
     expect([row.exitPrice?.toFixed(), row.realizedPnl?.toFixed()]).toEqual(['43000.5', '1500.25']);
     expect(row.closedAt).not.toBeNull();
-    expect(data.closePosition.orders.edges.map((e: any) => [e.node.type, e.node.status])).toEqual([
+    expect(data.closePosition.position.orders.edges.map((e: any) => [e.node.type, e.node.status])).toEqual([
       ['MARKET', 'FILLED'],
       ['STOP_LOSS', 'CANCELED'],
       ['TAKE_PROFIT', 'CANCELED'],
@@ -588,7 +588,7 @@ describe('closePosition', () => {
     const opened = await order(key, { ...market(accountId, 'SELL', '10', '3000'), symbol: 'ETH-USDT' });
     const mark = await lastLedgerId();
     const data = await ok(gw.execute(CLOSE, { input: { positionId: opened.position.id, exitPrice: '3125' } }, key));
-    expect(data.closePosition).toMatchObject({ side: 'SHORT', status: 'CLOSED', exitPrice: '3125', realizedPnl: '-1250' });
+    expect(data.closePosition.position).toMatchObject({ side: 'SHORT', status: 'CLOSED', exitPrice: '3125', realizedPnl: '-1250' });
     expect(entries(await ledgerAfter(mark, accountId))).toEqual([
       ['FILL', 'USDT', '30000', dbId(opened.position.id)],
       ['REALIZED_PNL', 'USDT', '-1250', dbId(opened.position.id)],
@@ -600,7 +600,7 @@ describe('closePosition', () => {
     const opened = await order(key, market(accountId, 'BUY', '1', '40000'));
     await order(key, market(accountId, 'SELL', '0.4', '41000', { positionId: opened.position.id }));
     const data = await ok(gw.execute(CLOSE, { input: { positionId: opened.position.id, exitPrice: '39000' } }, key));
-    expect(data.closePosition).toMatchObject({ quantity: '0.6', realizedPnl: '-200' });
+    expect(data.closePosition.position).toMatchObject({ quantity: '0.6', realizedPnl: '-200' });
     const pnl = await prisma().ledgerEntry.findMany({ where: { positionId: dbId(opened.position.id), kind: 'REALIZED_PNL' }, orderBy: { id: 'asc' } });
     expect(pnl.map((e) => e.amount.toFixed())).toEqual(['400', '-600']);
   });
@@ -631,7 +631,7 @@ describe('closePosition', () => {
       expect(pnl).toHaveLength(1);
       expect(fills).toHaveLength(1);
       expect(pnl[0]!.amount.toFixed()).toBe(row.realizedPnl!.toFixed());
-      expect(winners[0]!.data.closePosition).toMatchObject({ status: 'CLOSED', exitPrice: row.exitPrice!.toFixed(), realizedPnl: row.realizedPnl!.toFixed() });
+      expect(winners[0]!.data.closePosition.position).toMatchObject({ status: 'CLOSED', exitPrice: row.exitPrice!.toFixed(), realizedPnl: row.realizedPnl!.toFixed() });
       expect(row.realizedPnl!.toFixed()).toBe(row.exitPrice!.minus(40000).times('0.1').toFixed());
     }
   });
@@ -649,7 +649,7 @@ describe('closePosition', () => {
       const opened = await order(key, market(accountId, 'BUY', '1', '40000'));
       const positionId = opened.position.id;
       const protectedPosition = await ok(gw.execute(PROTECT, { input: { positionId, stopLoss: '39000', takeProfit: '41000' } }, key));
-      const stopOrder = protectedPosition.setPositionProtection.orders.edges.find((e: any) => e.node.type === 'STOP_LOSS' && e.node.status === 'NEW').node;
+      const stopOrder = protectedPosition.setPositionProtection.position.orders.edges.find((e: any) => e.node.type === 'STOP_LOSS' && e.node.status === 'NEW').node;
       const requests = [
         () => gw.http(CREATE_ORDER, { input: market(accountId, 'SELL', '1', '41000', { positionId }) }, key),
         () => gw.http(CLOSE, { input: { positionId, exitPrice: '42000' } }, key),
@@ -1091,13 +1091,13 @@ describe('exchange queries', () => {
     expect(data.b.position).toEqual({ id: data.a.position.id, quantity: '2', entryPrice: '150' });
     const closing = await ok(gw.execute(
       `mutation($p: ID!) {
-        a: setPositionProtection(input: { positionId: $p, stopLoss: "90" }) { stopLoss status orders { edges { node { type status } } } }
-        b: closePosition(input: { positionId: $p, exitPrice: "160" }) { stopLoss status realizedPnl orders { edges { node { type status } } } }
+        a: setPositionProtection(input: { positionId: $p, stopLoss: "90" }) { position { stopLoss status orders { edges { node { type status } } } } }
+        b: closePosition(input: { positionId: $p, exitPrice: "160" }) { position { stopLoss status realizedPnl orders { edges { node { type status } } } } }
       }`,
       { p: data.a.position.id },
       key,
     ));
-    expect(closing.b).toEqual({
+    expect(closing.b.position).toEqual({
       stopLoss: '90',
       status: 'CLOSED',
       realizedPnl: '20',

@@ -33,16 +33,16 @@ const now = () => performance.now();
 
 // ─── operations ──────────────────────────────────────────────────────────────────────────────
 
-const CREATE_ACCOUNT = `mutation { createExchangeAccount(input: { exchange: "paper", label: "faults" }) { id } }`;
+const CREATE_ACCOUNT = `mutation { createExchangeAccount(input: { exchange: "paper", label: "faults" }) { account { id } } }`;
 const START_SESSION = `mutation($key: String!) { startTradingSession(input: { sessionKey: $key, initialBalance: "1000", symbols: ["EURUSD"] }) { id } }`;
 const DEPOSIT = `mutation Deposit($account: ID!, $amount: Decimal!, $ref: String!) {
-  deposit(input: { accountId: $account, asset: "USDT", amount: $amount, reference: $ref }) { id amount reference }
+  deposit(input: { accountId: $account, asset: "USDT", amount: $amount, reference: $ref }) { entry { id amount reference } }
 }`;
 const LOG_TRADE = `mutation LogTrade($session: ID!, $tradeId: String!, $pnl: Decimal!) {
   logTrade(input: { sessionId: $session, tradeId: $tradeId, symbol: "EURUSD", direction: "BUY", action: CLOSE, volume: "1", pnl: $pnl }) { id tradeId }
 }`;
 const MARKET_BUY = `mutation Order($account: ID!, $clientOrderId: String!) {
-  createOrder(input: { accountId: $account, symbol: "BTC-USDT", side: BUY, type: MARKET, quantity: "0.001", price: "100", clientOrderId: $clientOrderId }) { id status }
+  createOrder(input: { accountId: $account, symbol: "BTC-USDT", side: BUY, type: MARKET, quantity: "0.001", price: "100", clientOrderId: $clientOrderId }) { order { id status } }
 }`;
 const READ = `query Read { viewer { username } balances { fromCache assets { asset total } } tradingSessions(first: 1) { edges { node { totalTrades } } } }`;
 const BALANCES = `query Balances { balances { fromCache assets { asset total } } }`;
@@ -105,7 +105,7 @@ async function newTrader(gw: TestGateway, name: string, initialDeposit: string):
   const account = await post(gw.url, key, CREATE_ACCOUNT);
   const session = await post(gw.url, key, START_SESSION, { key: `${username}-bot` });
   if (!account.ok || !session.ok) throw new Error(`trader setup failed: ${account.message ?? session.message}`);
-  const accountGid = account.data.createExchangeAccount.id as string;
+  const accountGid = account.data.createExchangeAccount.account.id as string;
   const funded = await post(gw.url, key, DEPOSIT, { account: accountGid, amount: initialDeposit, ref: 'initial' });
   if (!funded.ok) throw new Error(`initial deposit failed: ${funded.message}`);
   const user = await gw.db.prisma.user.findUniqueOrThrow({ where: { username } });

@@ -212,7 +212,7 @@ describe('GET /graphiql and its assets', () => {
   test('a mutation typed into the query editor runs, and its result is shown', async () => {
     await replaceEditorText(
       QUERY_EDITOR,
-      'mutation CreateAccount {\n  createExchangeAccount(input: { exchange: "paper", label: "from-graphiql" }) {\n    id\n    exchange\n    label\n  }\n}\n',
+      'mutation CreateAccount {\n  createExchangeAccount(input: { exchange: "paper", label: "from-graphiql" }) { account {\n    id\n    exchange\n    label\n  } }\n}\n',
     );
     // GraphiQL reads the operation's name from the editor a moment after an edit (its tab shows it);
     // a click before that would send the new text with the old operationName.

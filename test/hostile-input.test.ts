@@ -59,16 +59,16 @@ test('JSON variables nested thousands of levels deep', async () => {
 });
 
 test('a closePosition exit price whose PnL overflows the money column', async () => {
-  const account = (await gw.http('mutation { createExchangeAccount(input: { exchange: "paper", label: "overflow" }) { id } }', {}, key)).data.createExchangeAccount.id;
-  await gw.http('mutation($a: ID!) { deposit(input: { accountId: $a, asset: "USDT", amount: "100000" }) { id } }', { a: account }, key);
+  const account = (await gw.http('mutation { createExchangeAccount(input: { exchange: "paper", label: "overflow" }) { account { id } } }', {}, key)).data.createExchangeAccount.account.id;
+  await gw.http('mutation($a: ID!) { deposit(input: { accountId: $a, asset: "USDT", amount: "100000" }) { entry { id } } }', { a: account }, key);
   const order = await gw.http(
-    'mutation($a: ID!) { createOrder(input: { accountId: $a, symbol: "BTC-USDT", side: BUY, type: MARKET, quantity: "10", price: "1" }) { position { id } } }',
+    'mutation($a: ID!) { createOrder(input: { accountId: $a, symbol: "BTC-USDT", side: BUY, type: MARKET, quantity: "10", price: "1" }) { order { position { id } } } }',
     { a: account },
     key,
   );
-  const positionId = order.data.createOrder.position.id;
+  const positionId = order.data.createOrder.order.position.id;
   const before = await rowsOf();
-  const result = await gw.http('mutation($p: ID!) { closePosition(input: { positionId: $p, exitPrice: "999999999999999999" }) { status } }', { p: positionId }, key);
+  const result = await gw.http('mutation($p: ID!) { closePosition(input: { positionId: $p, exitPrice: "999999999999999999" }) { position { status } } }', { p: positionId }, key);
   expectBadInput(result, 'input.exitPrice');
   expect(await rowsOf()).toEqual(before);
   const position = await gw.http('query($p: ID!) { position(id: $p) { status } }', { p: positionId }, key);
@@ -77,10 +77,10 @@ test('a closePosition exit price whose PnL overflows the money column', async ()
 
 test("money is shown to the column's full scale: free and total equal the ledger", async () => {
   const { key: richKey } = await gw.freshUser('precise');
-  const a = (await gw.http('mutation { createExchangeAccount(input: { exchange: "paper", label: "a" }) { id } }', {}, richKey)).data.createExchangeAccount.id;
-  const b = (await gw.http('mutation { createExchangeAccount(input: { exchange: "paper", label: "b" }) { id } }', {}, richKey)).data.createExchangeAccount.id;
+  const a = (await gw.http('mutation { createExchangeAccount(input: { exchange: "paper", label: "a" }) { account { id } } }', {}, richKey)).data.createExchangeAccount.account.id;
+  const b = (await gw.http('mutation { createExchangeAccount(input: { exchange: "paper", label: "b" }) { account { id } } }', {}, richKey)).data.createExchangeAccount.account.id;
   for (const account of [a, b]) {
-    const deposit = await gw.http('mutation($a: ID!) { deposit(input: { accountId: $a, asset: "USDT", amount: "12345.678901234567890123" }) { amount } }', { a: account }, richKey);
+    const deposit = await gw.http('mutation($a: ID!) { deposit(input: { accountId: $a, asset: "USDT", amount: "12345.678901234567890123" }) { entry { amount } } }', { a: account }, richKey);
     expect(deposit.errors).toBeUndefined();
   }
   const balances = await gw.http('{ balances { assets { asset free total } accounts { assets { asset free total } } } }', {}, richKey);

@@ -10,7 +10,7 @@ let sessionId: string;
 beforeAll(async () => {
   gw = await startTestGateway();
   key = await gw.keyFor('validation-user');
-  accountId = (await gw.execute(`mutation { createExchangeAccount(input: { exchange: "paper", label: "v" }) { id } }`, {}, key)).data.createExchangeAccount.id;
+  accountId = (await gw.execute(`mutation { createExchangeAccount(input: { exchange: "paper", label: "v" }) { account { id } } }`, {}, key)).data.createExchangeAccount.account.id;
   sessionId = (await gw.execute(`mutation { startTradingSession(input: { sessionKey: "v", initialBalance: "1", symbols: [] }) { id } }`, {}, key)).data.startTradingSession.id;
 });
 afterAll(() => gw.close());
@@ -21,7 +21,7 @@ const expectBadInput = async (query: string, variables: Record<string, unknown>,
   expect(result.errors?.[0]?.message).toContain(field);
 };
 
-const DEPOSIT = `mutation($a: ID!, $amount: Decimal!) { deposit(input: { accountId: $a, asset: "USDT", amount: $amount }) { id } }`;
+const DEPOSIT = `mutation($a: ID!, $amount: Decimal!) { deposit(input: { accountId: $a, asset: "USDT", amount: $amount }) { entry { id } } }`;
 
 test.each([
   ['not a number', 'abc'],
@@ -35,7 +35,7 @@ test.each([
 });
 
 test('an inline malformed decimal is BAD_USER_INPUT too', async () => {
-  await expectBadInput(`mutation($a: ID!) { deposit(input: { accountId: $a, asset: "USDT", amount: "12,5" }) { id } }`, { a: accountId }, 'input.amount');
+  await expectBadInput(`mutation($a: ID!) { deposit(input: { accountId: $a, asset: "USDT", amount: "12,5" }) { entry { id } } }`, { a: accountId }, 'input.amount');
 });
 
 test.each([
@@ -46,14 +46,14 @@ test.each([
   ['empty', ''],
 ])('order symbol: %s', async (_, symbol) => {
   await expectBadInput(
-    `mutation($a: ID!, $s: String!) { createOrder(input: { accountId: $a, symbol: $s, side: BUY, type: LIMIT, quantity: "1", price: "1" }) { id } }`,
+    `mutation($a: ID!, $s: String!) { createOrder(input: { accountId: $a, symbol: $s, side: BUY, type: LIMIT, quantity: "1", price: "1" }) { order { id } } }`,
     { a: accountId, s: symbol },
     'input.symbol',
   );
 });
 
 test.each([
-  ['input.accountId', `mutation { deposit(input: { accountId: "not-an-id", asset: "USDT", amount: "1" }) { id } }`],
+  ['input.accountId', `mutation { deposit(input: { accountId: "not-an-id", asset: "USDT", amount: "1" }) { entry { id } } }`],
   ['input.sessionId', `mutation { heartbeat(input: { sessionId: "VXNlcjox", currentBalance: "1" }) { id } }`],
   ['id', `{ position(id: "%%%") { id } }`],
 ])('malformed or wrong-type ID names %s', async (field, query) => {
@@ -70,10 +70,10 @@ test.each([
 });
 
 test('an unknown enum value is refused before anything runs', async () => {
-  const result = await gw.execute(`mutation($a: ID!) { createOrder(input: { accountId: $a, symbol: "BTC-USDT", side: HOLD, type: LIMIT, quantity: "1", price: "1" }) { id } }`, { a: accountId }, key);
+  const result = await gw.execute(`mutation($a: ID!) { createOrder(input: { accountId: $a, symbol: "BTC-USDT", side: HOLD, type: LIMIT, quantity: "1", price: "1" }) { order { id } } }`, { a: accountId }, key);
   expect(result.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
   const viaVariable = await gw.execute(
-    `mutation($a: ID!, $side: OrderSide!) { createOrder(input: { accountId: $a, symbol: "BTC-USDT", side: $side, type: LIMIT, quantity: "1", price: "1" }) { id } }`,
+    `mutation($a: ID!, $side: OrderSide!) { createOrder(input: { accountId: $a, symbol: "BTC-USDT", side: $side, type: LIMIT, quantity: "1", price: "1" }) { order { id } } }`,
     { a: accountId, side: 'HOLD' },
     key,
   );

@@ -12,7 +12,7 @@ test('the real module list assembles, with every Node type resolvable and a mapp
     ['ApiKey', 'Circuit', 'ExchangeAccount', 'Item', 'ItemEvent', 'LedgerEntry', 'Order', 'Position', 'SessionEvent', 'Trade', 'TradingSession', 'User'],
   );
   expect(mappers.Trade).toBe('../modules/trading/trading.models#TradeModel');
-  expect(Object.keys(mappers)).toHaveLength(27);
+  expect(Object.keys(mappers)).toHaveLength(36);
 });
 
 test.each([

@@ -16,11 +16,11 @@ import { fails, ok } from './helpers/responses';
 const redisUrl = process.env.REDIS_URL;
 const describeOnPostgres = usingPostgres ? describe : describe.skip;
 
-const CREATE_ACCOUNT = `mutation { createExchangeAccount(input: { exchange: "paper", label: "main" }) { id } }`;
-const DEPOSIT = `mutation($input: DepositInput!) { deposit(input: $input) { id amount } }`;
-const CREATE_ORDER = `mutation($input: CreateOrderInput!) { createOrder(input: $input) { id status position { id } } }`;
-const CANCEL = `mutation($id: ID!) { cancelOrder(id: $id) { id status } }`;
-const CLOSE = `mutation($input: ClosePositionInput!) { closePosition(input: $input) { id status } }`;
+const CREATE_ACCOUNT = `mutation { createExchangeAccount(input: { exchange: "paper", label: "main" }) { account { id } } }`;
+const DEPOSIT = `mutation($input: DepositInput!) { deposit(input: $input) { entry { id amount } } }`;
+const CREATE_ORDER = `mutation($input: CreateOrderInput!) { createOrder(input: $input) { order { id status position { id } } } }`;
+const CANCEL = `mutation($id: ID!) { cancelOrder(id: $id) { order { id status } } }`;
+const CLOSE = `mutation($input: ClosePositionInput!) { closePosition(input: $input) { position { id status } } }`;
 const BALANCES = `{ balances { fromCache realizedPnl openPositions assets { asset free locked total } accounts { assets { asset free locked total } } } }`;
 
 let gw: TestGateway;
@@ -34,7 +34,7 @@ afterAll(async () => {
 
 async function trader(on: TestGateway, amount = '10000') {
   const user = await on.freshUser('running');
-  const accountId = (await ok(on.execute(CREATE_ACCOUNT, {}, user.key))).createExchangeAccount.id as string;
+  const accountId = (await ok(on.execute(CREATE_ACCOUNT, {}, user.key))).createExchangeAccount.account.id as string;
   await ok(on.execute(DEPOSIT, { input: { accountId, asset: 'USDT', amount } }, user.key));
   return { ...user, accountId };
 }
@@ -62,8 +62,8 @@ async function aggregateOverLedger(userId: number) {
 describe('running balances', () => {
   test('deposits, fills, holds, cancels and closes keep the running rows equal to the ledger', async () => {
     const t = await trader(gw);
-    const opened = (await ok(gw.execute(CREATE_ORDER, { input: order(t.accountId, 'BUY', 'MARKET', '0.1', '40000') }, t.key))).createOrder;
-    const held = (await ok(gw.execute(CREATE_ORDER, { input: order(t.accountId, 'BUY', 'LIMIT', '0.0123', '39999.5') }, t.key))).createOrder;
+    const opened = (await ok(gw.execute(CREATE_ORDER, { input: order(t.accountId, 'BUY', 'MARKET', '0.1', '40000') }, t.key))).createOrder.order;
+    const held = (await ok(gw.execute(CREATE_ORDER, { input: order(t.accountId, 'BUY', 'LIMIT', '0.0123', '39999.5') }, t.key))).createOrder.order;
     await ok(gw.execute(CREATE_ORDER, { input: order(t.accountId, 'BUY', 'LIMIT', '0.01', '100') }, t.key));
     await ok(gw.execute(CANCEL, { id: held.id }, t.key));
     await ok(gw.execute(CLOSE, { input: { positionId: opened.position.id, exitPrice: '41000.25' } }, t.key));
@@ -168,7 +168,7 @@ describeOnPostgres('PostgreSQL failing right after a mutation commits', () => {
       proxy.restore();
       expect(cut).toBe(true);
       // Acknowledged while PostgreSQL was unreachable: the commit carried everything.
-      expect(answered).toMatchObject({ data: { deposit: { amount: '25' } } });
+      expect(answered).toMatchObject({ data: { deposit: { entry: { amount: '25' } } } });
       const after = (await ok(gw.execute(BALANCES, {}, t.key))).balances;
       expect(after).toMatchObject({ fromCache: false, assets: [{ asset: 'USDT', total: '125' }] });
     } finally {
@@ -207,7 +207,7 @@ describe('races on one account from two instances, reconciled while they run', (
         ok(via(i).execute(DEPOSIT, { input: { accountId: t.accountId, asset: 'USDT', amount: '10.01' } }, t.key)),
         via(i + 1).execute(CREATE_ORDER, { input: order(t.accountId, 'BUY', 'MARKET', '0.001', String(30000 + i)) }, t.key),
         (async () => {
-          const placed = (await ok(via(i).execute(CREATE_ORDER, { input: order(t.accountId, 'BUY', 'LIMIT', '0.01', String(20000 + i)) }, t.key))).createOrder;
+          const placed = (await ok(via(i).execute(CREATE_ORDER, { input: order(t.accountId, 'BUY', 'LIMIT', '0.01', String(20000 + i)) }, t.key))).createOrder.order;
           // Two cancels race: one wins, the other is a CONFLICT.
           const [a, b] = await Promise.all([via(i).execute(CANCEL, { id: placed.id }, t.key), via(i + 1).execute(CANCEL, { id: placed.id }, t.key)]);
           expect([a, b].filter((r) => !r.errors).length).toBe(1);
@@ -224,7 +224,7 @@ describe('races on one account from two instances, reconciled while they run', (
     reconciling = false;
     await reconciler;
 
-    const fills = results.filter((r: any) => r?.data?.createOrder?.status === 'FILLED').length;
+    const fills = results.filter((r: any) => r?.data?.createOrder?.order?.status === 'FILLED').length;
     expect(fills).toBe(40); // 100000 covers every fill
     expect(checks.length).toBeGreaterThan(0);
     expect(checks.every((n) => n === 0)).toBe(true);

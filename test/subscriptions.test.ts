@@ -97,14 +97,14 @@ const waitUntil = async (condition: () => boolean, timeoutMs = 10_000) => {
   }
 };
 
-const CREATE_ACCOUNT = `mutation { createExchangeAccount(input: { exchange: "paper", label: "Main" }) { id } }`;
-const DEPOSIT = `mutation($input: DepositInput!) { deposit(input: $input) { id } }`;
+const CREATE_ACCOUNT = `mutation { createExchangeAccount(input: { exchange: "paper", label: "Main" }) { account { id } } }`;
+const DEPOSIT = `mutation($input: DepositInput!) { deposit(input: $input) { entry { id } } }`;
 const BALANCES_CHANGED = `subscription { balancesChanged { fromCache assets { asset total } } }`;
 const totalOf = (summary: { assets: { asset: string; total: string }[] }, asset = 'USDT') => summary.assets.find((a) => a.asset === asset)?.total ?? '0';
 
 async function userWithAccount(target: TestGateway, prefix: string) {
   const user = await target.freshUser(prefix);
-  const accountId = (await ok(target.http(CREATE_ACCOUNT, {}, user.key))).createExchangeAccount.id as string;
+  const accountId = (await ok(target.http(CREATE_ACCOUNT, {}, user.key))).createExchangeAccount.account.id as string;
   const deposit = (amount: string, via: TestGateway = target) => ok(via.http(DEPOSIT, { input: { accountId, asset: 'USDT', amount } }, user.key));
   return { ...user, accountId, deposit };
 }
@@ -166,7 +166,7 @@ describe('balancesChanged', () => {
     expect(refused!.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
     await waitUntil(() => gw.server.subscriptionStats().subscriptions >= 2);
     await owner.deposit('5');
-    await ok(gw.http(`mutation { createOrder(input: { accountId: "${owner.accountId}", symbol: "BTCUSDT", side: BUY, type: LIMIT, quantity: "0.01", price: "100" }) { id } }`, {}, owner.key));
+    await ok(gw.http(`mutation { createOrder(input: { accountId: "${owner.accountId}", symbol: "BTCUSDT", side: BUY, type: LIMIT, quantity: "0.01", price: "100" }) { order { id } } }`, {}, owner.key));
     // The owner's own subscriber (opened last) gets its push: by then the other's would have arrived.
     const mine = connect(gw, { authorization: `Bearer ${owner.key}` });
     const ownBalances = subscribe(mine.client, BALANCES_CHANGED);

@@ -4,7 +4,7 @@ import { parseGlobalId } from '../../src/graphql/global-id';
 import { dec, type Effect } from './model';
 
 export const DOCUMENTS = {
-  createAccount: `mutation { createExchangeAccount(input: { exchange: "paper", label: "soak" }) { id } }`,
+  createAccount: `mutation { createExchangeAccount(input: { exchange: "paper", label: "soak" }) { account { id } } }`,
   startSession: `mutation($key: String!) { startTradingSession(input: { sessionKey: $key, initialBalance: "100000", symbols: ["BTC-USDT"] }) { id } }`,
   storeItem: `mutation($dfid: String!, $value: String!) { storeItem(input: { dfid: $dfid, source: "soak", identifiers: [{ key: "lot", value: $value }] }) { id } }`,
   recordEvent: `mutation($dfid: String!, $type: String!) { recordItemEvent(input: { dfid: $dfid, type: $type, source: "soak" }) { id } }`,
@@ -12,9 +12,9 @@ export const DOCUMENTS = {
   positions: `query Positions { positions(first: 10, status: OPEN) { totalCount edges { node { id symbol quantity entryPrice orders(first: 5) { edges { node { type status price } } } } } } }`,
   sessions: `query Sessions { tradingSessions(first: 3) { edges { node { sessionKey totalTrades totalPnl trades(first: 5) { edges { node { tradeId pnl } } } } } } }`,
   balances: `query Balances { balances { fromCache realizedPnl openPositions assets { asset free locked total } } }`,
-  deposit: `mutation Deposit($account: ID!, $amount: Decimal!, $ref: String!) { deposit(input: { accountId: $account, asset: "USDT", amount: $amount, reference: $ref }) { id amount reference } }`,
-  order: `mutation Order($input: CreateOrderInput!) { createOrder(input: $input) { id status type quantity price position { id quantity entryPrice status } } }`,
-  cancel: `mutation Cancel($id: ID!) { cancelOrder(id: $id) { id status } }`,
+  deposit: `mutation Deposit($account: ID!, $amount: Decimal!, $ref: String!) { deposit(input: { accountId: $account, asset: "USDT", amount: $amount, reference: $ref }) { entry { id amount reference } } }`,
+  order: `mutation Order($input: CreateOrderInput!) { createOrder(input: $input) { order { id status type quantity price position { id quantity entryPrice status } } } }`,
+  cancel: `mutation Cancel($id: ID!) { cancelOrder(id: $id) { order { id status } } }`,
   trade: `mutation Trade($input: LogTradeInput!) { logTrade(input: $input) { id tradeId pnl } }`,
 };
 

@@ -38,7 +38,7 @@ export async function setUpTraders(settings: SoakSettings, gateway: GatewayProce
         if (!answer.ok) throw new Error(`setting up user ${index}: ${answer.message ?? answer.status}`);
         return answer.data;
       };
-      const accountGid = (await setup(DOCUMENTS.createAccount)).createExchangeAccount.id as string;
+      const accountGid = (await setup(DOCUMENTS.createAccount)).createExchangeAccount.account.id as string;
       await setup(DOCUMENTS.deposit, { account: accountGid, amount: INITIAL_DEPOSIT.toFixed(), ref: 'initial' });
       const sessionGid = (await setup(DOCUMENTS.startSession, { key: `soak-bot-${index}` })).startTradingSession.id as string;
       for (let item = 0; item < 10; item++) {

@@ -234,7 +234,7 @@ async function buyAtMarket(attempt: Attempt): Promise<void> {
     input: { accountId: trader.accountGid, symbol: worker.symbol, side: 'BUY', type: 'MARKET', quantity: quantity.toFixed(), price: price.toFixed(), clientOrderId },
   });
   if (attempt.finish(answer, mutation) === null) return;
-  const order = answer.data.createOrder;
+  const order = answer.data.createOrder.order;
   const stored = { globalId: order.position.id as string, quantity: dec(order.position.quantity), entryPrice: dec(order.position.entryPrice) };
   if (!stored.quantity.equals(fill.quantity) || !stored.entryPrice.equals(fill.entryPrice) || (position && position.globalId !== stored.globalId)) {
     attempt.mismatch({ clientOrderId, expected: { quantity: fill.quantity.toFixed(), entryPrice: fill.entryPrice.toFixed() }, got: order.position });
@@ -258,7 +258,7 @@ async function sellAtMarket(attempt: Attempt): Promise<void> {
     input: { accountId: trader.accountGid, symbol: worker.symbol, side: 'SELL', type: 'MARKET', quantity: quantity.toFixed(), price: price.toFixed(), positionId: position.globalId, clientOrderId },
   });
   if (attempt.finish(answer, mutation) === null) return;
-  const order = answer.data.createOrder;
+  const order = answer.data.createOrder.order;
   const closed = order.position.status === 'CLOSED';
   if (closed !== fill.closes || (!closed && !dec(order.position.quantity).equals(fill.quantity))) {
     attempt.mismatch({ clientOrderId, expected: { quantity: fill.quantity.toFixed(), closes: fill.closes }, got: order.position });
@@ -280,8 +280,8 @@ async function placeLimitBuy(attempt: Attempt): Promise<void> {
     input: { accountId: trader.accountGid, symbol: worker.symbol, side: 'BUY', type: 'LIMIT', quantity: quantity.toFixed(), price: price.toFixed(), clientOrderId },
   });
   if (attempt.finish(answer, mutation) === null) return;
-  worker.openLimits.push({ globalId: answer.data.createOrder.id, clientOrderId, locked });
-  trader.expected.orders.set(clientOrderId, { id: idOf(answer.data.createOrder.id), type: 'LIMIT', ledgerRows: 0, canceled: false });
+  worker.openLimits.push({ globalId: answer.data.createOrder.order.id, clientOrderId, locked });
+  trader.expected.orders.set(clientOrderId, { id: idOf(answer.data.createOrder.order.id), type: 'LIMIT', ledgerRows: 0, canceled: false });
 }
 
 /** Cancels one of the worker's open LIMIT orders, at random: its notional is free again. */

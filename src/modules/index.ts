@@ -7,11 +7,12 @@ import { circuitsModule } from './circuits/circuits.module';
 import { tradingModule } from './trading/trading.module';
 import { exchangeModule } from './exchange/exchange.module';
 import { balancesModule } from './balances/balances.module';
+import { pricesModule } from './prices/prices.module';
 import { subscriptionsModule } from './subscriptions/subscriptions.module';
 import { publishEventsAfterMutations } from './subscriptions/mutation-events';
 
 /** Every domain module of the gateway: the one list to extend when adding one. */
-export const modules = [coreModule, usersModule, itemsModule, circuitsModule, tradingModule, exchangeModule, balancesModule, subscriptionsModule] as const;
+export const modules = [coreModule, usersModule, itemsModule, circuitsModule, tradingModule, exchangeModule, pricesModule, balancesModule, subscriptionsModule] as const;
 
 type UnionToIntersection<U> = (U extends unknown ? (value: U) => void : never) extends (value: infer I) => void ? I : never;
 type FactoriesOf<M> = M extends GatewayModule<infer F> ? F : never;

@@ -13,13 +13,28 @@ export interface AccountBalanceData {
   assets: AssetBalanceData[];
 }
 
+/**
+ * The open positions of one symbol and side, summed: enough to value them at any mark price
+ * (PnL is linear in the price), so the cache can hold them while prices stay out of it.
+ */
+export interface ExposureData {
+  symbol: string;
+  side: 'LONG' | 'SHORT';
+  positions: number;
+  /** Total quantity of the base asset. */
+  quantity: string;
+  /** Σ quantity × entry price, in the quote asset: what opening them paid out of the ledger. */
+  cost: string;
+}
+
 /** What the cache holds for a user: plain JSON, ids instead of rows (rows are loaded per request). */
 export interface BalanceSummaryData {
   computedAt: string;
   assets: AssetBalanceData[];
   accounts: AccountBalanceData[];
-  realizedPnl: string;
-  openPositions: number;
+  /** Realized PnL per quote asset (assets with none are left out). */
+  realizedPnlByAsset: Array<{ asset: string; amount: string }>;
+  exposures: ExposureData[];
 }
 
 interface Row {
@@ -28,7 +43,7 @@ interface Row {
   total: string;
   locked: string;
   realizedPnl: string;
-  openPositions: number;
+  exposures: ExposureData[];
 }
 
 /**
@@ -46,7 +61,11 @@ export function runningBalanceRowsOf(userId: number): Prisma.Sql {
     )
     SELECT a.id AS "accountId", b.asset, coalesce(b.total, 0)::text AS total, coalesce(b.locked, 0)::text AS locked,
            coalesce(b."realizedPnl", 0)::text AS "realizedPnl",
-           (SELECT count(*)::int FROM "Position" p WHERE p."accountId" IN (SELECT id FROM accounts) AND p.status = 'OPEN') AS "openPositions"
+           (SELECT coalesce(json_agg(e ORDER BY e.symbol, e.side), '[]'::json) FROM (
+              SELECT p.symbol, p.side::text AS side, count(*)::int AS positions,
+                     sum(p.quantity)::text AS quantity, sum(p.quantity * p."entryPrice")::text AS cost
+              FROM "Position" p WHERE p."accountId" IN (SELECT id FROM accounts) AND p.status = 'OPEN'
+              GROUP BY p.symbol, p.side) e) AS exposures
     FROM accounts a LEFT JOIN "RunningBalance" b ON b."accountId" = a.id AND (b.entries > 0 OR b.locked <> 0)
     ORDER BY a.id, b.asset`;
 }
@@ -57,7 +76,7 @@ export async function balanceSummaryFor(prisma: PrismaClient, userId: number): P
 
   const accounts = new Map<number, AssetBalanceData[]>();
   const perAsset = new Map<string, { total: Prisma.Decimal; locked: Prisma.Decimal }>();
-  let realizedPnl = new Prisma.Decimal(0);
+  const realizedPerAsset = new Map<string, Prisma.Decimal>();
   for (const row of rows) {
     const assets = accounts.get(row.accountId) ?? [];
     accounts.set(row.accountId, assets);
@@ -67,14 +86,16 @@ export async function balanceSummaryFor(prisma: PrismaClient, userId: number): P
     assets.push(assetBalance(row.asset, total, locked));
     const sum = perAsset.get(row.asset) ?? { total: new Prisma.Decimal(0), locked: new Prisma.Decimal(0) };
     perAsset.set(row.asset, { total: sum.total.plus(total), locked: sum.locked.plus(locked) });
-    realizedPnl = realizedPnl.plus(row.realizedPnl);
+    if (!new Prisma.Decimal(row.realizedPnl).isZero()) {
+      realizedPerAsset.set(row.asset, (realizedPerAsset.get(row.asset) ?? new Prisma.Decimal(0)).plus(row.realizedPnl));
+    }
   }
   return {
     computedAt: new Date().toISOString(),
     assets: [...perAsset].map(([asset, sum]) => assetBalance(asset, sum.total, sum.locked)),
     accounts: [...accounts].map(([accountId, assets]) => ({ accountId, assets })),
-    realizedPnl: realizedPnl.toFixed(),
-    openPositions: rows[0]?.openPositions ?? 0,
+    realizedPnlByAsset: [...realizedPerAsset].sort(([a], [b]) => (a < b ? -1 : 1)).map(([asset, amount]) => ({ asset, amount: amount.toFixed() })),
+    exposures: (rows[0]?.exposures ?? []).map((e) => ({ ...e, quantity: new Prisma.Decimal(e.quantity).toFixed(), cost: new Prisma.Decimal(e.cost).toFixed() })),
   };
 }
 

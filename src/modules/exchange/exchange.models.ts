@@ -9,3 +9,13 @@ export type LedgerEntryModel = LedgerEntry;
 export type PositionConnectionModel = Connection<Position>;
 export type OrderConnectionModel = Connection<Order>;
 export type LedgerEntryConnectionModel = Connection<LedgerEntry>;
+
+// Mutation payloads hold what the service returned; the rest (the account, the position, the
+// summary) is resolved from it, after the commit, through the request's loaders.
+export interface CreateExchangeAccountPayloadModel { account: ExchangeAccount }
+export interface DepositPayloadModel { entry: LedgerEntry }
+export interface WithdrawPayloadModel { entry: LedgerEntry }
+export interface CreateOrderPayloadModel { order: Order }
+export interface CancelOrderPayloadModel { order: Order }
+export interface SetPositionProtectionPayloadModel { position: Position }
+export interface ClosePositionPayloadModel { position: Position }

@@ -8,5 +8,9 @@ export const exchangeModule = defineModule({
   resolvers: exchangeResolvers,
   loaders: exchangeLoaders,
   nodes: { ExchangeAccount: 'accountById', Position: 'positionById', Order: 'orderById', LedgerEntry: 'ledgerEntryById' },
-  models: ['ExchangeAccount', 'Position', 'Order', 'LedgerEntry', 'PositionConnection', 'OrderConnection', 'LedgerEntryConnection'],
+  models: [
+    'ExchangeAccount', 'Position', 'Order', 'LedgerEntry', 'PositionConnection', 'OrderConnection', 'LedgerEntryConnection',
+    'CreateExchangeAccountPayload', 'DepositPayload', 'WithdrawPayload', 'CreateOrderPayload', 'CancelOrderPayload',
+    'SetPositionProtectionPayload', 'ClosePositionPayload',
+  ],
 });

@@ -1,4 +1,5 @@
 import type { Resolvers } from '../../generated/graphql';
+import type { Context } from '../../context';
 import { idOfType, optionalIdOfType, toGlobalId } from '../../graphql/global-id';
 import { notFound } from '../../errors';
 import { createExchangeAccount, deposit, listAccounts, withdraw } from './accounts.service';
@@ -7,6 +8,7 @@ import { cancelOrder, createOrder, listOrders } from './orders.service';
 import { closePosition, listPositions, setPositionProtection } from './positions.service';
 
 const positionIdOf = (input: { positionId: string }) => idOfType(input.positionId, 'Position', 'input.positionId');
+const accountOf = (loaders: Context['loaders'], accountId: number) => loaders.accountById.load(accountId).then((account) => account!);
 const accountIdOf = (input: { accountId: string }) => idOfType(input.accountId, 'ExchangeAccount', 'input.accountId');
 
 export const exchangeResolvers: Resolvers = {
@@ -31,15 +33,31 @@ export const exchangeResolvers: Resolvers = {
     },
   },
   Mutation: {
-    createExchangeAccount: (_, { input }, context) => createExchangeAccount(context, input),
-    deposit: (_, { input }, context) => deposit(context, accountIdOf(input), input),
-    withdraw: (_, { input }, context) => withdraw(context, accountIdOf(input), input),
-    createOrder: (_, { input }, context) =>
-      createOrder(context, accountIdOf(input), optionalIdOfType(input.positionId, 'Position', 'input.positionId'), input),
-    cancelOrder: (_, { id }, context) => cancelOrder(context, idOfType(id, 'Order', 'id')),
-    setPositionProtection: (_, { input }, context) => setPositionProtection(context, positionIdOf(input), input),
-    closePosition: (_, { input }, context) => closePosition(context, positionIdOf(input), input),
+    createExchangeAccount: async (_, { input }, context) => ({ account: await createExchangeAccount(context, input) }),
+    deposit: async (_, { input }, context) => ({ entry: await deposit(context, accountIdOf(input), input) }),
+    withdraw: async (_, { input }, context) => ({ entry: await withdraw(context, accountIdOf(input), input) }),
+    createOrder: async (_, { input }, context) => ({
+      order: await createOrder(context, accountIdOf(input), optionalIdOfType(input.positionId, 'Position', 'input.positionId'), input),
+    }),
+    cancelOrder: async (_, { id }, context) => ({ order: await cancelOrder(context, idOfType(id, 'Order', 'id')) }),
+    setPositionProtection: async (_, { input }, context) => ({ position: await setPositionProtection(context, positionIdOf(input), input) }),
+    closePosition: async (_, { input }, context) => ({ position: await closePosition(context, positionIdOf(input), input) }),
   },
+  // Payload fields load through the request's loaders, which the mutation emptied after its
+  // commit (modules/assemble.ts): they show the rows as they are now. `balances` is the
+  // balances module's.
+  DepositPayload: { account: ({ entry }, _, { loaders }) => accountOf(loaders, entry.accountId) },
+  WithdrawPayload: { account: ({ entry }, _, { loaders }) => accountOf(loaders, entry.accountId) },
+  CreateOrderPayload: {
+    position: ({ order }, _, { loaders }) => (order.positionId === null ? null : loaders.positionById.load(order.positionId)),
+    account: ({ order }, _, { loaders }) => accountOf(loaders, order.accountId),
+  },
+  CancelOrderPayload: {
+    position: ({ order }, _, { loaders }) => (order.positionId === null ? null : loaders.positionById.load(order.positionId)),
+    account: ({ order }, _, { loaders }) => accountOf(loaders, order.accountId),
+  },
+  SetPositionProtectionPayload: { account: ({ position }, _, { loaders }) => accountOf(loaders, position.accountId) },
+  ClosePositionPayload: { account: ({ position }, _, { loaders }) => accountOf(loaders, position.accountId) },
   ExchangeAccount: {
     id: (account) => toGlobalId('ExchangeAccount', account.id),
     positions: (account, args, { loaders }, info) =>
@@ -50,16 +68,16 @@ export const exchangeResolvers: Resolvers = {
   },
   Position: {
     id: (position) => toGlobalId('Position', position.id),
-    account: (position, _, { loaders }) => loaders.accountById.load(position.accountId).then((account) => account!),
+    account: (position, _, { loaders }) => accountOf(loaders, position.accountId),
     orders: (position, args, { loaders }, info) => loaders.ordersByPositionId.connection(position.id, args, info),
   },
   Order: {
     id: (order) => toGlobalId('Order', order.id),
-    account: (order, _, { loaders }) => loaders.accountById.load(order.accountId).then((account) => account!),
+    account: (order, _, { loaders }) => accountOf(loaders, order.accountId),
     position: (order, _, { loaders }) => (order.positionId === null ? null : loaders.positionById.load(order.positionId)),
   },
   LedgerEntry: {
     id: (entry) => toGlobalId('LedgerEntry', entry.id),
-    account: (entry, _, { loaders }) => loaders.accountById.load(entry.accountId).then((account) => account!),
+    account: (entry, _, { loaders }) => accountOf(loaders, entry.accountId),
   },
 };

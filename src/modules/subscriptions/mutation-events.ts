@@ -26,15 +26,21 @@ export const MUTATION_EVENTS: Readonly<Record<string, EventsOf>> = {
   deposit: (_: unknown, userId) => [balances(userId)],
   withdraw: (_: unknown, userId) => [balances(userId)],
   // MARKET fills move a position and the ledger; a LIMIT locks funds.
-  createOrder: (o: Order, userId) => [order(userId, o), ...(o.type === 'MARKET' && o.positionId !== null ? [position(userId, o.positionId)] : []), balances(userId)],
+  createOrder: ({ order: o }: { order: Order }, userId) => [
+    order(userId, o),
+    ...(o.type === 'MARKET' && o.positionId !== null ? [position(userId, o.positionId)] : []),
+    balances(userId),
+  ],
   // Canceling a LIMIT releases its funds; canceling a protective order clears the position's level.
-  cancelOrder: (o: Order, userId) => [
+  cancelOrder: ({ order: o }: { order: Order }, userId) => [
     order(userId, o),
     ...(o.positionId !== null && o.type !== 'LIMIT' && o.type !== 'MARKET' ? [position(userId, o.positionId)] : []),
     ...(o.type === 'LIMIT' ? [balances(userId)] : []),
   ],
-  setPositionProtection: (p: Position, userId) => [position(userId, p.id)],
-  closePosition: (p: Position, userId) => [position(userId, p.id), balances(userId)],
+  setPositionProtection: ({ position: p }: { position: Position }, userId) => [position(userId, p.id)],
+  closePosition: ({ position: p }: { position: Position }, userId) => [position(userId, p.id), balances(userId)],
+  // New prices revalue the summary's equity (positions' unrealized PnL is read with the summary).
+  recordMarkPrices: (_: unknown, userId) => [balances(userId)],
   startTradingSession: (s: TradingSession, userId) => [session(userId, s.id)],
   heartbeat: (s: TradingSession, userId) => [session(userId, s.id)],
   endTradingSession: (s: TradingSession, userId) => [session(userId, s.id)],

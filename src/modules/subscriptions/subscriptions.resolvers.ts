@@ -4,7 +4,7 @@ import { notFound } from '../../errors';
 import { idOfType } from '../../graphql/global-id';
 import type { DeliveredEvent, GatewayEvent } from '../../events/event-bus';
 import { eventStream, type EventStream } from '../../events/event-stream';
-import { balanceSummaryFor } from '../balances/balance-summary';
+import { viewerBalances } from '../balances/balances.resolvers';
 import { runningSessionsOf } from './subscriptions.service';
 
 type EventOf<K extends GatewayEvent['kind']> = Extract<GatewayEvent, { kind: K }>;
@@ -72,12 +72,14 @@ async function watchStaleness(stream: EventStream<EventOf<'session'>>, context: 
 export const subscriptionResolvers: Resolvers = {
   Subscription: {
     balancesChanged: {
-      subscribe: (_, __, context) => streamOf(context, ofKind('balances')),
-      // Through the versioned cache: the commit replaced the balance version, so this is the summary as of that commit or later.
-      resolve: async (_: Delivered<'balances'>, __: unknown, { viewer, prisma, balanceCache }: Context) => {
-        const { value, fromCache } = await balanceCache.get(viewer.id, () => balanceSummaryFor(prisma, viewer.id));
-        return { ...value, fromCache };
+      subscribe: (_, { initial }, context) => {
+        const stream = streamOf(context, ofKind('balances'));
+        // Queued once the stream listens: every change after this first push is pushed too.
+        if (initial) stream.inject({ event: { kind: 'balances', userId: context.viewer.id }, sequence: null });
+        return stream;
       },
+      // Through the versioned cache: the commit replaced the balance version, so this is the summary as of that commit or later.
+      resolve: (_: Delivered<'balances'>, __: unknown, context: Context) => viewerBalances(context),
     },
     orderUpdated: {
       subscribe: (_, __, context) => streamOf(context, ofKind('order')),
