@@ -72,7 +72,8 @@ export function createGatewayClient(options: GatewayClientOptions) {
     if (typeof hash !== 'string' || query === undefined || sha256(query) !== hash) {
       throw new Error('The generated operations are out of date: run npm run example:codegen');
     }
-    const operationName = /^\s*(?:query|mutation|subscription)\s+(\w+)/.exec(query)?.[1] ?? 'anonymous';
+    // The document may start with its fragments: the operation is the one definition with a keyword.
+    const operationName = /(?:^|\s|\})(?:query|mutation|subscription)\s+(\w+)/.exec(query)?.[1] ?? 'anonymous';
     const persistedQuery = { version: 1, sha256Hash: hash };
 
     let outcome: PersistedOutcome = 'hit';

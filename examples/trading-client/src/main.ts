@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createGatewayClient, GatewayError, type PersistedOutcome } from './client';
-import type { BalancesQuery } from './gql/graphql';
+import type { BalanceSummaryFieldsFragment } from './gql/graphql';
+import { watchBalances } from './live';
 import {
   balancesQuery,
   createExchangeAccountMutation,
@@ -12,7 +13,8 @@ import {
 } from './operations';
 
 // A typed client of the gateway in one script: log in with an API key, list the open positions,
-// make sure there is a funded paper account, place a MARKET order, and watch the balances change.
+// make sure there is a funded paper account, subscribe to the balances over WebSocket, place a
+// MARKET order, and see the new balances twice: in the order's payload and in the push.
 //
 //   API_KEY=<key> GATEWAY_URL=http://localhost:4000/graphql npm run example:trading
 
@@ -62,54 +64,67 @@ async function main(): Promise<number> {
   if (account) {
     log(`Paper account: ${account.label}`);
   } else {
-    ({ createExchangeAccount: account } = await request(createExchangeAccountMutation, {
-      input: { exchange: 'paper', label: ACCOUNT_LABEL },
-    }));
+    ({
+      createExchangeAccount: { account },
+    } = await request(createExchangeAccountMutation, { input: { exchange: 'paper', label: ACCOUNT_LABEL } }));
     log(`Paper account: ${account.label} (created)`);
   }
   const accountId = account.id;
 
   const cost = multiply(ORDER.quantity, ORDER.price);
   let before = await request(balancesQuery);
-  const free = quoteBalance(before, accountId)?.free ?? '0';
+  const free = quoteBalance(before.balances, accountId)?.free ?? '0';
   // The order's notional plus a commission of at most 1 % (the fee rate is configured on the gateway).
   if (compare(free, add(cost, multiply(cost, '0.01'))) < 0) {
-    const { deposit } = await request(depositMutation, {
+    const {
+      deposit: { entry },
+    } = await request(depositMutation, {
       input: { accountId, asset: QUOTE_ASSET, amount: DEPOSIT_AMOUNT, reference: `trading-client-${randomUUID()}` },
     });
-    log(`Deposited ${deposit.amount} ${deposit.asset} (free ${QUOTE_ASSET} was ${free})`);
+    log(`Deposited ${entry.amount} ${entry.asset} (free ${QUOTE_ASSET} was ${free})`);
     before = await request(balancesQuery);
   }
-  printBalances('Balances before', before, accountId);
+  printBalances('Balances before', before.balances, accountId);
   // Read again at once: within the gateway's cache TTL, this one comes from its balance cache.
   const again = await request(balancesQuery);
-  printBalances('Balances again', again, accountId);
+  printBalances('Balances again', again.balances, accountId);
 
-  const { createOrder: order } = await request(createOrderMutation, {
-    input: { accountId, ...ORDER, clientOrderId: `trading-client-${randomUUID()}` },
-  });
-  log(
-    `Order: ${order.type} ${order.side} ${order.quantity} ${order.symbol} @ ${order.price}: ${order.status}` +
-      (order.position ? `; position ${order.position.side} ${order.position.quantity} @ ${order.position.entryPrice}` : ''),
-  );
+  // Live balances: the first push is the current summary, so the subscription is live before the order.
+  const live = await watchBalances(url, apiKey);
+  try {
+    const initial = await live.next();
+    log(`Subscribed to balancesChanged: first push ${QUOTE_ASSET} total ${quoteBalance(initial, accountId)?.total ?? '0'}`);
 
-  // The order invalidated the cached summary: this read computes the new figures.
-  const after = await request(balancesQuery);
-  printBalances('Balances after', after, accountId);
-  const totalBefore = quoteBalance(again, accountId)?.total ?? '0';
-  const totalAfter = quoteBalance(after, accountId)?.total ?? '0';
-  log(`Change: ${QUOTE_ASSET} total ${totalBefore} → ${totalAfter} (${signed(subtract(totalAfter, totalBefore))})`);
+    const { createOrder } = await request(createOrderMutation, {
+      input: { accountId, ...ORDER, clientOrderId: `trading-client-${randomUUID()}` },
+    });
+    const { order, position } = createOrder;
+    log(
+      `Order: ${order.type} ${order.side} ${order.quantity} ${order.symbol} @ ${order.price}: ${order.status}` +
+        (position ? `; position ${position.side} ${position.quantity} @ ${position.entryPrice}` : ''),
+    );
+    // The payload's summary is read after the order's commit: no second query needed.
+    printBalances('Balances in the payload', createOrder.balances, accountId);
+    const pushed = await live.next();
+    printBalances('Balances pushed', pushed, accountId);
+
+    const totalBefore = quoteBalance(again.balances, accountId)?.total ?? '0';
+    const totalAfter = quoteBalance(pushed, accountId)?.total ?? '0';
+    log(`Change: ${QUOTE_ASSET} total ${totalBefore} → ${totalAfter} (${signed(subtract(totalAfter, totalBefore))})`);
+  } finally {
+    await live.close();
+  }
   log(`Persisted queries: ${persisted.hit} sent as a hash only, ${persisted.miss} registered`);
   return 0;
 }
 
-type Summary = BalancesQuery['balances'];
+type Summary = BalanceSummaryFieldsFragment;
 
-function quoteBalance({ balances }: BalancesQuery, accountId: string) {
+function quoteBalance(balances: Summary, accountId: string) {
   return balances.accounts.find((entry) => entry.account.id === accountId)?.assets.find((asset) => asset.asset === QUOTE_ASSET);
 }
 
-function printBalances(title: string, { balances }: { balances: Summary }, accountId: string): void {
+function printBalances(title: string, balances: Summary, accountId: string): void {
   log(`${title}: fromCache=${balances.fromCache} computedAt=${balances.computedAt} openPositions=${balances.openPositions}`);
   for (const { account, assets } of balances.accounts) {
     if (account.id !== accountId) continue;

@@ -42,25 +42,51 @@ export const exchangeAccountsQuery = graphql(`
   }
 `);
 
+// One selection of the summary for the query, the payloads and the pushes: every view of it has
+// the same fields (and its stable id lets a normalizing cache merge them).
+export const balanceSummaryFields = graphql(`
+  fragment BalanceSummaryFields on BalanceSummary {
+    id
+    fromCache
+    computedAt
+    openPositions
+    realizedPnlByAsset {
+      asset
+      amount
+    }
+    equity {
+      asset
+      equity
+      unrealizedPnl
+    }
+    accounts {
+      account {
+        id
+        label
+      }
+      assets {
+        asset
+        free
+        locked
+        total
+      }
+    }
+  }
+`);
+
 export const balancesQuery = graphql(`
   query Balances {
     balances {
-      fromCache
-      computedAt
-      openPositions
-      realizedPnl
-      accounts {
-        account {
-          id
-          label
-        }
-        assets {
-          asset
-          free
-          locked
-          total
-        }
-      }
+      ...BalanceSummaryFields
+    }
+  }
+`);
+
+/** Pushed by the gateway over WebSocket: first the current summary (`initial`), then after each change. */
+export const balancesChangedSubscription = graphql(`
+  subscription BalancesChanged {
+    balancesChanged(initial: true) {
+      ...BalanceSummaryFields
     }
   }
 `);
@@ -68,9 +94,11 @@ export const balancesQuery = graphql(`
 export const createExchangeAccountMutation = graphql(`
   mutation CreateExchangeAccount($input: CreateExchangeAccountInput!) {
     createExchangeAccount(input: $input) {
-      id
-      exchange
-      label
+      account {
+        id
+        exchange
+        label
+      }
     }
   }
 `);
@@ -78,30 +106,38 @@ export const createExchangeAccountMutation = graphql(`
 export const depositMutation = graphql(`
   mutation Deposit($input: DepositInput!) {
     deposit(input: $input) {
-      id
-      asset
-      amount
-      kind
+      entry {
+        id
+        asset
+        amount
+        kind
+      }
     }
   }
 `);
 
+/** The payload carries the order, the position it moved and the summary as of its commit. */
 export const createOrderMutation = graphql(`
   mutation CreateOrder($input: CreateOrderInput!) {
     createOrder(input: $input) {
-      id
-      symbol
-      side
-      type
-      quantity
-      price
-      status
-      filledAt
+      order {
+        id
+        symbol
+        side
+        type
+        quantity
+        price
+        status
+        filledAt
+      }
       position {
         id
         side
         quantity
         entryPrice
+      }
+      balances {
+        ...BalanceSummaryFields
       }
     }
   }

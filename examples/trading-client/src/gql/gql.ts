@@ -18,19 +18,23 @@ type Documents = {
     "\n  query Viewer {\n    viewer {\n      id\n      username\n    }\n  }\n": typeof types.ViewerDocument,
     "\n  query OpenPositions($first: Int) {\n    positions(first: $first, status: OPEN) {\n      totalCount\n      edges {\n        node {\n          id\n          symbol\n          side\n          quantity\n          entryPrice\n          account {\n            label\n          }\n        }\n      }\n    }\n  }\n": typeof types.OpenPositionsDocument,
     "\n  query ExchangeAccounts {\n    exchangeAccounts {\n      id\n      exchange\n      label\n    }\n  }\n": typeof types.ExchangeAccountsDocument,
-    "\n  query Balances {\n    balances {\n      fromCache\n      computedAt\n      openPositions\n      realizedPnl\n      accounts {\n        account {\n          id\n          label\n        }\n        assets {\n          asset\n          free\n          locked\n          total\n        }\n      }\n    }\n  }\n": typeof types.BalancesDocument,
-    "\n  mutation CreateExchangeAccount($input: CreateExchangeAccountInput!) {\n    createExchangeAccount(input: $input) {\n      id\n      exchange\n      label\n    }\n  }\n": typeof types.CreateExchangeAccountDocument,
-    "\n  mutation Deposit($input: DepositInput!) {\n    deposit(input: $input) {\n      id\n      asset\n      amount\n      kind\n    }\n  }\n": typeof types.DepositDocument,
-    "\n  mutation CreateOrder($input: CreateOrderInput!) {\n    createOrder(input: $input) {\n      id\n      symbol\n      side\n      type\n      quantity\n      price\n      status\n      filledAt\n      position {\n        id\n        side\n        quantity\n        entryPrice\n      }\n    }\n  }\n": typeof types.CreateOrderDocument,
+    "\n  fragment BalanceSummaryFields on BalanceSummary {\n    id\n    fromCache\n    computedAt\n    openPositions\n    realizedPnlByAsset {\n      asset\n      amount\n    }\n    equity {\n      asset\n      equity\n      unrealizedPnl\n    }\n    accounts {\n      account {\n        id\n        label\n      }\n      assets {\n        asset\n        free\n        locked\n        total\n      }\n    }\n  }\n": typeof types.BalanceSummaryFieldsFragmentDoc,
+    "\n  query Balances {\n    balances {\n      ...BalanceSummaryFields\n    }\n  }\n": typeof types.BalancesDocument,
+    "\n  subscription BalancesChanged {\n    balancesChanged(initial: true) {\n      ...BalanceSummaryFields\n    }\n  }\n": typeof types.BalancesChangedDocument,
+    "\n  mutation CreateExchangeAccount($input: CreateExchangeAccountInput!) {\n    createExchangeAccount(input: $input) {\n      account {\n        id\n        exchange\n        label\n      }\n    }\n  }\n": typeof types.CreateExchangeAccountDocument,
+    "\n  mutation Deposit($input: DepositInput!) {\n    deposit(input: $input) {\n      entry {\n        id\n        asset\n        amount\n        kind\n      }\n    }\n  }\n": typeof types.DepositDocument,
+    "\n  mutation CreateOrder($input: CreateOrderInput!) {\n    createOrder(input: $input) {\n      order {\n        id\n        symbol\n        side\n        type\n        quantity\n        price\n        status\n        filledAt\n      }\n      position {\n        id\n        side\n        quantity\n        entryPrice\n      }\n      balances {\n        ...BalanceSummaryFields\n      }\n    }\n  }\n": typeof types.CreateOrderDocument,
 };
 const documents: Documents = {
     "\n  query Viewer {\n    viewer {\n      id\n      username\n    }\n  }\n": types.ViewerDocument,
     "\n  query OpenPositions($first: Int) {\n    positions(first: $first, status: OPEN) {\n      totalCount\n      edges {\n        node {\n          id\n          symbol\n          side\n          quantity\n          entryPrice\n          account {\n            label\n          }\n        }\n      }\n    }\n  }\n": types.OpenPositionsDocument,
     "\n  query ExchangeAccounts {\n    exchangeAccounts {\n      id\n      exchange\n      label\n    }\n  }\n": types.ExchangeAccountsDocument,
-    "\n  query Balances {\n    balances {\n      fromCache\n      computedAt\n      openPositions\n      realizedPnl\n      accounts {\n        account {\n          id\n          label\n        }\n        assets {\n          asset\n          free\n          locked\n          total\n        }\n      }\n    }\n  }\n": types.BalancesDocument,
-    "\n  mutation CreateExchangeAccount($input: CreateExchangeAccountInput!) {\n    createExchangeAccount(input: $input) {\n      id\n      exchange\n      label\n    }\n  }\n": types.CreateExchangeAccountDocument,
-    "\n  mutation Deposit($input: DepositInput!) {\n    deposit(input: $input) {\n      id\n      asset\n      amount\n      kind\n    }\n  }\n": types.DepositDocument,
-    "\n  mutation CreateOrder($input: CreateOrderInput!) {\n    createOrder(input: $input) {\n      id\n      symbol\n      side\n      type\n      quantity\n      price\n      status\n      filledAt\n      position {\n        id\n        side\n        quantity\n        entryPrice\n      }\n    }\n  }\n": types.CreateOrderDocument,
+    "\n  fragment BalanceSummaryFields on BalanceSummary {\n    id\n    fromCache\n    computedAt\n    openPositions\n    realizedPnlByAsset {\n      asset\n      amount\n    }\n    equity {\n      asset\n      equity\n      unrealizedPnl\n    }\n    accounts {\n      account {\n        id\n        label\n      }\n      assets {\n        asset\n        free\n        locked\n        total\n      }\n    }\n  }\n": types.BalanceSummaryFieldsFragmentDoc,
+    "\n  query Balances {\n    balances {\n      ...BalanceSummaryFields\n    }\n  }\n": types.BalancesDocument,
+    "\n  subscription BalancesChanged {\n    balancesChanged(initial: true) {\n      ...BalanceSummaryFields\n    }\n  }\n": types.BalancesChangedDocument,
+    "\n  mutation CreateExchangeAccount($input: CreateExchangeAccountInput!) {\n    createExchangeAccount(input: $input) {\n      account {\n        id\n        exchange\n        label\n      }\n    }\n  }\n": types.CreateExchangeAccountDocument,
+    "\n  mutation Deposit($input: DepositInput!) {\n    deposit(input: $input) {\n      entry {\n        id\n        asset\n        amount\n        kind\n      }\n    }\n  }\n": types.DepositDocument,
+    "\n  mutation CreateOrder($input: CreateOrderInput!) {\n    createOrder(input: $input) {\n      order {\n        id\n        symbol\n        side\n        type\n        quantity\n        price\n        status\n        filledAt\n      }\n      position {\n        id\n        side\n        quantity\n        entryPrice\n      }\n      balances {\n        ...BalanceSummaryFields\n      }\n    }\n  }\n": types.CreateOrderDocument,
 };
 
 /**
@@ -48,19 +52,27 @@ export function graphql(source: "\n  query ExchangeAccounts {\n    exchangeAccou
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query Balances {\n    balances {\n      fromCache\n      computedAt\n      openPositions\n      realizedPnl\n      accounts {\n        account {\n          id\n          label\n        }\n        assets {\n          asset\n          free\n          locked\n          total\n        }\n      }\n    }\n  }\n"): typeof import('./graphql').BalancesDocument;
+export function graphql(source: "\n  fragment BalanceSummaryFields on BalanceSummary {\n    id\n    fromCache\n    computedAt\n    openPositions\n    realizedPnlByAsset {\n      asset\n      amount\n    }\n    equity {\n      asset\n      equity\n      unrealizedPnl\n    }\n    accounts {\n      account {\n        id\n        label\n      }\n      assets {\n        asset\n        free\n        locked\n        total\n      }\n    }\n  }\n"): typeof import('./graphql').BalanceSummaryFieldsFragmentDoc;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation CreateExchangeAccount($input: CreateExchangeAccountInput!) {\n    createExchangeAccount(input: $input) {\n      id\n      exchange\n      label\n    }\n  }\n"): typeof import('./graphql').CreateExchangeAccountDocument;
+export function graphql(source: "\n  query Balances {\n    balances {\n      ...BalanceSummaryFields\n    }\n  }\n"): typeof import('./graphql').BalancesDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation Deposit($input: DepositInput!) {\n    deposit(input: $input) {\n      id\n      asset\n      amount\n      kind\n    }\n  }\n"): typeof import('./graphql').DepositDocument;
+export function graphql(source: "\n  subscription BalancesChanged {\n    balancesChanged(initial: true) {\n      ...BalanceSummaryFields\n    }\n  }\n"): typeof import('./graphql').BalancesChangedDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation CreateOrder($input: CreateOrderInput!) {\n    createOrder(input: $input) {\n      id\n      symbol\n      side\n      type\n      quantity\n      price\n      status\n      filledAt\n      position {\n        id\n        side\n        quantity\n        entryPrice\n      }\n    }\n  }\n"): typeof import('./graphql').CreateOrderDocument;
+export function graphql(source: "\n  mutation CreateExchangeAccount($input: CreateExchangeAccountInput!) {\n    createExchangeAccount(input: $input) {\n      account {\n        id\n        exchange\n        label\n      }\n    }\n  }\n"): typeof import('./graphql').CreateExchangeAccountDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation Deposit($input: DepositInput!) {\n    deposit(input: $input) {\n      entry {\n        id\n        asset\n        amount\n        kind\n      }\n    }\n  }\n"): typeof import('./graphql').DepositDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CreateOrder($input: CreateOrderInput!) {\n    createOrder(input: $input) {\n      order {\n        id\n        symbol\n        side\n        type\n        quantity\n        price\n        status\n        filledAt\n      }\n      position {\n        id\n        side\n        quantity\n        entryPrice\n      }\n      balances {\n        ...BalanceSummaryFields\n      }\n    }\n  }\n"): typeof import('./graphql').CreateOrderDocument;
 
 
 export function graphql(source: string) {

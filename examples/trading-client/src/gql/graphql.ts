@@ -251,6 +251,16 @@ export type LogTradeInput = {
   volume: Scalars['Decimal']['input'];
 };
 
+/** One price `recordMarkPrices` records. */
+export type MarkPriceInput = {
+  /** When the price was observed (default: now); at most a minute ahead of the gateway's clock. */
+  at?: InputMaybe<Scalars['DateTime']['input']>;
+  /** The price (> 0). */
+  price: Scalars['Decimal']['input'];
+  /** The instrument: `BASE-QUOTE` or exchange-native (`BTCUSDT`). */
+  symbol: Scalars['String']['input'];
+};
+
 /** Narrows `Query.orders`: every field given must hold (they combine with AND). */
 export type OrderFilter = {
   /** Only orders in this exchange account of the viewer's (global ID); another user's account matches nothing. */
@@ -464,31 +474,38 @@ export type ExchangeAccountsQueryVariables = Exact<{ [key: string]: never; }>;
 
 export type ExchangeAccountsQuery = { __typename?: 'Query', exchangeAccounts: Array<{ __typename?: 'ExchangeAccount', id: string, exchange: string, label: string }> };
 
+export type BalanceSummaryFieldsFragment = { __typename?: 'BalanceSummary', id: string, fromCache: boolean, computedAt: string, openPositions: number, realizedPnlByAsset: Array<{ __typename?: 'AssetAmount', asset: string, amount: string }>, equity: Array<{ __typename?: 'QuoteEquity', asset: string, equity: string, unrealizedPnl: string }>, accounts: Array<{ __typename?: 'AccountBalance', account: { __typename?: 'ExchangeAccount', id: string, label: string }, assets: Array<{ __typename?: 'AssetBalance', asset: string, free: string, locked: string, total: string }> }> };
+
 export type BalancesQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type BalancesQuery = { __typename?: 'Query', balances: { __typename?: 'BalanceSummary', fromCache: boolean, computedAt: string, openPositions: number, realizedPnl: string, accounts: Array<{ __typename?: 'AccountBalance', account: { __typename?: 'ExchangeAccount', id: string, label: string }, assets: Array<{ __typename?: 'AssetBalance', asset: string, free: string, locked: string, total: string }> }> } };
+export type BalancesQuery = { __typename?: 'Query', balances: { __typename?: 'BalanceSummary', id: string, fromCache: boolean, computedAt: string, openPositions: number, realizedPnlByAsset: Array<{ __typename?: 'AssetAmount', asset: string, amount: string }>, equity: Array<{ __typename?: 'QuoteEquity', asset: string, equity: string, unrealizedPnl: string }>, accounts: Array<{ __typename?: 'AccountBalance', account: { __typename?: 'ExchangeAccount', id: string, label: string }, assets: Array<{ __typename?: 'AssetBalance', asset: string, free: string, locked: string, total: string }> }> } };
+
+export type BalancesChangedSubscriptionVariables = Exact<{ [key: string]: never; }>;
+
+
+export type BalancesChangedSubscription = { __typename?: 'Subscription', balancesChanged: { __typename?: 'BalanceSummary', id: string, fromCache: boolean, computedAt: string, openPositions: number, realizedPnlByAsset: Array<{ __typename?: 'AssetAmount', asset: string, amount: string }>, equity: Array<{ __typename?: 'QuoteEquity', asset: string, equity: string, unrealizedPnl: string }>, accounts: Array<{ __typename?: 'AccountBalance', account: { __typename?: 'ExchangeAccount', id: string, label: string }, assets: Array<{ __typename?: 'AssetBalance', asset: string, free: string, locked: string, total: string }> }> } };
 
 export type CreateExchangeAccountMutationVariables = Exact<{
   input: CreateExchangeAccountInput;
 }>;
 
 
-export type CreateExchangeAccountMutation = { __typename?: 'Mutation', createExchangeAccount: { __typename?: 'ExchangeAccount', id: string, exchange: string, label: string } };
+export type CreateExchangeAccountMutation = { __typename?: 'Mutation', createExchangeAccount: { __typename?: 'CreateExchangeAccountPayload', account: { __typename?: 'ExchangeAccount', id: string, exchange: string, label: string } } };
 
 export type DepositMutationVariables = Exact<{
   input: DepositInput;
 }>;
 
 
-export type DepositMutation = { __typename?: 'Mutation', deposit: { __typename?: 'LedgerEntry', id: string, asset: string, amount: string, kind: LedgerKind } };
+export type DepositMutation = { __typename?: 'Mutation', deposit: { __typename?: 'DepositPayload', entry: { __typename?: 'LedgerEntry', id: string, asset: string, amount: string, kind: LedgerKind } } };
 
 export type CreateOrderMutationVariables = Exact<{
   input: CreateOrderInput;
 }>;
 
 
-export type CreateOrderMutation = { __typename?: 'Mutation', createOrder: { __typename?: 'Order', id: string, symbol: string, side: OrderSide, type: OrderType, quantity: string, price?: string | null, status: OrderStatus, filledAt?: string | null, position?: { __typename?: 'Position', id: string, side: PositionSide, quantity: string, entryPrice: string } | null } };
+export type CreateOrderMutation = { __typename?: 'Mutation', createOrder: { __typename?: 'CreateOrderPayload', order: { __typename?: 'Order', id: string, symbol: string, side: OrderSide, type: OrderType, quantity: string, price?: string | null, status: OrderStatus, filledAt?: string | null }, position?: { __typename?: 'Position', id: string, side: PositionSide, quantity: string, entryPrice: string } | null, balances: { __typename?: 'BalanceSummary', id: string, fromCache: boolean, computedAt: string, openPositions: number, realizedPnlByAsset: Array<{ __typename?: 'AssetAmount', asset: string, amount: string }>, equity: Array<{ __typename?: 'QuoteEquity', asset: string, equity: string, unrealizedPnl: string }>, accounts: Array<{ __typename?: 'AccountBalance', account: { __typename?: 'ExchangeAccount', id: string, label: string }, assets: Array<{ __typename?: 'AssetBalance', asset: string, free: string, locked: string, total: string }> }> } } };
 
 export class TypedDocumentString<TResult, TVariables>
   extends String
@@ -508,7 +525,35 @@ export class TypedDocumentString<TResult, TVariables>
     return this.value;
   }
 }
-
+export const BalanceSummaryFieldsFragmentDoc = new TypedDocumentString(`
+    fragment BalanceSummaryFields on BalanceSummary {
+  id
+  fromCache
+  computedAt
+  openPositions
+  realizedPnlByAsset {
+    asset
+    amount
+  }
+  equity {
+    asset
+    equity
+    unrealizedPnl
+  }
+  accounts {
+    account {
+      id
+      label
+    }
+    assets {
+      asset
+      free
+      locked
+      total
+    }
+  }
+}
+    `, {"fragmentName":"BalanceSummaryFields"}) as unknown as TypedDocumentString<BalanceSummaryFieldsFragment, unknown>;
 export const ViewerDocument = new TypedDocumentString(`
     query Viewer {
   viewer {
@@ -548,61 +593,140 @@ export const ExchangeAccountsDocument = new TypedDocumentString(`
 export const BalancesDocument = new TypedDocumentString(`
     query Balances {
   balances {
-    fromCache
-    computedAt
-    openPositions
-    realizedPnl
-    accounts {
-      account {
-        id
-        label
-      }
-      assets {
-        asset
-        free
-        locked
-        total
-      }
-    }
+    ...BalanceSummaryFields
   }
 }
-    `, {"hash":"78088ca413436d1399022069d77651a23114f31b8242dee669e4935ddf99632f"}) as unknown as TypedDocumentString<BalancesQuery, BalancesQueryVariables>;
+    fragment BalanceSummaryFields on BalanceSummary {
+  id
+  fromCache
+  computedAt
+  openPositions
+  realizedPnlByAsset {
+    asset
+    amount
+  }
+  equity {
+    asset
+    equity
+    unrealizedPnl
+  }
+  accounts {
+    account {
+      id
+      label
+    }
+    assets {
+      asset
+      free
+      locked
+      total
+    }
+  }
+}`, {"hash":"1cb4df96c2d4a29d382949e8f135351fa2b77c38f2b12d97b02c4d4480433f9a"}) as unknown as TypedDocumentString<BalancesQuery, BalancesQueryVariables>;
+export const BalancesChangedDocument = new TypedDocumentString(`
+    subscription BalancesChanged {
+  balancesChanged(initial: true) {
+    ...BalanceSummaryFields
+  }
+}
+    fragment BalanceSummaryFields on BalanceSummary {
+  id
+  fromCache
+  computedAt
+  openPositions
+  realizedPnlByAsset {
+    asset
+    amount
+  }
+  equity {
+    asset
+    equity
+    unrealizedPnl
+  }
+  accounts {
+    account {
+      id
+      label
+    }
+    assets {
+      asset
+      free
+      locked
+      total
+    }
+  }
+}`, {"hash":"8fb2f9121111f947cd019e4badd5f67b771132983c1677f58e05f0083e6967e6"}) as unknown as TypedDocumentString<BalancesChangedSubscription, BalancesChangedSubscriptionVariables>;
 export const CreateExchangeAccountDocument = new TypedDocumentString(`
     mutation CreateExchangeAccount($input: CreateExchangeAccountInput!) {
   createExchangeAccount(input: $input) {
-    id
-    exchange
-    label
+    account {
+      id
+      exchange
+      label
+    }
   }
 }
-    `, {"hash":"4e086365a0d3620f42eaa60754bab3b5b0a54cde781e8e0e9fe5a3987b25f795"}) as unknown as TypedDocumentString<CreateExchangeAccountMutation, CreateExchangeAccountMutationVariables>;
+    `, {"hash":"55b84127ba683c4aa7ad2e5ef4fb0287e78885256ee1d0a02a3407b9ee18b1b9"}) as unknown as TypedDocumentString<CreateExchangeAccountMutation, CreateExchangeAccountMutationVariables>;
 export const DepositDocument = new TypedDocumentString(`
     mutation Deposit($input: DepositInput!) {
   deposit(input: $input) {
-    id
-    asset
-    amount
-    kind
+    entry {
+      id
+      asset
+      amount
+      kind
+    }
   }
 }
-    `, {"hash":"cec6fa3de69b9980afa2d267b48f251e972899dadeb2a0b8fd27f148d87073f9"}) as unknown as TypedDocumentString<DepositMutation, DepositMutationVariables>;
+    `, {"hash":"aea5123f9095e30264a71bd702e183eb8108ad23fa1a9f66f386f26093478487"}) as unknown as TypedDocumentString<DepositMutation, DepositMutationVariables>;
 export const CreateOrderDocument = new TypedDocumentString(`
     mutation CreateOrder($input: CreateOrderInput!) {
   createOrder(input: $input) {
-    id
-    symbol
-    side
-    type
-    quantity
-    price
-    status
-    filledAt
+    order {
+      id
+      symbol
+      side
+      type
+      quantity
+      price
+      status
+      filledAt
+    }
     position {
       id
       side
       quantity
       entryPrice
     }
+    balances {
+      ...BalanceSummaryFields
+    }
   }
 }
-    `, {"hash":"311b4968a7e6834ec2d8c26d748c50d982dd649d43f1da8084a703a03bfdcf3b"}) as unknown as TypedDocumentString<CreateOrderMutation, CreateOrderMutationVariables>;
+    fragment BalanceSummaryFields on BalanceSummary {
+  id
+  fromCache
+  computedAt
+  openPositions
+  realizedPnlByAsset {
+    asset
+    amount
+  }
+  equity {
+    asset
+    equity
+    unrealizedPnl
+  }
+  accounts {
+    account {
+      id
+      label
+    }
+    assets {
+      asset
+      free
+      locked
+      total
+    }
+  }
+}`, {"hash":"fdea761d6f8832c9cbf53850d61c54fab8815186d00dfb8fbab028e0b162b8cd"}) as unknown as TypedDocumentString<CreateOrderMutation, CreateOrderMutationVariables>;
