@@ -13,7 +13,7 @@ export const ErrorCode = {
   BAD_REQUEST: 'BAD_REQUEST',
   /** Over a rate limit or a queue bound; Retry-After says when to come back. */
   RATE_LIMITED: 'RATE_LIMITED',
-  /** The user holds MAX_SUBSCRIPTIONS_PER_USER subscriptions on this instance; complete one first. */
+  /** The user holds MAX_SUBSCRIPTIONS_PER_USER subscriptions (over all instances with Redis); complete one first. */
   TOO_MANY_SUBSCRIPTIONS: 'TOO_MANY_SUBSCRIPTIONS',
   /** Registering automatic persisted queries is turned off. */
   PERSISTED_QUERY_NOT_SUPPORTED: 'PERSISTED_QUERY_NOT_SUPPORTED',

@@ -35,6 +35,7 @@ import type { Logger } from './log';
 import type { BalanceCache } from './modules/balances/balance-cache';
 import type { EventBus } from './events/event-bus';
 import { attachSubscriptionServer, type SubscriptionServer } from './http/subscription-server';
+import { createSubscriptionSlots } from './http/subscription-slots';
 import type { GraphQLSchema } from 'graphql';
 
 /** The long-lived parts a server is built from (gateway.ts makes them). */
@@ -204,6 +205,7 @@ export function createServer(deps: ServerDeps): GatewayServer {
         schema: () => schema!,
         authenticate: authenticator.authenticate,
         spend: rateLimiter.spend,
+        slots: createSubscriptionSlots({ max: limits.maxSubscriptionsPerUser, redisUrl: deps.config.redisUrl, namespace: cacheNamespaceFor(deps.config), log: deps.log }),
         contextFor: (viewer, bounds) => createContext(contextDeps, { kind: 'viewer', viewer }, undefined, bounds),
         limits,
         production,

@@ -8,6 +8,8 @@ import { createHash } from 'node:crypto';
 import { viewerForApiKey } from '../src/auth/api-keys';
 import { acquireDataDirLock } from '../src/db/data-dir-lock';
 import { openDatabase } from '../src/db/database';
+import WebSocket from 'ws';
+import { createClient as createWsClient } from 'graphql-ws';
 
 // The operator commands as an operator runs them: real processes on a fresh embedded data folder
 // (DATABASE_URL unset, whatever the suite runs on). They are slow (a tsx start is 1-3 s, opening
@@ -83,9 +85,12 @@ function start(command: string, args: string[], env: NodeJS.ProcessEnv): Running
 const npmRun = (script: string, args: string[] = [], extraEnv: Record<string, string> = {}) =>
   start('npm', ['run', '-s', script, ...(args.length ? ['--', ...args] : [])], cleanEnv(extraEnv)).exited;
 
-/** `npm start` without npm in between, so the signal goes to tsx, as a process manager would send it. */
+/**
+ * What `npm start` runs (`node --import tsx src/main.ts`), without npm in between, so the signal
+ * goes to the gateway's own process, as a process manager would send it.
+ */
 const startGateway = (extraEnv: Record<string, string>) =>
-  start(path.join(ROOT, 'node_modules', '.bin', 'tsx'), ['src/main.ts'], cleanEnv({ HOST: '127.0.0.1', ...extraEnv }));
+  start(process.execPath, ['--import', 'tsx', 'src/main.ts'], cleanEnv({ HOST: '127.0.0.1', ...extraEnv }));
 
 async function waitForOutput(running: Running, pattern: RegExp, timeoutMs = 90_000): Promise<RegExpMatchArray> {
   const deadline = Date.now() + timeoutMs;
@@ -266,6 +271,81 @@ test(
     expect({ code: exited.code, signal: exited.signal }).toEqual({ code: 0, signal: null });
     expect(exited.stdout).toMatch(/"msg":"shutdown complete"/);
     expect(existsSync(lockFile())).toBe(false);
+  },
+  SLOW,
+);
+
+test(
+  'npm start is one process: a SIGTERM reaches the gateway itself, not a relay that may kill it',
+  () => {
+    // tsx's CLI runs the script in a child and relays a signal; when the child does not confirm it
+    // within 30 ms (a busy machine), tsx SIGKILLs it and exits 143, cutting the shutdown short.
+    // With tsx as a loader there is no relay (startGateway above spawns the same command).
+    const scripts = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
+    expect(scripts.start).toBe('node --import tsx src/main.ts');
+  },
+);
+
+test(
+  'SIGTERM with open subscriptions: every socket closes with 1001 at once, the process exits 0 within the grace period, nothing is logged as an error',
+  async () => {
+    const GRACE_MS = 10_000;
+    const gateway = startGateway({ PORT: '0', SHUTDOWN_GRACE_MS: String(GRACE_MS) });
+    const url = (await waitForOutput(gateway, /GraphQL gateway ready at (http:\/\/\S+)\/graphql/))[1]!;
+    const gql = async (query: string, variables: Record<string, unknown> = {}) => {
+      const body = (await fetch(`${url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${aliceKey}` },
+        body: JSON.stringify({ query, variables }),
+      }).then((answer) => answer.json())) as { data?: any; errors?: unknown[] };
+      expect(body.errors).toBeUndefined();
+      return body.data;
+    };
+    const accountId = (await gql('mutation { createExchangeAccount(input: { exchange: "paper", label: "cli-subscriptions" }) { id } }')).createExchangeAccount.id as string;
+
+    // Three sockets, four subscriptions; a deposit shows each balancesChanged is live.
+    const closes: Array<{ code: number; reason: string; at: number }> = [];
+    const pushes: unknown[] = [];
+    const clients = [0, 1, 2].map(() =>
+      createWsClient({
+        url: `${url.replace(/^http/, 'ws')}/graphql`,
+        webSocketImpl: WebSocket,
+        connectionParams: { authorization: `Bearer ${aliceKey}` },
+        lazy: false,
+        retryAttempts: 0,
+        onNonLazyError: () => undefined,
+        on: { closed: (event) => void closes.push({ ...(event as { code: number; reason: string }), at: Date.now() }) },
+      }),
+    );
+    const sink = { next: (result: unknown) => void pushes.push(result), error: () => undefined, complete: () => undefined };
+    for (const client of clients) client.subscribe({ query: 'subscription { balancesChanged { assets { asset total } } }' }, sink);
+    clients[0]!.subscribe({ query: 'subscription { orderUpdated { id } }' }, sink);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    await gql('mutation($a: ID!) { deposit(input: { accountId: $a, asset: "USDT", amount: "3" }) { __typename } }', { a: accountId });
+    for (const deadline = Date.now() + 30_000; pushes.length < 3; ) {
+      if (Date.now() > deadline) throw new Error(`only ${pushes.length} of 3 pushes arrived`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(closes).toEqual([]);
+
+    const signalledAt = Date.now();
+    gateway.child.kill('SIGTERM');
+    const exited = await gateway.exited;
+    const exitedAt = Date.now();
+    for (const deadline = Date.now() + 5_000; closes.length < 3 && Date.now() < deadline; ) await new Promise((resolve) => setTimeout(resolve, 20));
+    await Promise.all(clients.map((client) => client.dispose()));
+
+    expect(closes.map(({ code, reason }) => ({ code, reason }))).toEqual(
+      Array.from({ length: 3 }, () => ({ code: 1001, reason: 'Going away: the server is shutting down; reconnect' })),
+    );
+    // A clean close is answered at once; 2 s is where the server would cut sockets instead.
+    for (const close of closes) expect(close.at - signalledAt).toBeLessThan(2_000);
+    expect({ code: exited.code, signal: exited.signal }).toEqual({ code: 0, signal: null });
+    expect(exitedAt - signalledAt).toBeLessThan(GRACE_MS);
+    const logged = exited.stdout.split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as { level: number; msg: string });
+    expect(logged.map((line) => line.msg)).toEqual(expect.arrayContaining(['shutting down: draining in-flight requests', 'shutdown complete']));
+    expect(logged.filter((line) => line.level >= 40)).toEqual([]); // no warning, no error
+    expect(exited.stderr).toBe('');
   },
   SLOW,
 );

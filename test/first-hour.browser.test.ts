@@ -30,7 +30,7 @@ const SCREENSHOTS = path.join(ROOT, 'test-output');
     const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1' };
     for (const name of ['DATABASE_URL', 'REDIS_URL', 'NODE_ENV', 'NODE_OPTIONS', 'LOG_LEVEL']) delete env[name];
     // What `npm start` runs, without npm in between (so SIGTERM reaches the server).
-    gateway = spawn(path.join(ROOT, 'node_modules', '.bin', 'tsx'), ['src/main.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    gateway = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     gateway.stdout!.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
     const deadline = Date.now() + 120_000;
     while (!/API key of the demo user[^:]*: (\S+)/.test(stdout)) {

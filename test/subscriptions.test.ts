@@ -6,6 +6,9 @@ import path from 'node:path';
 import { startTestGateway, type TestGateway } from './helpers/test-gateway';
 import { ok } from './helpers/responses';
 import { MUTATION_EVENTS } from '../src/modules/subscriptions/mutation-events';
+import { createClient as createRedisClient } from '@keyv/redis';
+import { cacheNamespaceFor } from '../src/cache/create-versioned-cache';
+import { loadConfig } from '../src/config';
 
 // GraphQL subscriptions over WebSocket (graphql-ws): authentication in connection_init, pushes
 // after commit through the subscriber's own loaders, per-user isolation and order, two instances
@@ -312,8 +315,8 @@ const redisUrl = process.env.REDIS_URL;
   let a: TestGateway;
   let b: TestGateway;
   beforeAll(async () => {
-    a = await startTestGateway({ redisUrl });
-    b = await startTestGateway({ redisUrl, sameDatabaseAs: a });
+    a = await startTestGateway({ redisUrl, limits: { maxSubscriptionsPerUser: 3 } });
+    b = await startTestGateway({ redisUrl, sameDatabaseAs: a, limits: { maxSubscriptionsPerUser: 3 } });
   });
   afterAll(async () => {
     await b?.close();
@@ -334,6 +337,60 @@ const redisUrl = process.env.REDIS_URL;
     expect(theirs.results).toEqual([]);
     const sequences = mine.results.map((r) => r.extensions!.sequence as number);
     expect(sequences[1]).toBeGreaterThan(sequences[0]!);
+  });
+
+  test('MAX_SUBSCRIPTIONS_PER_USER holds across instances; completing one on A frees a slot on B', async () => {
+    const user = await a.freshUser('ws_cluster_limit');
+    const onA = connect(a, { authorization: `Bearer ${user.key}` });
+    const onB = connect(b, { authorization: `Bearer ${user.key}` });
+    const first = subscribe(onA.client, BALANCES_CHANGED);
+    subscribe(onA.client, BALANCES_CHANGED);
+    await waitUntil(() => a.server.subscriptionStats().subscriptions === 2);
+    subscribe(onB.client, BALANCES_CHANGED);
+    await waitUntil(() => b.server.subscriptionStats().subscriptions === 1);
+
+    // The user's slots in Redis, under the deployment's namespace: two of A's, one of B's.
+    const redis = createRedisClient({ url: redisUrl });
+    await redis.connect();
+    try {
+      const key = `${cacheNamespaceFor({ databaseUrl: a.db.location.url, dataDir: a.db.location.dataDir ?? loadConfig({}).dataDir, cacheNamespace: undefined })}:subscriptions:${user.id}`;
+      expect(await redis.zCard(key)).toBe(3);
+      /** Releases travel to Redis after the instance has counted them. */
+      const zCardBecomes = async (count: number) => {
+        const deadline = Date.now() + 10_000;
+        while ((await redis.zCard(key)) !== count && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+        expect(await redis.zCard(key)).toBe(count);
+      };
+
+      // Each instance holds fewer than 3, so only the shared count can refuse these.
+      for (const [target, on] of [[b, onB], [a, onA]] as const) {
+        const refused = subscribe(on.client, BALANCES_CHANGED);
+        await refused.waitFor(1);
+        const [error] = refused.failure as { extensions: Record<string, unknown> }[];
+        expect(error!.extensions).toMatchObject({ code: 'TOO_MANY_SUBSCRIPTIONS', limit: 'subscriptionsPerUser', max: 3 });
+        expect(target.server.subscriptionStats().subscriptions).toBe(target === a ? 2 : 1);
+      }
+      // Another user is not counted against this one.
+      const other = await a.freshUser('ws_cluster_other');
+      const theirs = subscribe(connect(b, { authorization: `Bearer ${other.key}` }).client, BALANCES_CHANGED);
+      await waitUntil(() => b.server.subscriptionStats().subscriptions === 2);
+      expect(theirs.failure).toBeUndefined();
+
+      first.stop();
+      await waitUntil(() => a.server.subscriptionStats().subscriptions === 1);
+      await zCardBecomes(2);
+      const again = subscribe(onB.client, BALANCES_CHANGED);
+      await waitUntil(() => b.server.subscriptionStats().subscriptions === 3);
+      expect(again.failure).toBeUndefined();
+      expect(await redis.zCard(key)).toBe(3);
+
+      // Closing the sockets gives the slots back in Redis, not only on the instance.
+      await Promise.all([onA.client.dispose(), onB.client.dispose()]);
+      await waitUntil(() => a.server.subscriptionStats().subscriptions === 0 && b.server.subscriptionStats().subscriptions === 1);
+      await zCardBecomes(0);
+    } finally {
+      await redis.close();
+    }
   });
 });
 

@@ -23,6 +23,7 @@ import type { Logger } from '../log';
 import { costLimitError, queryShapeRules, type QueryLimits } from './query-limits';
 import { checkOperationInput } from './input-sanity';
 import { clientIdentity } from './client-identity';
+import type { SubscriptionSlots } from './subscription-slots';
 
 /** Close codes (4401, 4403 and 4408 are graphql-ws's own; the others are this gateway's). */
 export const CloseCode = {
@@ -49,6 +50,8 @@ export interface SubscriptionServerOptions<C extends object> {
   spend(who: string, points: number): Promise<{ ok: true } | { ok: false; retryAfterSeconds: number }>;
   /** A context for `viewer`: once for the subscription, then a fresh one per event. */
   contextFor(viewer: Viewer, bounds: { maxQueuedEvents: number; onOverflow(): void }): Promise<C>;
+  /** The per-user bound on open subscriptions (across instances with Redis). */
+  slots: SubscriptionSlots;
   limits: QueryLimits & { maxQueryLength: number; maxBodyBytes: number; maxSubscriptionsPerUser: number; maxQueuedEventsPerSubscription: number; maxSocketBufferedBytes: number };
   production: boolean;
   formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError;
@@ -68,6 +71,8 @@ interface Connection {
   address: string;
   socket: WebSocket;
   active: Set<string>;
+  /** Names this socket's subscriptions among the instance's (graphql-ws ids are the client's, per socket). */
+  serial: number;
 }
 
 const error = (message: string, code: ErrorCode, extensions: Record<string, unknown> = {}) => new GraphQLError(message, { extensions: { ...extensions, code } });
@@ -95,7 +100,8 @@ export function attachSubscriptionServer<C extends object>(options: Subscription
   const { limits } = options;
   const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxBodyBytes });
   const connections = new WeakMap<WsContext, Connection>();
-  const perUser = new Map<number, number>();
+  const { slots } = options;
+  let sockets = 0;
   const contextMakers = new WeakMap<object, () => Promise<C>>();
   let subscriptions = 0;
   let slowConsumersDropped = 0;
@@ -115,9 +121,7 @@ export function attachSubscriptionServer<C extends object>(options: Subscription
   const release = (connection: Connection, id: string) => {
     if (!connection.active.delete(id)) return;
     subscriptions -= 1;
-    const held = (perUser.get(connection.viewer.id) ?? 1) - 1;
-    if (held <= 0) perUser.delete(connection.viewer.id);
-    else perUser.set(connection.viewer.id, held);
+    slots.release(connection.viewer.id, `${connection.serial}:${id}`);
   };
   const format = (errors: readonly GraphQLError[]) => errors.map((e) => options.formatError(e.toJSON(), e));
 
@@ -147,7 +151,7 @@ export function attachSubscriptionServer<C extends object>(options: Subscription
         close(socket, CloseCode.Forbidden, authentication.kind === 'failed' ? 'The API key could not be checked now; retry later' : 'Forbidden: invalid or revoked API key');
         return false;
       }
-      connections.set(ctx, { viewer: authentication.viewer, authorization, address, socket, active: new Set() });
+      connections.set(ctx, { viewer: authentication.viewer, authorization, address, socket, active: new Set(), serial: ++sockets });
       return true;
     },
     async onSubscribe(ctx, id, payload) {
@@ -165,15 +169,6 @@ export function attachSubscriptionServer<C extends object>(options: Subscription
       const spent = await options.spend(clientIdentity(connection.viewer.id, connection.address), 1);
       if (!spent.ok) {
         return [error(`Too many requests: retry after ${spent.retryAfterSeconds} s.`, ErrorCode.RATE_LIMITED, { retryAfterSeconds: spent.retryAfterSeconds })];
-      }
-      const held = perUser.get(connection.viewer.id) ?? 0;
-      if (held >= limits.maxSubscriptionsPerUser) {
-        return [
-          error(`At most ${limits.maxSubscriptionsPerUser} subscriptions per user are open at once; complete one first.`, ErrorCode.TOO_MANY_SUBSCRIPTIONS, {
-            limit: 'subscriptionsPerUser',
-            max: limits.maxSubscriptionsPerUser,
-          }),
-        ];
       }
       const schema = options.schema();
       let document;
@@ -200,9 +195,20 @@ export function attachSubscriptionServer<C extends object>(options: Subscription
         if (failure instanceof GraphQLError) return [failure];
         throw failure;
       }
+      // Last, so a refused document takes no slot. Whatever happens once it is held, graphql-ws
+      // ends with onComplete (or the socket with onClose), which gives it back.
+      if (!(await slots.acquire(connection.viewer.id, `${connection.serial}:${id}`))) {
+        return [
+          error(`At most ${limits.maxSubscriptionsPerUser} subscriptions per user are open at once; complete one first.`, ErrorCode.TOO_MANY_SUBSCRIPTIONS, {
+            limit: 'subscriptionsPerUser',
+            max: limits.maxSubscriptionsPerUser,
+          }),
+        ];
+      }
       connection.active.add(id);
       subscriptions += 1;
-      perUser.set(connection.viewer.id, held + 1);
+      // The socket closed while the slot was taken: onClose has run, so give it back here.
+      if (socket.readyState !== socket.OPEN) release(connection, id);
       const bounds = { maxQueuedEvents: limits.maxQueuedEventsPerSubscription, onOverflow: () => dropSlowConsumer(socket) };
       const contextValue = await options.contextFor(connection.viewer, bounds);
       contextMakers.set(contextValue, () => options.contextFor(connection.viewer, bounds));
@@ -248,6 +254,7 @@ export function attachSubscriptionServer<C extends object>(options: Subscription
       clearTimeout(timer);
       for (const ws of wss.clients) ws.terminate();
       await new Promise<void>((resolve) => wss.close(() => resolve()));
+      await slots.close();
     },
   };
 }
