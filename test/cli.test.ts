@@ -301,7 +301,7 @@ test(
       expect(body.errors).toBeUndefined();
       return body.data;
     };
-    const accountId = (await gql('mutation { createExchangeAccount(input: { exchange: "paper", label: "cli-subscriptions" }) { id } }')).createExchangeAccount.id as string;
+    const accountId = (await gql('mutation { createExchangeAccount(input: { exchange: "paper", label: "cli-subscriptions" }) { account { id } } }')).createExchangeAccount.account.id as string;
 
     // Three sockets, four subscriptions; a deposit shows each balancesChanged is live.
     const closes: Array<{ code: number; reason: string; at: number }> = [];
