@@ -72,6 +72,8 @@ export interface Config {
   readonly exchangeFeeRate: string;
   /** Serve GraphiQL at /graphiql (GRAPHIQL_ENABLED); unset: everywhere but production, like the Sandbox. */
   readonly graphiqlEnabled: boolean | undefined;
+  /** Run operations compiled by graphql-jit (COMPILED_EXECUTION); false: graphql-js interprets every one. */
+  readonly compiledExecution: boolean;
 }
 
 type Env = Record<string, string | undefined>;
@@ -140,6 +142,7 @@ export function loadConfig(env: Env = process.env): Config {
     benchNaiveLoaders: read.boolean('BENCH_NAIVE_LOADERS', false),
     corsOrigins: read.list('CORS_ORIGINS', nodeEnv === 'production' ? [] : ['*']),
     graphiqlEnabled: read.optionalBoolean('GRAPHIQL_ENABLED'),
+    compiledExecution: read.boolean('COMPILED_EXECUTION', true),
   };
   if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
   return Object.freeze(config);
