@@ -41,7 +41,7 @@ import { noStorePlugin } from './http/no-store';
 
 /** The long-lived parts a server is built from (gateway.ts makes them). */
 export interface ServerDeps {
-  readonly config: Pick<Config, 'env' | 'sessionStaleAfterMs' | 'exchangeFeeRate' | 'limits' | 'corsOrigins' | 'redisUrl' | 'slowOperationMs' | 'shutdownGraceMs' | 'graphiqlEnabled' | 'metricsToken' | 'databaseUrl' | 'dataDir' | 'cacheNamespace' | 'compiledExecution'>;
+  readonly config: Pick<Config, 'env' | 'sessionStaleAfterMs' | 'exchangeFeeRate' | 'limits' | 'corsOrigins' | 'redisUrl' | 'slowOperationMs' | 'shutdownGraceMs' | 'graphiqlEnabled' | 'metricsToken' | 'databaseUrl' | 'dataDir' | 'cacheNamespace' | 'compiledExecution' | 'countStatements'>;
   readonly db: Database;
   readonly balanceCache: BalanceCache;
   /** Where automatic persisted queries are kept (the same store as the balance cache). */
@@ -84,7 +84,7 @@ export function createServer(deps: ServerDeps): GatewayServer {
     queueTimeoutMs: limits.admissionQueueTimeoutMs,
     maxConcurrent: limits.maxConcurrentRequests,
   });
-  const authenticator = createAuthenticator(deps.db.prisma, { unknownKeyLookupsPerMinute: limits.unknownKeyLookupsPerMinute });
+  const authenticator = createAuthenticator(deps.db.prisma, deps.events, { unknownKeyLookupsPerMinute: limits.unknownKeyLookupsPerMinute });
   const rateLimiter = createRateLimiter({
     points: limits.rateLimitPoints,
     windowMs: limits.rateLimitWindowMs,
@@ -224,12 +224,12 @@ export function createServer(deps: ServerDeps): GatewayServer {
       const routes = production ? ['/graphql'] : ['/', '/graphql'];
       app.all(
         routes,
-        requestObserver({ log: deps.log, metrics: deps.metrics, slowOperationMs: deps.config.slowOperationMs }),
+        requestObserver({ log: deps.log, metrics: deps.metrics, slowOperationMs: deps.config.slowOperationMs, countStatements: deps.config.countStatements }),
         admission.drainGate,
         authenticator.middleware,
         express.json({ limit: limits.maxBodyBytes }),
         requestLimits(limits),
-        countRequestStatements,
+        ...(deps.config.countStatements ? [countRequestStatements] : []),
         persistedQueryGuard({ perHour: limits.persistedQueryRegistrationsPerHour }),
         rateLimiter.middleware,
         admission.queue,
