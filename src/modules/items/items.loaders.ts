@@ -1,5 +1,6 @@
 import { Prisma, type Circuit, type ItemEvent } from '../../generated/prisma/client';
 import { loaderOfMany, loaderOfOne } from '../../graphql/batch';
+import { leanTable } from '../../db/lean-table';
 import { byTimeThenId, childListLoader } from '../../pagination';
 import type { LoaderScope } from '../module';
 import { preferredItem, visibleItems } from './item-access';
@@ -8,6 +9,18 @@ import { preferredItem, visibleItems } from './item-access';
 export const ITEM_EVENTS_ORDER = byTimeThenId('occurredAt', 'desc', 'e');
 /** The circuits an item was pushed to, most recently pushed first. */
 export const ITEM_CIRCUITS_ORDER = byTimeThenId('pushedAt', 'desc', 'ci');
+
+/** An item's event and a circuit as lean reads see them (see db/lean-table.ts). */
+const ITEM_EVENT_ROW = leanTable({
+  alias: 'e',
+  columns: { id: 'plain', itemId: 'plain', type: 'plain', occurredAt: 'timestamp', source: 'plain', data: 'plain' },
+  fields: { item: ['itemId'] },
+});
+const CIRCUIT_ROW = leanTable({
+  alias: 'c',
+  columns: { id: 'plain', name: 'plain', description: 'plain', ownerId: 'plain', createdAt: 'timestamp' },
+  fields: { owner: ['ownerId'], viewerRole: [], members: [], items: [] },
+});
 
 /** Loaders of items and what hangs off them, scoped to what the viewer may see. */
 export const itemLoaders = {
@@ -48,7 +61,7 @@ export const itemLoaders = {
       select: Prisma.sql`e.*`,
       from: Prisma.sql`"ItemEvent" e`,
       parent: 'e."itemId"',
-    })),
+    }), ITEM_EVENT_ROW),
   /** The viewer's circuits an item was pushed to (never other users' circuits). */
   circuitsByItemId: ({ prisma, viewerId }: LoaderScope) =>
     childListLoader<Circuit>(prisma, ITEM_CIRCUITS_ORDER, () => ({
@@ -56,5 +69,5 @@ export const itemLoaders = {
       from: Prisma.sql`"CircuitItem" ci JOIN "Circuit" c ON c.id = ci."circuitId"`,
       parent: 'ci."itemId"',
       where: Prisma.sql`EXISTS (SELECT 1 FROM "CircuitMember" m WHERE m."circuitId" = c.id AND m."userId" = ${viewerId()})`,
-    })),
+    }), CIRCUIT_ROW),
 };

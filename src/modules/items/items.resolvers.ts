@@ -14,7 +14,7 @@ export const itemResolvers: Resolvers = {
   },
   Item: {
     id: (item) => toGlobalId('Item', item.id),
-    owner: (item, _, { loaders }) => loaders.userById.load(item.ownerId).then((user) => user!),
+    owner: (item, _, { loaders }, info) => loaders.userById.load(item.ownerId, info).then((user) => user!),
     identifiers: (item, _, { loaders }) => loaders.identifiersByItemId.load(item.id),
     sources: (item, _, { loaders }) => loaders.sourcesByItemId.load(item.id),
     events: (item, args, { loaders }, info) => loaders.eventsByItemId.connection(item.id, args, info),
