@@ -63,10 +63,13 @@ export function clearLoader(loader: unknown): void {
   }
 }
 
+/** Which field of the operation a lean read serves (its selection decides the columns). */
+export type SelectionOf = Pick<GraphQLResolveInfo, 'fieldNodes' | 'fragments'>;
+
 /** A loader of one row per id that reads only the columns the asking field's selection needs. */
 export interface LeanLoaderOfOne<V> {
   /** The row with `id`; `info` names the field whose selection it serves (without it: the full row). */
-  load(id: number, info?: Pick<GraphQLResolveInfo, 'fieldNodes' | 'fragments'>): Promise<V | null>;
+  load(id: number, info?: SelectionOf): Promise<V | null>;
   clearAll(): void;
 }
 
@@ -108,5 +111,40 @@ export function leanLoaderOfOne<V extends { id: number }>(
       asked.clear();
       loader.clearAll();
     },
+  };
+}
+
+/** A loader of every row that belongs to a parent id, reading only the columns the asking field's selection needs. */
+export interface LeanLoaderOfMany<V> {
+  /** The parent's rows, in the query's order; `info` names the field they serve (without it: full rows). */
+  load(parentId: number, info?: SelectionOf): Promise<V[]>;
+  clearAll(): void;
+}
+
+/**
+ * `loaderOfMany` over a lean table: one statement per batch, with the union of the batch's
+ * selections' columns. `parentOf` reads a row's parent id, a column the table always selects.
+ */
+export function leanLoaderOfMany<V>(
+  table: LeanTable,
+  fetch: (parentIds: readonly number[], select: ReturnType<LeanTable['select']>) => Promise<V[]>,
+  parentOf: (row: V) => number,
+): LeanLoaderOfMany<V> {
+  interface Request {
+    readonly parentId: number;
+    readonly columns: ColumnSet;
+  }
+  const loader = newLoader(
+    async (requests: readonly Request[]) => {
+      const parentIds = [...new Set(requests.map((request) => request.parentId))];
+      const byParent = new Map<number, V[]>(parentIds.map((id) => [id, []]));
+      for (const row of await fetch(parentIds, table.select(unionOfColumns(requests.map((request) => request.columns))))) byParent.get(parentOf(row))?.push(row);
+      return requests.map((request) => byParent.get(request.parentId)!);
+    },
+    (request: Request) => `${request.parentId}:${columnSetKey(request.columns)}`,
+  );
+  return {
+    load: (parentId, info) => loader.load({ parentId, columns: info ? table.columnsFor(selectedFieldNames(info)) : null }),
+    clearAll: () => loader.clearAll(),
   };
 }

@@ -1,5 +1,5 @@
-import { Prisma, type Circuit, type ItemEvent } from '../../generated/prisma/client';
-import { loaderOfMany, loaderOfOne } from '../../graphql/batch';
+import { Prisma, type Circuit, type ItemEvent, type ItemIdentifier, type ItemSource } from '../../generated/prisma/client';
+import { leanLoaderOfMany, loaderOfOne } from '../../graphql/batch';
 import { leanTable } from '../../db/lean-table';
 import { byTimeThenId, childListLoader } from '../../pagination';
 import type { LoaderScope } from '../module';
@@ -10,7 +10,19 @@ export const ITEM_EVENTS_ORDER = byTimeThenId('occurredAt', 'desc', 'e');
 /** The circuits an item was pushed to, most recently pushed first. */
 export const ITEM_CIRCUITS_ORDER = byTimeThenId('pushedAt', 'desc', 'ci');
 
-/** An item's event and a circuit as lean reads see them (see db/lean-table.ts). */
+/** An item's identifiers and sources (with their parent's id), events and circuits as lean reads see them (see db/lean-table.ts). */
+const ITEM_IDENTIFIER_ROW = leanTable({
+  alias: 'x',
+  columns: { id: 'plain', itemId: 'plain', key: 'plain', value: 'plain' },
+  fields: {},
+  always: ['id', 'itemId'],
+});
+const ITEM_SOURCE_ROW = leanTable({
+  alias: 's',
+  columns: { id: 'plain', itemId: 'plain', userId: 'plain', source: 'plain', entryRef: 'plain', receivedAt: 'timestamp' },
+  fields: {},
+  always: ['id', 'itemId'],
+});
 const ITEM_EVENT_ROW = leanTable({
   alias: 'e',
   columns: { id: 'plain', itemId: 'plain', type: 'plain', occurredAt: 'timestamp', source: 'plain', data: 'plain' },
@@ -46,14 +58,16 @@ export const itemLoaders = {
       (event) => event.id,
     ),
   identifiersByItemId: ({ prisma }: LoaderScope) =>
-    loaderOfMany(
-      (itemIds: readonly number[]) => prisma.itemIdentifier.findMany({ where: { itemId: { in: [...itemIds] } }, orderBy: { id: 'asc' } }),
+    leanLoaderOfMany<ItemIdentifier>(
+      ITEM_IDENTIFIER_ROW,
+      (itemIds, select) => prisma.$queryRaw<ItemIdentifier[]>`SELECT ${select} FROM "ItemIdentifier" x WHERE x."itemId" = ANY(${itemIds}::int[]) ORDER BY x.id`,
       (identifier) => identifier.itemId,
     ),
   sourcesByItemId: ({ prisma }: LoaderScope) =>
-    loaderOfMany(
-      (itemIds: readonly number[]) =>
-        prisma.itemSource.findMany({ where: { itemId: { in: [...itemIds] } }, orderBy: [{ receivedAt: 'desc' }, { id: 'desc' }] }),
+    leanLoaderOfMany<ItemSource>(
+      ITEM_SOURCE_ROW,
+      (itemIds, select) => prisma.$queryRaw<ItemSource[]>`
+        SELECT ${select} FROM "ItemSource" s WHERE s."itemId" = ANY(${itemIds}::int[]) ORDER BY s."receivedAt" DESC, s.id DESC`,
       (source) => source.itemId,
     ),
   eventsByItemId: ({ prisma }: LoaderScope) =>
