@@ -1,4 +1,7 @@
 import DataLoader from 'dataloader';
+import type { GraphQLResolveInfo } from 'graphql';
+import { selectedFieldNames } from './selected-fields';
+import { columnSetKey, covers, unionOfColumns, type ColumnSet, type LeanTable } from '../db/lean-table';
 
 // DataLoader's contract: one result per key, in key order. These helpers build batch functions
 // that honour it from one query's rows, so a loader can never answer with a shorter array.
@@ -15,13 +18,13 @@ export function configureLoaders(options: Partial<typeof settings>): void {
 }
 
 /** A DataLoader that follows the process-wide settings (batching on or off, batch sizes observed). */
-export function newLoader<K, V>(batchFn: (keys: readonly K[]) => Promise<V[]>): DataLoader<K, V> {
-  return new DataLoader<K, V>(
+export function newLoader<K, V, C = K>(batchFn: (keys: readonly K[]) => Promise<V[]>, cacheKeyFn?: (key: K) => C): DataLoader<K, V, C> {
+  return new DataLoader<K, V, C>(
     (keys) => {
       settings.onBatch(keys.length);
       return batchFn(keys);
     },
-    { batch: settings.batch, cache: settings.batch },
+    { batch: settings.batch, cache: settings.batch, ...(cacheKeyFn ? { cacheKeyFn } : {}) },
   );
 }
 
@@ -55,7 +58,93 @@ export function loaderOfMany<K, V>(
  * its result (and later mutations of the same operation) read the data as it is now.
  */
 export function clearLoader(loader: unknown): void {
-  if (loader instanceof DataLoader || (typeof loader === 'function' && typeof (loader as { clearAll?: unknown }).clearAll === 'function')) {
+  if (loader instanceof DataLoader || (loader !== null && typeof (loader as { clearAll?: unknown } | undefined)?.clearAll === 'function')) {
     (loader as { clearAll(): void }).clearAll();
   }
+}
+
+/** Which field of the operation a lean read serves (its selection decides the columns). */
+export type SelectionOf = Pick<GraphQLResolveInfo, 'fieldNodes' | 'fragments'>;
+
+/** A loader of one row per id that reads only the columns the asking field's selection needs. */
+export interface LeanLoaderOfOne<V> {
+  /** The row with `id`; `info` names the field whose selection it serves (without it: the full row). */
+  load(id: number, info?: SelectionOf): Promise<V | null>;
+  clearAll(): void;
+}
+
+/**
+ * `loaderOfOne` over a lean table: the keys of one batch are read in one statement with the
+ * union of their selections' columns. A row already read with every column a later field needs
+ * (the full row, say) serves that field too, so no level runs a statement it did not run before.
+ */
+export function leanLoaderOfOne<V extends { id: number }>(
+  table: LeanTable,
+  fetch: (ids: readonly number[], select: ReturnType<LeanTable['select']>) => Promise<V[]>,
+): LeanLoaderOfOne<V> {
+  interface Request {
+    readonly id: number;
+    readonly columns: ColumnSet;
+  }
+  const loader = newLoader(
+    async (requests: readonly Request[]) => {
+      const ids = [...new Set(requests.map((request) => request.id))];
+      const byId = new Map<number, V>();
+      for (const row of await fetch(ids, table.select(unionOfColumns(requests.map((request) => request.columns))))) byId.set(row.id, row);
+      return requests.map((request) => byId.get(request.id) ?? null);
+    },
+    (request: Request) => `${request.id}:${columnSetKey(request.columns)}`,
+  );
+  // The column sets each id was asked with in this request, to reuse a read that covers a later one.
+  const asked = new Map<number, ColumnSet[]>();
+  return {
+    load(id, info) {
+      const columns = info ? table.columnsFor(selectedFieldNames(info)) : null;
+      const earlier = asked.get(id);
+      const covering = earlier?.find((have) => covers(have, columns));
+      if (covering !== undefined) return loader.load({ id, columns: covering });
+      if (earlier) earlier.push(columns);
+      else asked.set(id, [columns]);
+      return loader.load({ id, columns });
+    },
+    clearAll() {
+      asked.clear();
+      loader.clearAll();
+    },
+  };
+}
+
+/** A loader of every row that belongs to a parent id, reading only the columns the asking field's selection needs. */
+export interface LeanLoaderOfMany<V> {
+  /** The parent's rows, in the query's order; `info` names the field they serve (without it: full rows). */
+  load(parentId: number, info?: SelectionOf): Promise<V[]>;
+  clearAll(): void;
+}
+
+/**
+ * `loaderOfMany` over a lean table: one statement per batch, with the union of the batch's
+ * selections' columns. `parentOf` reads a row's parent id, a column the table always selects.
+ */
+export function leanLoaderOfMany<V>(
+  table: LeanTable,
+  fetch: (parentIds: readonly number[], select: ReturnType<LeanTable['select']>) => Promise<V[]>,
+  parentOf: (row: V) => number,
+): LeanLoaderOfMany<V> {
+  interface Request {
+    readonly parentId: number;
+    readonly columns: ColumnSet;
+  }
+  const loader = newLoader(
+    async (requests: readonly Request[]) => {
+      const parentIds = [...new Set(requests.map((request) => request.parentId))];
+      const byParent = new Map<number, V[]>(parentIds.map((id) => [id, []]));
+      for (const row of await fetch(parentIds, table.select(unionOfColumns(requests.map((request) => request.columns))))) byParent.get(parentOf(row))?.push(row);
+      return requests.map((request) => byParent.get(request.parentId)!);
+    },
+    (request: Request) => `${request.parentId}:${columnSetKey(request.columns)}`,
+  );
+  return {
+    load: (parentId, info) => loader.load({ parentId, columns: info ? table.columnsFor(selectedFieldNames(info)) : null }),
+    clearAll: () => loader.clearAll(),
+  };
 }

@@ -19,12 +19,19 @@ function parseDecimal(value: unknown): string {
   throw new GraphQLError(`Decimal: expected a string like "123.45" or a number, got ${JSON.stringify(value)}`);
 }
 
+/**
+ * Text already in `Decimal#toFixed`'s form: no exponent, sign, or leading or trailing zeros. Lean
+ * reads bring decimals as PostgreSQL's `trim_scale(x)::text`, which is that form: passed through.
+ */
+const PLAIN_DECIMAL = /^-?(?:0|[1-9]\d*)(?:\.\d*[1-9])?$/;
+
 /** Exact decimals as strings: never a float on the wire, in either direction. */
 export const DecimalScalar = new GraphQLScalarType({
   name: 'Decimal',
   description: 'An exact decimal number encoded as a string.',
   serialize(value) {
     if (Prisma.Decimal.isDecimal(value)) return (value as Prisma.Decimal).toFixed();
+    if (typeof value === 'string' && PLAIN_DECIMAL.test(value) && value !== '-0') return value;
     if (typeof value === 'string' || typeof value === 'number') return new Prisma.Decimal(value).toFixed();
     throw new GraphQLError(`Decimal cannot represent ${typeof value}`);
   },
@@ -62,6 +69,8 @@ export const TradeDirectionScalar = new GraphQLScalarType({
   },
 });
 
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
 /**
  * graphql-scalars' DateTime with the contract's output: an ISO-8601 string in UTC. Its own
  * `serialize` returns a Date, which only becomes that string if the transport happens to
@@ -69,7 +78,8 @@ export const TradeDirectionScalar = new GraphQLScalarType({
  */
 export const DateTimeScalar = new GraphQLScalarType({
   ...DateTimeResolver.toConfig(),
-  serialize: (value) => (DateTimeResolver.serialize(value) as Date).toISOString(),
+  // Lean reads bring instants as the text `toISOString` writes (see db/lean-table.ts): passed through.
+  serialize: (value) => (typeof value === 'string' && ISO_INSTANT.test(value) ? value : (DateTimeResolver.serialize(value) as Date).toISOString()),
 });
 
 export const scalarResolvers = {

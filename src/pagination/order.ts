@@ -41,9 +41,10 @@ export const shapeOf = (order: ListOrder): CursorShape => order.columns.map((col
 /** The Prisma `orderBy` of a list. */
 export const prismaOrderBy = (order: ListOrder) => order.columns.map((column) => ({ [column.field]: order.direction }));
 
-/** A sort-key value as a cursor carries it: instants as ISO strings, ids as numbers. */
+/** A sort-key value as a cursor carries it: instants as ISO strings (read as such, or a Date), ids as numbers. */
 export function cursorPart(value: unknown, type: CursorPart): string | number {
-  return type === 'timestamp' ? (value as Date).toISOString() : Number(value);
+  if (type === 'int') return Number(value);
+  return typeof value === 'string' ? value : (value as Date).toISOString();
 }
 
 /** The cursor key of a row of a list read through Prisma (its sort-key columns are its own). */

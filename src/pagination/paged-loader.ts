@@ -2,57 +2,90 @@ import type DataLoader from 'dataloader';
 import type { GraphQLResolveInfo } from 'graphql';
 import type { PrismaClient } from '../generated/prisma/client';
 import { newLoader } from '../graphql/batch';
+import { selectedFieldNames } from '../graphql/selected-fields';
+import { columnSetKey, unionOfColumns, type ColumnSet, type LeanTable } from '../db/lean-table';
 import { toConnection, type Connection } from './connection';
 import type { ListOrder } from './order';
 import { parseChildPage, type Page, type PageArgs } from './page';
-import { pagesPerParent, type ChildListSource, type ParentPage } from './pages-per-parent';
+import { keyOfPagedRow, pagesPerParent, type ChildListSource, type ParentPage } from './pages-per-parent';
+
+/** One parent's page, asked for with the columns its selection needs. */
+export interface PageRequest {
+  readonly parentId: number;
+  readonly columns: ColumnSet;
+}
 
 /**
  * Loaders of one page of a child list per parent, one loader per distinct paging arguments.
  * `Extra` are list arguments beyond paging (e.g. a status filter) that the read depends on.
  */
 export interface PagedLoader<Row, Extra extends object = object> {
-  (page: Page & Extra): DataLoader<number, ParentPage<Row>>;
+  (page: Page & Extra): DataLoader<PageRequest, ParentPage<Row>, string>;
   /** The connection of one parent: arguments checked against the order, all parents read at once. */
   connection(parentId: number, args: PageArgs, info: GraphQLResolveInfo, extra?: Extra): Promise<Connection<Row>>;
   /** Forgets every page read so far (after a write, so later reads see it). */
   clearAll(): void;
 }
 
+const NODE_PATH = ['edges', 'node'] as const;
+
 /**
  * Loaders of one page of a child list per parent id. Fields with the same paging arguments
- * share one loader, so all parents of a level are read in one statement.
+ * share one loader, so all parents of a level are read in one statement, with the union of the
+ * columns their selections need (a batch may hold keys of several fields).
  */
 export function pagedLoader<Row, Extra extends object = object>(
   order: ListOrder,
-  fetch: (parentIds: readonly number[], page: Page & Extra) => Promise<Map<number, ParentPage<Row>>>,
+  fetch: (parentIds: readonly number[], page: Page & Extra, columns: ColumnSet) => Promise<Map<number, ParentPage<Row>>>,
+  table?: LeanTable,
 ): PagedLoader<Row, Extra> {
-  const loaders = new Map<string, DataLoader<number, ParentPage<Row>>>();
+  const loaders = new Map<string, DataLoader<PageRequest, ParentPage<Row>, string>>();
   const loaderFor = (page: Page & Extra) => {
     const argsKey = JSON.stringify(page);
     let loader = loaders.get(argsKey);
     if (!loader) {
-      loader = newLoader(async (parentIds: readonly number[]) => {
-        const pages = await fetch(parentIds, page);
-        return parentIds.map((id) => pages.get(id) ?? { rows: [], keys: [], totalCount: 0 });
-      });
+      loader = newLoader(
+        async (requests: readonly PageRequest[]) => {
+          const pages = await fetch(
+            requests.map((request) => request.parentId),
+            page,
+            unionOfColumns(requests.map((request) => request.columns)),
+          );
+          return requests.map((request) => pages.get(request.parentId) ?? { rows: [], totalCount: 0 });
+        },
+        (request) => `${request.parentId}:${columnSetKey(request.columns)}`,
+      );
       loaders.set(argsKey, loader);
     }
     return loader;
   };
+  const keyOf = (row: Row) => keyOfPagedRow(order, row as object);
   const connection = async (parentId: number, args: PageArgs, info: GraphQLResolveInfo, extra?: Extra) => {
     const page = { ...parseChildPage(args, info, order), ...extra } as Page & Extra;
-    const parentPage = await loaderFor(page).load(parentId);
-    return toConnection(parentPage.rows, page, (_, index) => parentPage.keys[index]!, parentPage.totalCount);
+    const columns = table ? table.columnsFor(selectedFieldNames(info, NODE_PATH)) : null;
+    const parentPage = await loaderFor(page).load({ parentId, columns });
+    return toConnection(parentPage.rows, page, keyOf, parentPage.totalCount);
   };
   return Object.assign(loaderFor, { connection, clearAll: () => loaders.clear() });
 }
 
-/** A `pagedLoader` reading with `pagesPerParent` from the source the page's arguments select. */
+/**
+ * A `pagedLoader` reading with `pagesPerParent` from the source the page's arguments select.
+ * Given the child table's lean description, it reads only the columns the selection needs, in
+ * their wire form; without it (or for a field the table does not know) the full row.
+ */
 export function childListLoader<Row, Extra extends object = object>(
   prisma: PrismaClient,
   order: ListOrder,
   sourceFor: (page: Page & Extra) => ChildListSource,
+  table?: LeanTable,
 ): PagedLoader<Row, Extra> {
-  return pagedLoader<Row, Extra>(order, (parentIds, page) => pagesPerParent<Row>(prisma, sourceFor(page), order, parentIds, page));
+  return pagedLoader<Row, Extra>(
+    order,
+    (parentIds, page, columns) => {
+      const source = sourceFor(page);
+      return pagesPerParent<Row>(prisma, table ? { ...source, select: table.select(columns) } : source, order, parentIds, page);
+    },
+    table,
+  );
 }

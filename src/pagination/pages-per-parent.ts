@@ -2,6 +2,7 @@ import { Prisma, type PrismaClient } from '../generated/prisma/client';
 import type { CursorKey } from './cursor';
 import { afterCursorSql } from './keyset';
 import { cursorPart, type ListOrder } from './order';
+import { wireSql } from '../db/lean-table';
 import type { Page } from './page';
 
 /** Where one child list (e.g. an item's events) is read from, for many parents at once. */
@@ -18,18 +19,23 @@ export interface ChildListSource {
 
 /** One parent's page: rows in list order (fetched with one extra row), the parent's total. */
 export interface ParentPage<Row> {
+  /** The rows as read, helper columns included (`__k0`…: the sort key, for cursors on demand). */
   rows: Row[];
-  keys: CursorKey[];
   totalCount: number;
 }
 
-type RawRow = Record<string, unknown> & { __parent: number; __total: bigint | null };
+type RawRow = Record<string, unknown> & { __parent: number; __total: number | null };
+
+/** The cursor key of a row read by `pagesPerParent` (its sort key travels in `__k0`, `__k1`, …). */
+export const keyOfPagedRow = (order: ListOrder, row: object): CursorKey =>
+  order.columns.map((column, index) => cursorPart((row as Record<string, unknown>)[`__k${index}`], column.type));
 
 /**
  * Reads one page of a child list for every parent in one SQL statement: for each parent id a
  * LATERAL subquery walks the child index in list order and stops after `first + 1` rows after
  * `after`, so the cost follows the page size, not how many children the parents have. Each
- * parent's total is counted in the same statement, only when the page asks for it.
+ * parent's total is counted in the same statement, only when the page asks for it. Rows are
+ * handed on as read (no copy): the helper columns are no GraphQL field, so nothing serves them.
  */
 export async function pagesPerParent<Row>(
   prisma: PrismaClient,
@@ -43,18 +49,21 @@ export async function pagesPerParent<Row>(
     order.columns.map((column) => Prisma.sql`${Prisma.raw(column.sql)} ${dir}`),
     ', ',
   );
-  const keyColumns = order.columns.map((column, index) => Prisma.sql`${Prisma.raw(column.sql)} AS ${Prisma.raw(`"__k${index}"`)}`);
+  // The sort key in the cursor's own form (instants as ISO text), so a cursor is built without a Date.
+  const keyColumns = order.columns.map((column, index) =>
+    Prisma.raw(`${column.type === 'timestamp' ? wireSql(column.sql, 'timestamp') : column.sql} AS "__k${index}"`),
+  );
   const parent = Prisma.raw(source.parent);
   const where = source.where ?? Prisma.sql`TRUE`;
   // Counted once per parent (a LATERAL of its own), not once per returned row.
   const total =
     page.withTotal === false
-      ? Prisma.sql`SELECT NULL::bigint AS n`
-      : Prisma.sql`SELECT count(*) AS n FROM ${source.from} WHERE ${parent} = parents.id AND ${where}`;
+      ? Prisma.sql`SELECT NULL::int AS n`
+      : Prisma.sql`SELECT count(*)::int AS n FROM ${source.from} WHERE ${parent} = parents.id AND ${where}`;
 
   const rows = await prisma.$queryRaw<RawRow[]>`
     SELECT parents.id AS "__parent", totals.n AS "__total", child.*
-    FROM unnest(${[...parentIds]}::int[]) AS parents(id)
+    FROM unnest(${[...new Set(parentIds)]}::int[]) AS parents(id)
     CROSS JOIN LATERAL (${total}) totals
     LEFT JOIN LATERAL (
       SELECT ${source.select}, ${Prisma.join(keyColumns, ', ')}
@@ -65,19 +74,12 @@ export async function pagesPerParent<Row>(
     ) child ON TRUE`;
 
   const pages = new Map<number, ParentPage<Row>>();
-  for (const parentId of parentIds) pages.set(parentId, { rows: [], keys: [], totalCount: 0 });
+  for (const parentId of parentIds) pages.set(parentId, { rows: [], totalCount: 0 });
   for (const raw of rows) {
     const target = pages.get(raw.__parent)!;
-    target.totalCount = raw.__total === null ? -1 : Number(raw.__total);
+    target.totalCount = raw.__total === null ? -1 : raw.__total;
     if (raw.__k0 === null || raw.__k0 === undefined) continue; // a parent with no rows on this page
-    target.keys.push(order.columns.map((column, index) => cursorPart(raw[`__k${index}`], column.type)));
-    target.rows.push(stripHelperColumns(raw) as Row);
+    target.rows.push(raw as unknown as Row);
   }
   return pages;
-}
-
-function stripHelperColumns(raw: Record<string, unknown>): Record<string, unknown> {
-  const row: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(raw)) if (!key.startsWith('__')) row[key] = value;
-  return row;
 }

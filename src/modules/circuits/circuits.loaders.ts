@@ -1,5 +1,6 @@
 import { Prisma, type CircuitMember, type Item } from '../../generated/prisma/client';
 import { loaderOfOne } from '../../graphql/batch';
+import { leanTable } from '../../db/lean-table';
 import { byTimeThenId, childListLoader } from '../../pagination';
 import type { LoaderScope } from '../module';
 
@@ -7,6 +8,21 @@ import type { LoaderScope } from '../module';
 export const CIRCUIT_MEMBERS_ORDER = byTimeThenId('joinedAt', 'asc', 'ci');
 /** A circuit's items, most recently pushed first. */
 export const CIRCUIT_ITEMS_ORDER = byTimeThenId('pushedAt', 'desc', 'ci');
+
+/** A circuit's member and an item as lean reads see them (see db/lean-table.ts). */
+const CIRCUIT_MEMBER_ROW = leanTable({
+  alias: 'ci',
+  columns: { id: 'plain', circuitId: 'plain', userId: 'plain', role: 'plain', joinedAt: 'timestamp' },
+  fields: { user: ['userId'] },
+});
+const ITEM_ROW = leanTable({
+  alias: 'i',
+  columns: {
+    id: 'plain', dfid: 'plain', ownerId: 'plain', aliases: 'plain', fingerprint: 'plain', confidenceScore: 'plain', legacyMode: 'plain',
+    createdAt: 'timestamp', updatedAt: 'timestamp',
+  },
+  fields: { owner: ['ownerId'], identifiers: [], sources: [], events: [], circuits: [] },
+});
 
 const viewerIsMember = (viewerId: number) =>
   Prisma.sql`EXISTS (SELECT 1 FROM "CircuitMember" vm WHERE vm."circuitId" = ci."circuitId" AND vm."userId" = ${viewerId})`;
@@ -29,12 +45,12 @@ export const circuitLoaders = {
       from: Prisma.sql`"CircuitMember" ci`,
       parent: 'ci."circuitId"',
       where: viewerIsMember(viewerId()),
-    })),
+    }), CIRCUIT_MEMBER_ROW),
   itemsByCircuitId: ({ prisma, viewerId }: LoaderScope) =>
     childListLoader<Item>(prisma, CIRCUIT_ITEMS_ORDER, () => ({
       select: Prisma.sql`i.*`,
       from: Prisma.sql`"CircuitItem" ci JOIN "Item" i ON i.id = ci."itemId"`,
       parent: 'ci."circuitId"',
       where: viewerIsMember(viewerId()),
-    })),
+    }), ITEM_ROW),
 };

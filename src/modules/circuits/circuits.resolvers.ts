@@ -18,13 +18,13 @@ export const circuitResolvers: Resolvers = {
   },
   Circuit: {
     id: (circuit) => toGlobalId('Circuit', circuit.id),
-    owner: (circuit, _, { loaders }) => loaders.userById.load(circuit.ownerId).then((user) => user!),
+    owner: (circuit, _, { loaders }, info) => loaders.userById.load(circuit.ownerId, info).then((user) => user!),
     viewerRole: (circuit, _, { loaders }) =>
       loaders.viewerMembershipByCircuitId.load(circuit.id).then((membership) => membership!.role),
     members: (circuit, args, { loaders }, info) => loaders.membersByCircuitId.connection(circuit.id, args, info),
     items: (circuit, args, { loaders }, info) => loaders.itemsByCircuitId.connection(circuit.id, args, info),
   },
   CircuitMember: {
-    user: (member, _, { loaders }) => loaders.userById.load(member.userId).then((user) => user!),
+    user: (member, _, { loaders }, info) => loaders.userById.load(member.userId, info).then((user) => user!),
   },
 };

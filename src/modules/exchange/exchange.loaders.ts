@@ -1,5 +1,6 @@
 import { Prisma, type LedgerEntry, type Order, type Position, type PositionStatus } from '../../generated/prisma/client';
-import { loaderOfOne } from '../../graphql/batch';
+import { leanLoaderOfOne, loaderOfOne } from '../../graphql/batch';
+import { leanTable } from '../../db/lean-table';
 import { byId, byTimeThenId, childListLoader } from '../../pagination';
 import type { LoaderScope } from '../module';
 import { ledgerConditions, orderConditions, withConditions, type LedgerListFilter, type OrderListFilter } from './list-filters';
@@ -13,6 +14,28 @@ export const POSITION_ORDERS_ORDER = byId('asc', 'o');
 export const ACCOUNT_ORDERS_ORDER = byTimeThenId('createdAt', 'desc', 'o');
 export const ACCOUNT_LEDGER_ORDER = byTimeThenId('createdAt', 'desc', 'l');
 
+/** A position and an order as lean reads see them (see db/lean-table.ts). */
+const POSITION_ROW = leanTable({
+  alias: 'p',
+  columns: {
+    id: 'plain', accountId: 'plain', symbol: 'plain', side: 'plain', quantity: 'decimal', entryPrice: 'decimal', status: 'plain',
+    stopLoss: 'decimal', takeProfit: 'decimal', openedAt: 'timestamp', closedAt: 'timestamp', exitPrice: 'decimal', realizedPnl: 'decimal',
+  },
+  // The valuation fields (prices module) take the symbol's price and value the row's text decimals.
+  fields: {
+    account: ['accountId'], orders: [], markPrice: ['symbol'], markPriceAt: ['symbol'],
+    unrealizedPnl: ['symbol', 'status', 'side', 'quantity', 'entryPrice'],
+  },
+});
+const ORDER_ROW = leanTable({
+  alias: 'o',
+  columns: {
+    id: 'plain', accountId: 'plain', positionId: 'plain', clientOrderId: 'plain', symbol: 'plain', side: 'plain', type: 'plain',
+    quantity: 'decimal', price: 'decimal', status: 'plain', createdAt: 'timestamp', filledAt: 'timestamp', canceledAt: 'timestamp',
+  },
+  fields: { account: ['accountId'], position: ['positionId'] },
+});
+
 const ownAccount = (viewerId: number) => ({ account: { userId: viewerId } });
 
 /** Loaders of the viewer's exchange accounts, positions, orders and ledger entries. */
@@ -23,9 +46,11 @@ export const exchangeLoaders = {
       (account) => account.id,
     ),
   positionById: ({ prisma, viewerId }: LoaderScope) =>
-    loaderOfOne(
-      (ids: readonly number[]) => prisma.position.findMany({ where: { id: { in: [...ids] }, ...ownAccount(viewerId()) } }),
-      (position) => position.id,
+    leanLoaderOfOne<Position>(
+      POSITION_ROW,
+      (ids, select) => prisma.$queryRaw<Position[]>`
+        SELECT ${select} FROM "Position" p JOIN "ExchangeAccount" a ON a.id = p."accountId"
+        WHERE p.id = ANY(${ids}::int[]) AND a."userId" = ${viewerId()}`,
     ),
   orderById: ({ prisma, viewerId }: LoaderScope) =>
     loaderOfOne(
@@ -45,21 +70,21 @@ export const exchangeLoaders = {
       where: page.status
         ? Prisma.sql`a."userId" = ${viewerId()} AND p.status = CAST(${page.status} AS "PositionStatus")`
         : Prisma.sql`a."userId" = ${viewerId()}`,
-    })),
+    }), POSITION_ROW),
   ordersByPositionId: ({ prisma, viewerId }: LoaderScope) =>
     childListLoader<Order>(prisma, POSITION_ORDERS_ORDER, () => ({
       select: Prisma.sql`o.*`,
       from: Prisma.sql`"Order" o JOIN "ExchangeAccount" a ON a.id = o."accountId"`,
       parent: 'o."positionId"',
       where: Prisma.sql`a."userId" = ${viewerId()}`,
-    })),
+    }), ORDER_ROW),
   ordersByAccountId: ({ prisma, viewerId }: LoaderScope) =>
     childListLoader<Order, OrderListFilter>(prisma, ACCOUNT_ORDERS_ORDER, (page) => ({
       select: Prisma.sql`o.*`,
       from: Prisma.sql`"Order" o JOIN "ExchangeAccount" a ON a.id = o."accountId"`,
       parent: 'o."accountId"',
       where: withConditions(Prisma.sql`a."userId" = ${viewerId()}`, orderConditions(page)),
-    })),
+    }), ORDER_ROW),
   ledgerEntriesByAccountId: ({ prisma, viewerId }: LoaderScope) =>
     childListLoader<LedgerEntry, LedgerListFilter>(prisma, ACCOUNT_LEDGER_ORDER, (page) => ({
       select: Prisma.sql`l.*`,

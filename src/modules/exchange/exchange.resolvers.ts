@@ -14,7 +14,7 @@ const accountIdOf = (input: { accountId: string }) => idOfType(input.accountId, 
 export const exchangeResolvers: Resolvers = {
   Query: {
     exchangeAccounts: (_, __, context) => listAccounts(context),
-    position: (_, { id }, { loaders }) => loaders.positionById.load(idOfType(id, 'Position', 'id')),
+    position: (_, { id }, { loaders }, info) => loaders.positionById.load(idOfType(id, 'Position', 'id'), info),
     positions: (_, args, context) =>
       listPositions(context, args, args.status, args.filter && { ...args.filter, accountId: optionalIdOfType(args.filter.accountId, 'ExchangeAccount', 'filter.accountId') }),
     orders: (_, args, context) =>
@@ -74,7 +74,7 @@ export const exchangeResolvers: Resolvers = {
   Order: {
     id: (order) => toGlobalId('Order', order.id),
     account: (order, _, { loaders }) => accountOf(loaders, order.accountId),
-    position: (order, _, { loaders }) => (order.positionId === null ? null : loaders.positionById.load(order.positionId)),
+    position: (order, _, { loaders }, info) => (order.positionId === null ? null : loaders.positionById.load(order.positionId, info)),
   },
   LedgerEntry: {
     id: (entry) => toGlobalId('LedgerEntry', entry.id),

@@ -1,5 +1,6 @@
-import { Prisma, type Circuit, type ItemEvent } from '../../generated/prisma/client';
-import { loaderOfMany, loaderOfOne } from '../../graphql/batch';
+import { Prisma, type Circuit, type ItemEvent, type ItemIdentifier, type ItemSource } from '../../generated/prisma/client';
+import { leanLoaderOfMany, loaderOfOne } from '../../graphql/batch';
+import { leanTable } from '../../db/lean-table';
 import { byTimeThenId, childListLoader } from '../../pagination';
 import type { LoaderScope } from '../module';
 import { preferredItem, visibleItems } from './item-access';
@@ -8,6 +9,30 @@ import { preferredItem, visibleItems } from './item-access';
 export const ITEM_EVENTS_ORDER = byTimeThenId('occurredAt', 'desc', 'e');
 /** The circuits an item was pushed to, most recently pushed first. */
 export const ITEM_CIRCUITS_ORDER = byTimeThenId('pushedAt', 'desc', 'ci');
+
+/** An item's identifiers and sources (with their parent's id), events and circuits as lean reads see them (see db/lean-table.ts). */
+const ITEM_IDENTIFIER_ROW = leanTable({
+  alias: 'x',
+  columns: { id: 'plain', itemId: 'plain', key: 'plain', value: 'plain' },
+  fields: {},
+  always: ['id', 'itemId'],
+});
+const ITEM_SOURCE_ROW = leanTable({
+  alias: 's',
+  columns: { id: 'plain', itemId: 'plain', userId: 'plain', source: 'plain', entryRef: 'plain', receivedAt: 'timestamp' },
+  fields: {},
+  always: ['id', 'itemId'],
+});
+const ITEM_EVENT_ROW = leanTable({
+  alias: 'e',
+  columns: { id: 'plain', itemId: 'plain', type: 'plain', occurredAt: 'timestamp', source: 'plain', data: 'plain' },
+  fields: { item: ['itemId'] },
+});
+const CIRCUIT_ROW = leanTable({
+  alias: 'c',
+  columns: { id: 'plain', name: 'plain', description: 'plain', ownerId: 'plain', createdAt: 'timestamp' },
+  fields: { owner: ['ownerId'], viewerRole: [], members: [], items: [] },
+});
 
 /** Loaders of items and what hangs off them, scoped to what the viewer may see. */
 export const itemLoaders = {
@@ -33,14 +58,16 @@ export const itemLoaders = {
       (event) => event.id,
     ),
   identifiersByItemId: ({ prisma }: LoaderScope) =>
-    loaderOfMany(
-      (itemIds: readonly number[]) => prisma.itemIdentifier.findMany({ where: { itemId: { in: [...itemIds] } }, orderBy: { id: 'asc' } }),
+    leanLoaderOfMany<ItemIdentifier>(
+      ITEM_IDENTIFIER_ROW,
+      (itemIds, select) => prisma.$queryRaw<ItemIdentifier[]>`SELECT ${select} FROM "ItemIdentifier" x WHERE x."itemId" = ANY(${itemIds}::int[]) ORDER BY x.id`,
       (identifier) => identifier.itemId,
     ),
   sourcesByItemId: ({ prisma }: LoaderScope) =>
-    loaderOfMany(
-      (itemIds: readonly number[]) =>
-        prisma.itemSource.findMany({ where: { itemId: { in: [...itemIds] } }, orderBy: [{ receivedAt: 'desc' }, { id: 'desc' }] }),
+    leanLoaderOfMany<ItemSource>(
+      ITEM_SOURCE_ROW,
+      (itemIds, select) => prisma.$queryRaw<ItemSource[]>`
+        SELECT ${select} FROM "ItemSource" s WHERE s."itemId" = ANY(${itemIds}::int[]) ORDER BY s."receivedAt" DESC, s.id DESC`,
       (source) => source.itemId,
     ),
   eventsByItemId: ({ prisma }: LoaderScope) =>
@@ -48,7 +75,7 @@ export const itemLoaders = {
       select: Prisma.sql`e.*`,
       from: Prisma.sql`"ItemEvent" e`,
       parent: 'e."itemId"',
-    })),
+    }), ITEM_EVENT_ROW),
   /** The viewer's circuits an item was pushed to (never other users' circuits). */
   circuitsByItemId: ({ prisma, viewerId }: LoaderScope) =>
     childListLoader<Circuit>(prisma, ITEM_CIRCUITS_ORDER, () => ({
@@ -56,5 +83,5 @@ export const itemLoaders = {
       from: Prisma.sql`"CircuitItem" ci JOIN "Circuit" c ON c.id = ci."circuitId"`,
       parent: 'ci."itemId"',
       where: Prisma.sql`EXISTS (SELECT 1 FROM "CircuitMember" m WHERE m."circuitId" = c.id AND m."userId" = ${viewerId()})`,
-    })),
+    }), CIRCUIT_ROW),
 };

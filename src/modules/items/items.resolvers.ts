@@ -14,9 +14,9 @@ export const itemResolvers: Resolvers = {
   },
   Item: {
     id: (item) => toGlobalId('Item', item.id),
-    owner: (item, _, { loaders }) => loaders.userById.load(item.ownerId).then((user) => user!),
-    identifiers: (item, _, { loaders }) => loaders.identifiersByItemId.load(item.id),
-    sources: (item, _, { loaders }) => loaders.sourcesByItemId.load(item.id),
+    owner: (item, _, { loaders }, info) => loaders.userById.load(item.ownerId, info).then((user) => user!),
+    identifiers: (item, _, { loaders }, info) => loaders.identifiersByItemId.load(item.id, info),
+    sources: (item, _, { loaders }, info) => loaders.sourcesByItemId.load(item.id, info),
     events: (item, args, { loaders }, info) => loaders.eventsByItemId.connection(item.id, args, info),
     circuits: (item, args, { loaders }, info) => loaders.circuitsByItemId.connection(item.id, args, info),
   },

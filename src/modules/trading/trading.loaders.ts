@@ -1,11 +1,29 @@
 import { Prisma, type SessionEvent, type Trade } from '../../generated/prisma/client';
 import { loaderOfOne } from '../../graphql/batch';
+import { leanTable } from '../../db/lean-table';
 import { byTimeThenId, childListLoader } from '../../pagination';
 import type { LoaderScope } from '../module';
 
 /** A session's trades and events, newest first. */
 export const SESSION_TRADES_ORDER = byTimeThenId('executedAt', 'desc', 't');
 export const SESSION_EVENTS_ORDER = byTimeThenId('occurredAt', 'desc', 'e');
+
+/** A trade as lean reads see it (see db/lean-table.ts); `Trade`'s fields are its columns and two relations. */
+const TRADE_ROW = leanTable({
+  alias: 't',
+  columns: {
+    id: 'plain', sessionId: 'plain', userId: 'plain', tradeId: 'plain', executedAt: 'timestamp', symbol: 'plain', direction: 'plain',
+    intensity: 'plain', action: 'plain', volume: 'decimal', entryPrice: 'decimal', exitPrice: 'decimal', pnl: 'decimal',
+    pnlPips: 'decimal', commission: 'decimal', hmmState: 'plain', isPaper: 'plain', comment: 'plain', positionId: 'plain',
+  },
+  fields: { session: ['sessionId'], position: ['positionId'] },
+});
+
+const SESSION_EVENT_ROW = leanTable({
+  alias: 'e',
+  columns: { id: 'plain', sessionId: 'plain', type: 'plain', occurredAt: 'timestamp', data: 'plain' },
+  fields: { session: ['sessionId'] },
+});
 
 /** Loaders of the viewer's trading sessions, trades and session events. */
 export const tradingLoaders = {
@@ -30,12 +48,12 @@ export const tradingLoaders = {
       from: Prisma.sql`"Trade" t`,
       parent: 't."sessionId"',
       where: Prisma.sql`t."userId" = ${viewerId()}`,
-    })),
+    }), TRADE_ROW),
   eventsBySessionId: ({ prisma, viewerId }: LoaderScope) =>
     childListLoader<SessionEvent>(prisma, SESSION_EVENTS_ORDER, () => ({
       select: Prisma.sql`e.*`,
       from: Prisma.sql`"SessionEvent" e JOIN "TradingSession" s ON s.id = e."sessionId"`,
       parent: 'e."sessionId"',
       where: Prisma.sql`s."userId" = ${viewerId()}`,
-    })),
+    }), SESSION_EVENT_ROW),
 };

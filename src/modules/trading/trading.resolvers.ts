@@ -39,7 +39,7 @@ export const tradingResolvers: Resolvers = {
   Trade: {
     id: (trade) => toGlobalId('Trade', trade.id),
     session: (trade, _, { loaders }) => loaders.sessionById.load(trade.sessionId).then((session) => session!),
-    position: (trade, _, { loaders }) => (trade.positionId === null ? null : loaders.positionById.load(trade.positionId)),
+    position: (trade, _, { loaders }, info) => (trade.positionId === null ? null : loaders.positionById.load(trade.positionId, info)),
   },
   SessionEvent: {
     id: (event) => toGlobalId('SessionEvent', event.id),

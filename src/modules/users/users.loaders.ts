@@ -1,14 +1,16 @@
-import { loaderOfOne } from '../../graphql/batch';
+import type { User } from '../../generated/prisma/client';
+import { leanLoaderOfOne, loaderOfOne } from '../../graphql/batch';
+import { leanTable } from '../../db/lean-table';
 import type { LoaderScope } from '../module';
+
+/** A user as lean reads see them (see db/lean-table.ts): the public profile's columns. */
+const USER_ROW = leanTable({ alias: 'u', columns: { id: 'plain', username: 'plain', createdAt: 'timestamp' }, fields: {} });
 
 /** Users by id and the viewer's API keys. A user's public profile is id and username only. */
 export const userLoaders = {
   /** Any user, for relations the viewer can already see (an item's owner, a circuit's members). */
   userById: ({ prisma }: LoaderScope) =>
-    loaderOfOne(
-      (ids: readonly number[]) => prisma.user.findMany({ where: { id: { in: [...ids] } } }),
-      (user) => user.id,
-    ),
+    leanLoaderOfOne<User>(USER_ROW, (ids, select) => prisma.$queryRaw<User[]>`SELECT ${select} FROM "User" u WHERE u.id = ANY(${ids}::int[])`),
   /** The viewer's own API keys. */
   apiKeyById: ({ prisma, viewerId }: LoaderScope) =>
     loaderOfOne(

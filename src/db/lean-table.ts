@@ -1,0 +1,121 @@
+import { Prisma } from '../generated/prisma/client';
+
+// Lean reads: a loader selects only the columns its fields need, each in the form it has on the
+// wire (decimals and instants as PostgreSQL's text), so rows are neither decoded into Decimal.js
+// and Date nor mapped again; the Decimal and DateTime scalars pass that text through unchanged.
+
+/** How a column travels: as it is, or as the text the GraphQL scalar writes for it. */
+export type ColumnKind = 'plain' | 'decimal' | 'timestamp';
+
+/** The columns a read needs, or null for every column as Prisma decodes them (the full row). */
+export type ColumnSet = ReadonlySet<string> | null;
+
+/** The text `Date#toISOString` writes for a `timestamp(3)` (UTC): what the DateTime scalar outputs. */
+const ISO_FORMAT = `'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'`;
+
+/** A column expression in its wire form: `trim_scale` gives Decimal#toFixed's text (`1.5`, not `1.500…`). */
+export function wireSql(expression: string, kind: ColumnKind): string {
+  if (kind === 'decimal') return `trim_scale(${expression})::text`;
+  if (kind === 'timestamp') return `to_char(${expression}, ${ISO_FORMAT})`;
+  return expression;
+}
+
+export interface LeanTableSpec {
+  /** The table's alias in the loader's SQL, e.g. `t`. */
+  readonly alias: string;
+  /** Every column of the row, by name, with how it travels. */
+  readonly columns: Readonly<Record<string, ColumnKind>>;
+  /**
+   * The columns a GraphQL field reads when it is not a column of the same name (a relation
+   * reads its foreign key; a child list reads nothing but the id). A selected field that is
+   * neither a column nor listed here makes the read fetch the full row, decoded as before: a
+   * resolver this table does not know may want Decimal or Date values.
+   */
+  readonly fields: Readonly<Record<string, readonly string[]>>;
+  /** Columns every read includes (the id, which cursors, visibility and children use). */
+  readonly always?: readonly string[];
+}
+
+/**
+ * A table's lean reads. A column field of the same name is served straight from the row, so it
+ * must not have a resolver that expects Decimal.js or a Date: give such a field an entry in
+ * `fields` only once its resolver accepts text.
+ */
+export interface LeanTable {
+  /** The columns a selection needs (null: the full row). Answered once per selection set. */
+  columnsFor(fields: ReadonlySet<string>): ColumnSet;
+  /** The SELECT list of a column set. */
+  select(columns: ColumnSet): Prisma.Sql;
+}
+
+export function leanTable(spec: LeanTableSpec): LeanTable {
+  const always = spec.always ?? ['id'];
+  const byFields = new WeakMap<ReadonlySet<string>, ColumnSet>();
+  const selects = new Map<string, Prisma.Sql>();
+  const full = Prisma.raw(`${spec.alias}.*`);
+  return {
+    columnsFor(fields) {
+      if (byFields.has(fields)) return byFields.get(fields)!;
+      let columns: Set<string> | null = new Set(always);
+      for (const field of fields) {
+        if (field === '__typename') continue;
+        const needs = spec.fields[field] ?? (field in spec.columns ? [field] : undefined);
+        if (!needs) {
+          columns = null;
+          break;
+        }
+        for (const column of needs) columns.add(column);
+      }
+      byFields.set(fields, columns);
+      return columns;
+    },
+    select(columns) {
+      if (columns === null) return full;
+      const key = columnSetKey(columns);
+      let sql = selects.get(key);
+      if (!sql) {
+        const list = [...columns].sort().map((name) => {
+          const expression = `${spec.alias}."${name}"`;
+          const kind = spec.columns[name] ?? 'plain';
+          return kind === 'plain' ? expression : `${wireSql(expression, kind)} AS "${name}"`;
+        });
+        sql = Prisma.raw(list.join(', '));
+        selects.set(key, sql);
+      }
+      return sql;
+    },
+  };
+}
+
+const setKeys = new WeakMap<ReadonlySet<string>, string>();
+
+/** A column set's identity for cache keys (`*` for the full row). */
+export function columnSetKey(columns: ColumnSet): string {
+  if (columns === null) return '*';
+  let key = setKeys.get(columns);
+  if (key === undefined) setKeys.set(columns, (key = [...columns].sort().join(',')));
+  return key;
+}
+
+/** The columns that serve every one of several reads (null if any needs the full row). */
+export function unionOfColumns(sets: Iterable<ColumnSet>): ColumnSet {
+  let union: Set<string> | undefined;
+  let first: ColumnSet | undefined;
+  for (const set of sets) {
+    if (set === null) return null;
+    if (first === undefined) first = set;
+    else if (set !== first) {
+      union ??= new Set(first);
+      for (const column of set) union.add(column);
+    }
+  }
+  return union ?? first ?? new Set<string>();
+}
+
+/** Whether the rows read for `have` hold every column `want` needs. */
+export function covers(have: ColumnSet, want: ColumnSet): boolean {
+  if (have === null) return true;
+  if (want === null) return false;
+  for (const column of want) if (!have.has(column)) return false;
+  return true;
+}

@@ -1,0 +1,85 @@
+import { parseGlobalId } from '../src/graphql/global-id';
+import { demoFixture } from './helpers/demo-fixture';
+import { ok } from './helpers/responses';
+
+// Lean reads (src/db/lean-table.ts): loaders select only the columns a selection needs, decimals
+// and instants as PostgreSQL's text. These tests hold them to the full rows' answers, and to the
+// statement counts of one read per level whatever mix of selections a level holds.
+
+const { gw, demo } = demoFixture();
+const fromGlobalId = (id: string) => parseGlobalId(id)!.id;
+
+const TRADES_WITH_POSITIONS = `query Q($n: Int) { trades(first: $n, filter: { isPaper: true }) { edges { node {
+  id volume entryPrice pnl executedAt
+  position { id quantity entryPrice realizedPnl openedAt closedAt
+    orders(first: $n) { pageInfo { endCursor } edges { cursor node { id price quantity createdAt filledAt } } } }
+} } } }`;
+
+test('lean trades, positions and orders answer what their Prisma rows say, to the digit', async () => {
+  const data = await ok(gw.execute(TRADES_WITH_POSITIONS, { n: 10 }, demo.key));
+  const trades = data.trades.edges.map((edge: any) => edge.node);
+  const withPosition = trades.filter((trade: any) => trade.position);
+  expect(withPosition.length).toBeGreaterThan(0);
+  for (const trade of trades) {
+    const row = await gw.db.prisma.trade.findUniqueOrThrow({ where: { id: fromGlobalId(trade.id) } });
+    expect(trade).toMatchObject({
+      volume: row.volume.toFixed(),
+      entryPrice: row.entryPrice?.toFixed() ?? null,
+      pnl: row.pnl?.toFixed() ?? null,
+      executedAt: row.executedAt.toISOString(),
+    });
+  }
+  for (const { position } of withPosition) {
+    const row = await gw.db.prisma.position.findUniqueOrThrow({ where: { id: fromGlobalId(position.id) }, include: { orders: { orderBy: { id: 'asc' }, take: 10 } } });
+    expect(position).toMatchObject({
+      quantity: row.quantity.toFixed(),
+      entryPrice: row.entryPrice.toFixed(),
+      realizedPnl: row.realizedPnl?.toFixed() ?? null,
+      openedAt: row.openedAt.toISOString(),
+      closedAt: row.closedAt?.toISOString() ?? null,
+    });
+    const orders = position.orders.edges.map((edge: any) => edge.node);
+    expect(orders).toEqual(
+      row.orders.map((order) => ({
+        id: expect.any(String),
+        price: order.price?.toFixed() ?? null,
+        quantity: order.quantity.toFixed(),
+        createdAt: order.createdAt.toISOString(),
+        filledAt: order.filledAt?.toISOString() ?? null,
+      })),
+    );
+    // Cursors are made on demand, from the row's own sort key: the last edge's is the page's end.
+    const edges = position.orders.edges;
+    if (edges.length) expect(edges[edges.length - 1].cursor).toBe(position.orders.pageInfo.endCursor);
+  }
+});
+
+test('a lean read and the full row of one position (node) agree, and share one statement', async () => {
+  const { trades } = await ok(gw.execute(`{ trades(first: 20, filter: { isPaper: true }) { edges { node { position { id } } } } }`, {}, demo.key));
+  const id = trades.edges.map((edge: any) => edge.node.position?.id).find(Boolean);
+  const query = `query Q($id: ID!) {
+    lean: position(id: $id) { symbol quantity entryPrice openedAt }
+    full: node(id: $id) { ... on Position { symbol quantity entryPrice openedAt } } }`;
+  const result = await gw.execute(query, { id }, demo.key);
+  expect(result.errors).toBeUndefined();
+  expect(result.data.lean).toEqual(result.data.full);
+  // The API key, then one read of the position serving both fields.
+  expect(result.statements).toBe(2);
+});
+
+test('fields of one level with different selections are read in one statement, each getting its columns', async () => {
+  const query = `query Q($n: Int) { tradingSessions(first: $n) { edges { node {
+    a: trades(first: $n) { edges { node { id volume } } }
+    b: trades(first: $n) { edges { node { id pnl executedAt } } } } } } }`;
+  for (const n of [2, 10]) {
+    const result = await gw.execute(query, { n }, demo.key);
+    expect(result.errors).toBeUndefined();
+    // key, sessions, both trades fields together
+    expect(result.statements).toBe(3);
+    for (const { node } of result.data.tradingSessions.edges) {
+      expect(node.a.edges.map((edge: any) => edge.node.id)).toEqual(node.b.edges.map((edge: any) => edge.node.id));
+      for (const edge of node.a.edges) expect(edge.node.volume).toMatch(/^\d/);
+      for (const edge of node.b.edges) expect(edge.node.executedAt).toMatch(/^\d{4}-\d{2}-\d{2}T/);
+    }
+  }
+});
