@@ -226,6 +226,27 @@ describe('GET /graphiql and its assets', () => {
     expect(accounts.data.exchangeAccounts).toEqual(expect.arrayContaining([{ label: 'from-graphiql' }]));
   });
 
+  test('a subscription runs over graphql-ws: the current summary at once, then the push after a deposit', async () => {
+    const accounts = await gw.http('{ exchangeAccounts { id label } }', undefined, key);
+    const account = accounts.data.exchangeAccounts.find((a: { label: string }) => a.label === 'from-graphiql');
+    await replaceEditorText(QUERY_EDITOR, 'subscription Live {\n  balancesChanged(initial: true) {\n    assets { asset total }\n  }\n}\n');
+    await page.locator('.graphiql-tab-active', { hasText: 'Live' }).waitFor();
+    await page.locator('.graphiql-execute-button').click();
+    // The first push is the summary as it is (the subscription is live once it shows).
+    expect(await waitForResult('"asset": "USDT"')).not.toContain('"GQLT"');
+    const deposit = await gw.http(
+      'mutation($a: ID!) { deposit(input: { accountId: $a, asset: "GQLT", amount: "123.45" }) { entry { id } } }',
+      { a: account.id },
+      key,
+    );
+    expect(deposit.errors).toBeUndefined();
+    const pushed = await waitForResult('"asset": "GQLT"');
+    expect(pushed).toContain('"total": "123.45"');
+    expect(pushed).not.toContain('"errors"');
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'graphiql-subscription.png') });
+    await page.locator('.graphiql-execute-button').click(); // stops it
+  });
+
   test('no request left the gateway, nothing broke the CSP, no script error', async () => {
     expect(requests.length).toBeGreaterThan(3);
     const elsewhere = requests.filter((url) => !url.startsWith('data:') && !LOCAL_HOSTS.has(new URL(url).hostname));
