@@ -5,8 +5,7 @@ export interface RequestObservation {
   operation: string;
   outcome: 'ok' | 'error';
   durationMs: number;
-  /** Absent when statements are not counted (COUNT_STATEMENTS=false). */
-  statements?: number;
+  statements: number;
 }
 
 export interface GatewayMetrics {
@@ -78,7 +77,7 @@ export function createMetrics(): GatewayMetrics {
     observeRequest({ operation, outcome, durationMs, statements: count }) {
       const label = operationLabel(operation);
       duration.observe({ operation: label, outcome }, durationMs / 1000);
-      if (count !== undefined) statements.observe({ operation: label }, count);
+      statements.observe({ operation: label }, count);
     },
     observeLoaderBatch: (size) => batchSize.observe(size),
     cacheEvent: (event) => cacheEvents.inc({ event }),
