@@ -314,7 +314,8 @@ test(
         lazy: false,
         retryAttempts: 0,
         onNonLazyError: () => undefined,
-        on: { closed: (event) => void closes.push({ ...(event as { code: number; reason: string }), at: Date.now() }) },
+        // A CloseEvent's code and reason are getters (a spread would copy neither).
+        on: { closed: (event) => void closes.push({ code: (event as { code: number }).code, reason: (event as { reason: string }).reason, at: Date.now() }) },
       }),
     );
     const sink = { next: (result: unknown) => void pushes.push(result), error: () => undefined, complete: () => undefined };
