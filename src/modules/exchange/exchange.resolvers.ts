@@ -1,5 +1,6 @@
 import type { Resolvers } from '../../generated/graphql';
 import type { Context } from '../../context';
+import type { Order } from '../../generated/prisma/client';
 import { idOfType, optionalIdOfType, toGlobalId } from '../../graphql/global-id';
 import { notFound } from '../../errors';
 import { createExchangeAccount, deposit, listAccounts, withdraw } from './accounts.service';
@@ -9,6 +10,11 @@ import { closePosition, listPositions, setPositionProtection } from './positions
 
 const positionIdOf = (input: { positionId: string }) => idOfType(input.positionId, 'Position', 'input.positionId');
 const accountOf = (loaders: Context['loaders'], accountId: number) => loaders.accountById.load(accountId).then((account) => account!);
+/** What an order's payload (`createOrder`, `cancelOrder`) resolves from the order. */
+const orderPayload = {
+  position: ({ order }: { order: Order }, _: unknown, { loaders }: Context) => (order.positionId === null ? null : loaders.positionById.load(order.positionId)),
+  account: ({ order }: { order: Order }, _: unknown, { loaders }: Context) => accountOf(loaders, order.accountId),
+};
 const accountIdOf = (input: { accountId: string }) => idOfType(input.accountId, 'ExchangeAccount', 'input.accountId');
 
 export const exchangeResolvers: Resolvers = {
@@ -48,14 +54,8 @@ export const exchangeResolvers: Resolvers = {
   // balances module's.
   DepositPayload: { account: ({ entry }, _, { loaders }) => accountOf(loaders, entry.accountId) },
   WithdrawPayload: { account: ({ entry }, _, { loaders }) => accountOf(loaders, entry.accountId) },
-  CreateOrderPayload: {
-    position: ({ order }, _, { loaders }) => (order.positionId === null ? null : loaders.positionById.load(order.positionId)),
-    account: ({ order }, _, { loaders }) => accountOf(loaders, order.accountId),
-  },
-  CancelOrderPayload: {
-    position: ({ order }, _, { loaders }) => (order.positionId === null ? null : loaders.positionById.load(order.positionId)),
-    account: ({ order }, _, { loaders }) => accountOf(loaders, order.accountId),
-  },
+  CreateOrderPayload: orderPayload,
+  CancelOrderPayload: orderPayload,
   SetPositionProtectionPayload: { account: ({ position }, _, { loaders }) => accountOf(loaders, position.accountId) },
   ClosePositionPayload: { account: ({ position }, _, { loaders }) => accountOf(loaders, position.accountId) },
   ExchangeAccount: {
