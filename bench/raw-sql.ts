@@ -181,7 +181,9 @@ accounts AS (
 SELECT ${V} AS viewer_id, json_build_object('balances', json_build_object(
   'fromCache', false,
   'computedAt', ${iso(`(now() AT TIME ZONE 'UTC')`)},
-  'realizedPnl', ${dec('coalesce((SELECT sum(pnl) FROM balances), 0)')},
+  -- Realized PnL is only summed within one quote asset: null when it spans several.
+  'realizedPnl', CASE WHEN (SELECT count(DISTINCT asset) FROM balances WHERE pnl <> 0) > 1 THEN NULL
+                      ELSE ${dec('coalesce((SELECT sum(pnl) FROM balances), 0)')} END,
   'openPositions', (SELECT count(*) FROM "Position" p WHERE p."accountId" IN (SELECT id FROM accounts) AND p.status = 'OPEN'),
   'assets', coalesce((
     SELECT json_agg(json_build_object('asset', asset, 'free', ${dec('total - locked')}, 'locked', ${dec('locked')}, 'total', ${dec('total')})
