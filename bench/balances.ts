@@ -148,7 +148,8 @@ export async function measureMissByLedger(
       const running = (await runningRead(user.userId)).rows;
       const aggregate = (await client.query(LEDGER_AGGREGATE_SQL, [user.userId])).rows;
       const same = (rows: Array<Record<string, string>>) =>
-        JSON.stringify(rows.map((row) => ({ ...row, total: String(Number(row.total)), locked: String(Number(row.locked)), realizedPnl: String(Number(row.realizedPnl)) })));
+        // The ledger's columns (the running read also carries the open exposures, which the aggregate has no part in).
+        JSON.stringify(rows.map((row) => ({ accountId: row.accountId, asset: row.asset, total: String(Number(row.total)), locked: String(Number(row.locked)), realizedPnl: String(Number(row.realizedPnl)) })));
       if (same(running) !== same(aggregate)) throw new Error(`${user.username}: the running rows differ from the ledger's aggregate`);
     }
     const times = users.map(() => ({ gateway: [] as number[], running: [] as number[], aggregate: [] as number[] }));
