@@ -72,6 +72,10 @@ export interface Config {
   readonly exchangeFeeRate: string;
   /** Serve GraphiQL at /graphiql (GRAPHIQL_ENABLED); unset: everywhere but production, like the Sandbox. */
   readonly graphiqlEnabled: boolean | undefined;
+  /** Run operations compiled by graphql-jit (COMPILED_EXECUTION); false: graphql-js interprets every one. */
+  readonly compiledExecution: boolean;
+  /** Count each request's SQL statements for the log line and /metrics (COUNT_STATEMENTS). */
+  readonly countStatements: boolean;
 }
 
 type Env = Record<string, string | undefined>;
@@ -140,6 +144,8 @@ export function loadConfig(env: Env = process.env): Config {
     benchNaiveLoaders: read.boolean('BENCH_NAIVE_LOADERS', false),
     corsOrigins: read.list('CORS_ORIGINS', nodeEnv === 'production' ? [] : ['*']),
     graphiqlEnabled: read.optionalBoolean('GRAPHIQL_ENABLED'),
+    compiledExecution: read.boolean('COMPILED_EXECUTION', true),
+    countStatements: read.boolean('COUNT_STATEMENTS', nodeEnv !== 'production'),
   };
   if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
   return Object.freeze(config);

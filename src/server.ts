@@ -3,12 +3,12 @@ import express from 'express';
 import { ApolloServer } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import type { Config } from './config';
 import type { Database } from './db/database';
 import { createContext, type Context } from './context';
 import { resolvers } from './modules';
-import { typeDefs } from './graphql/schema';
+import { executableSchema } from './graphql/executable-schema';
 import { requireViewerOnRootFields } from './auth/require-viewer';
 import { createErrorFormatter } from './http/error-format';
 import { createHttpErrorHandler } from './http/http-errors';
@@ -37,10 +37,12 @@ import type { EventBus } from './events/event-bus';
 import { attachSubscriptionServer, type SubscriptionServer } from './http/subscription-server';
 import { createSubscriptionSlots } from './http/subscription-slots';
 import type { GraphQLSchema } from 'graphql';
+import { compiledExecutionGateway } from './graphql/compiled-execution';
+import { noStorePlugin } from './http/no-store';
 
 /** The long-lived parts a server is built from (gateway.ts makes them). */
 export interface ServerDeps {
-  readonly config: Pick<Config, 'env' | 'sessionStaleAfterMs' | 'exchangeFeeRate' | 'limits' | 'corsOrigins' | 'redisUrl' | 'slowOperationMs' | 'shutdownGraceMs' | 'graphiqlEnabled' | 'metricsToken' | 'databaseUrl' | 'dataDir' | 'cacheNamespace'>;
+  readonly config: Pick<Config, 'env' | 'sessionStaleAfterMs' | 'exchangeFeeRate' | 'limits' | 'corsOrigins' | 'redisUrl' | 'slowOperationMs' | 'shutdownGraceMs' | 'graphiqlEnabled' | 'metricsToken' | 'databaseUrl' | 'dataDir' | 'cacheNamespace' | 'compiledExecution' | 'countStatements'>;
   readonly db: Database;
   readonly balanceCache: BalanceCache;
   /** Where automatic persisted queries are kept (the same store as the balance cache). */
@@ -83,7 +85,7 @@ export function createServer(deps: ServerDeps): GatewayServer {
     queueTimeoutMs: limits.admissionQueueTimeoutMs,
     maxConcurrent: limits.maxConcurrentRequests,
   });
-  const authenticator = createAuthenticator(deps.db.prisma, { unknownKeyLookupsPerMinute: limits.unknownKeyLookupsPerMinute });
+  const authenticator = createAuthenticator(deps.db.prisma, deps.events, { unknownKeyLookupsPerMinute: limits.unknownKeyLookupsPerMinute });
   const rateLimiter = createRateLimiter({
     points: limits.rateLimitPoints,
     windowMs: limits.rateLimitWindowMs,
@@ -96,9 +98,10 @@ export function createServer(deps: ServerDeps): GatewayServer {
   // Apollo's executable schema, for the WebSocket server (one schema, one set of resolvers).
   let schema: GraphQLSchema | undefined;
   let subscriptions: SubscriptionServer | undefined;
+  const schemaToRun = executableSchema(requireViewerOnRootFields(resolvers));
   const apollo = new ApolloServer<Context>({
-    typeDefs,
-    resolvers: requireViewerOnRootFields(resolvers) as never,
+    // Operations run compiled (graphql-jit) through Apollo's gateway seam, or on graphql-js.
+    ...(deps.config.compiledExecution ? { gateway: compiledExecutionGateway(schemaToRun) } : { schema: schemaToRun }),
     introspection: !production,
     includeStacktraceInErrorResponses: !production,
     // In production, "Did you mean …?" suggestions would reveal the schema that introspection hides.
@@ -115,6 +118,10 @@ export function createServer(deps: ServerDeps): GatewayServer {
     formatError: createErrorFormatter({ production, log: deps.log }),
     plugins: [
       { serverWillStart: async (service) => void (schema = service.schema) },
+      // Its willResolveField hook ran on every field, for cache hints the schema does not have;
+      // the `no-store` it answered with is kept by noStorePlugin.
+      ApolloServerPluginCacheControlDisabled(),
+      noStorePlugin(),
       costLimitPlugin(limits.maxCost),
       inputSanityPlugin(),
       graphqlResponseStatusPlugin(),
@@ -219,12 +226,12 @@ export function createServer(deps: ServerDeps): GatewayServer {
       const routes = production ? ['/graphql'] : ['/', '/graphql'];
       app.all(
         routes,
-        requestObserver({ log: deps.log, metrics: deps.metrics, slowOperationMs: deps.config.slowOperationMs }),
+        requestObserver({ log: deps.log, metrics: deps.metrics, slowOperationMs: deps.config.slowOperationMs, countStatements: deps.config.countStatements }),
         admission.drainGate,
         authenticator.middleware,
         express.json({ limit: limits.maxBodyBytes }),
         requestLimits(limits),
-        countRequestStatements,
+        ...(deps.config.countStatements ? [countRequestStatements] : []),
         persistedQueryGuard({ perHour: limits.persistedQueryRegistrationsPerHour }),
         rateLimiter.middleware,
         admission.queue,

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { generateApiKey, viewerForApiKey } from '../src/auth/api-keys';
 import { openDatabase } from '../src/db/database';
+import { toGlobalId } from '../src/graphql/global-id';
 import { startTestGateway, type TestGateway } from './helpers/test-gateway';
 
 // Authentication over HTTP: API keys in `Authorization: Bearer <key>`, stored as SHA-256 only,
@@ -98,8 +99,16 @@ describe('rejected credentials: HTTP 401, UNAUTHENTICATED, no data', () => {
     const { key, username } = await freshKey();
     expect((await post('{ viewer { username } }', `Bearer ${key}`)).data).toEqual({ viewer: { username } });
 
+    // Revoked through the API (which tells every instance), with a key of its own.
+    const { id } = await apiKeyRow(key);
+    const revoked = await fetch(`${gw.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+      body: JSON.stringify({ query: 'mutation($id: ID!) { revokeApiKey(id: $id) { revokedAt } }', variables: { id: toGlobalId('ApiKey', id) } }),
+    });
+    expect(((await revoked.json()) as { data: { revokeApiKey: { revokedAt: string } } }).data.revokeApiKey.revokedAt).not.toBeNull();
     const lastUsedAt = new Date(Date.now() - 10 * 60_000);
-    await gw.db.prisma.apiKey.update({ where: { hash: sha256(key) }, data: { revokedAt: new Date(), lastUsedAt } });
+    await gw.db.prisma.apiKey.update({ where: { hash: sha256(key) }, data: { lastUsedAt } });
     expectRejected(await post('{ viewer { username } }', `Bearer ${key}`));
     expect((await apiKeyRow(key)).lastUsedAt).toEqual(lastUsedAt);
   });

@@ -100,8 +100,8 @@ export function apiKeysOf(prisma: PrismaClient, userId: number) {
 }
 
 /**
- * Revokes one of the viewer's keys. Keys are checked against the database on every request,
- * so the next request with it fails on every instance. Revoking twice is harmless.
+ * Revokes one of the viewer's keys. Revoking twice is harmless. The caller publishes the
+ * revocation (apiKeyRevoked) so that instances stop trusting the key without a lookup.
  */
 export async function revokeApiKey(prisma: PrismaClient, userId: number, apiKeyId: number) {
   await prisma.apiKey.updateMany({ where: { id: apiKeyId, userId, revokedAt: null }, data: { revokedAt: new Date() } });

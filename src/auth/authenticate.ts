@@ -2,6 +2,8 @@ import type { RequestHandler } from 'express';
 import type { PrismaClient } from '../generated/prisma/client';
 import { bearerToken, hashApiKey, isKeyShaped, viewerForKeyHash, type Viewer } from './api-keys';
 import { RecentSet } from './recent-set';
+import { TrustedKeys } from './trusted-keys';
+import type { EventBus } from '../events/event-bus';
 import { sendHttpError } from '../http/http-error-body';
 import { ErrorCode } from '../errors';
 import { clientAddress, setClient } from '../http/client-identity';
@@ -24,6 +26,8 @@ export interface KeyGuardOptions {
   maxConcurrentUnverifiedLookups?: number;
   /** How long a key found unknown is refused without a lookup. */
   unknownKeyMemoryMs?: number;
+  /** How long a key found valid is trusted without a lookup (a revocation ends it at once). */
+  trustedKeyTtlMs?: number;
 }
 
 /**
@@ -37,6 +41,9 @@ export interface Throttled {
 const throttled = (retryAfterSeconds: number): Throttled => ({ kind: 'throttled', retryAfterSeconds });
 
 const MINUTE = 60_000;
+const TRUSTED_KEY_TTL_MS = 5_000;
+/** One turn of the event loop: what is already readable (a revocation from Redis) is read first. */
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 const THROTTLED_ANSWER_DELAY_MS = 250;
 const MAX_HELD = 2_000;
 
@@ -44,10 +51,19 @@ const MAX_HELD = 2_000;
  * Authentication with a guard in front of the database: unknown keys must be cheap to refuse.
  * A key found unknown is remembered for a while (refused with no statement); keys not seen
  * valid recently are looked up at most a few at a time, and an address whose keys keep turning
- * out unknown is refused before any lookup once it has used its budget. A key seen valid is
- * always looked up again (revocation takes effect on the next request), without the guard.
+ * out unknown is refused before any lookup once it has used its budget. A key found valid is
+ * trusted for a few seconds without a statement (TrustedKeys): revokeApiKey publishes the
+ * revocation on `events`, which every instance hears before its next request with that key (Redis
+ * hands the message to every subscription before the revoking request is answered, and a trusted
+ * key is only used after one turn of the event loop, once what has arrived is read). Several
+ * instances therefore need Redis, as the balance cache does. Otherwise a seen key is looked up
+ * again, without the guard.
  */
-export function createAuthenticator(prisma: PrismaClient, options: KeyGuardOptions) {
+export function createAuthenticator(prisma: PrismaClient, events: EventBus, options: KeyGuardOptions) {
+  const trusted = new TrustedKeys(options.trustedKeyTtlMs ?? TRUSTED_KEY_TTL_MS, 100_000);
+  events.listenToAll(({ event }) => {
+    if (event.kind === 'apiKeyRevoked') trusted.forgetUser(event.userId);
+  });
   const unknownKeys = new RecentSet(options.unknownKeyMemoryMs ?? MINUTE, 10_000);
   const validKeys = new RecentSet(10 * MINUTE, 100_000);
   const failures = new Map<string, { count: number; windowEnds: number }>();
@@ -113,7 +129,22 @@ export function createAuthenticator(prisma: PrismaClient, options: KeyGuardOptio
     if (token === null || !isKeyShaped(token)) return { kind: 'rejected' };
     const hash = hashApiKey(token);
     if (unknownKeys.has(hash)) return { kind: 'rejected' };
-    if (validKeys.has(hash)) return found(hash, await viewerForKeyHash(prisma, hash));
+    let stretch = events.receivingSince();
+    if (stretch !== null && trusted.get(hash, stretch) !== undefined) {
+      // A revocation published on another instance may be waiting in the Redis socket.
+      if (events.kind === 'redis') {
+        await nextTurn();
+        stretch = events.receivingSince();
+      }
+      const viewer = stretch === null ? undefined : trusted.get(hash, stretch);
+      if (viewer) return { kind: 'viewer', viewer };
+    }
+    const startedAt = trusted.lookupStarts();
+    const remember = (authentication: Authentication): Authentication => {
+      if (authentication.kind === 'viewer' && stretch !== null) trusted.remember(hash, authentication.viewer, stretch, startedAt);
+      return authentication;
+    };
+    if (validKeys.has(hash)) return remember(found(hash, await viewerForKeyHash(prisma, hash)));
     const spent = spentBy(address, Date.now());
     if (spent && spent.count >= options.unknownKeyLookupsPerMinute) {
       return throttled(Math.max(1, Math.ceil((spent.windowEnds - Date.now()) / 1000)));
@@ -131,7 +162,7 @@ export function createAuthenticator(prisma: PrismaClient, options: KeyGuardOptio
       return viewer;
     }
     if (viewer) refund(address);
-    return found(hash, viewer);
+    return remember(found(hash, viewer));
   }
 
   const found = (hash: string, viewer: Viewer | null): Authentication => {

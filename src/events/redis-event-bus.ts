@@ -31,6 +31,17 @@ export function createRedisEventBus(options: RedisEventBusOptions): EventBus {
   const publisher = createClient({ url: options.redisUrl, disableOfflineQueue: true, socket: { connectTimeout: 1_000 } });
   const subscriber = publisher.duplicate();
   let warned = false;
+  // Which stretch of an unbroken subscription this is (null while it is down): see receivingSince.
+  let stretch = 0;
+  let receiving: number | null = null;
+  subscriber.on('error', () => (receiving = null));
+  subscriber.on('end', () => (receiving = null));
+  subscriber.on('reconnecting', () => (receiving = null));
+  // node-redis subscribes again on reconnection before it reports ready.
+  subscriber.on('ready', () => {
+    if (subscribed) receiving = ++stretch;
+  });
+  let subscribed = false;
   for (const client of [publisher, subscriber]) {
     client.on('error', (error: unknown) => {
       if (warned) return;
@@ -49,7 +60,11 @@ export function createRedisEventBus(options: RedisEventBusOptions): EventBus {
   };
   const ready = Promise.all([
     publisher.connect(),
-    subscriber.connect().then(() => subscriber.subscribe(channel, onMessage)),
+    subscriber.connect().then(async () => {
+      await subscriber.subscribe(channel, onMessage);
+      subscribed = true;
+      receiving = ++stretch;
+    }),
   ]).then(
     () => undefined,
     (error: unknown) => options.log.warn({ err: error }, 'event bus: Redis unreachable at start-up; it keeps retrying'),
@@ -57,13 +72,17 @@ export function createRedisEventBus(options: RedisEventBusOptions): EventBus {
 
   return {
     kind: 'redis',
-    publish(event) {
-      publisher.eval(PUBLISH_SCRIPT, { keys: [counter], arguments: [channel, JSON.stringify(event)] }).catch((error: unknown) => {
+    async publish(event) {
+      try {
+        await publisher.eval(PUBLISH_SCRIPT, { keys: [counter], arguments: [channel, JSON.stringify(event)] });
+      } catch (error) {
         options.log.warn({ err: error, kind: event.kind }, 'event bus: publish failed; delivered on this instance only');
         listeners.dispatch({ event, sequence: null });
-      });
+      }
     },
     listen: (userId, listener) => listeners.add(userId, listener),
+    listenToAll: (listener) => listeners.addForAll(listener),
+    receivingSince: () => receiving,
     ready,
     async close() {
       await Promise.all([subscriber.close().catch(() => undefined), publisher.close().catch(() => undefined)]);

@@ -5,7 +5,8 @@ export interface RequestObservation {
   operation: string;
   outcome: 'ok' | 'error';
   durationMs: number;
-  statements: number;
+  /** Absent when statements are not counted (COUNT_STATEMENTS=false). */
+  statements?: number;
 }
 
 export interface GatewayMetrics {
@@ -77,7 +78,7 @@ export function createMetrics(): GatewayMetrics {
     observeRequest({ operation, outcome, durationMs, statements: count }) {
       const label = operationLabel(operation);
       duration.observe({ operation: label, outcome }, durationMs / 1000);
-      statements.observe({ operation: label }, count);
+      if (count !== undefined) statements.observe({ operation: label }, count);
     },
     observeLoaderBatch: (size) => batchSize.observe(size),
     cacheEvent: (event) => cacheEvents.inc({ event }),

@@ -8,7 +8,8 @@ import type { GatewayMetrics } from './metrics';
 /** What the HTTP layer knows of one GraphQL request; the Apollo plugin adds the operation. */
 export interface RequestInfo {
   readonly id: string;
-  readonly stats: StatementStats;
+  /** The request's statement tally; absent when statements are not counted. */
+  readonly stats?: StatementStats;
   operationName?: string;
   failed?: boolean;
 }
@@ -22,11 +23,11 @@ const OPERATION_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
  * status, duration, statements; a warning when slower than `slowOperationMs`) and records the
  * metrics. Never logs variables or headers: they may carry secrets.
  */
-export function requestObserver(options: { log: Logger; metrics?: GatewayMetrics; slowOperationMs: number }): RequestHandler {
+export function requestObserver(options: { log: Logger; metrics?: GatewayMetrics; slowOperationMs: number; countStatements: boolean }): RequestHandler {
   return (req, res, next) => {
     const header = req.headers['x-request-id'];
     const id = typeof header === 'string' && REQUEST_ID.test(header) ? header : randomUUID();
-    const info: RequestInfo = { id, stats: { statements: 0 } };
+    const info: RequestInfo = options.countStatements ? { id, stats: { statements: 0 } } : { id };
     res.locals.requestInfo = info;
     res.setHeader('x-request-id', id);
     const started = process.hrtime.bigint();
@@ -35,8 +36,9 @@ export function requestObserver(options: { log: Logger; metrics?: GatewayMetrics
       const named = info.operationName ?? (req.body as { operationName?: unknown } | undefined)?.operationName;
       const operation = typeof named === 'string' && OPERATION_NAME.test(named) ? named : 'anonymous';
       const outcome = info.failed || res.statusCode >= 400 ? 'error' : 'ok';
-      options.metrics?.observeRequest({ operation, outcome, durationMs, statements: info.stats.statements });
-      const line = { requestId: id, operation, status: res.statusCode, durationMs: Math.round(durationMs * 10) / 10, statements: info.stats.statements };
+      const statements = info.stats?.statements;
+      options.metrics?.observeRequest({ operation, outcome, durationMs, statements });
+      const line = { requestId: id, operation, status: res.statusCode, durationMs: Math.round(durationMs * 10) / 10, ...(statements === undefined ? {} : { statements }) };
       if (durationMs > options.slowOperationMs) options.log.warn(line, 'slow GraphQL operation');
       else options.log.info(line, 'GraphQL request');
     });
@@ -44,11 +46,15 @@ export function requestObserver(options: { log: Logger; metrics?: GatewayMetrics
   };
 }
 
-/** Runs the rest of the request inside its statement tally (placed after body parsing). */
+/**
+ * Runs the rest of the request inside its statement tally (placed after body parsing). Only
+ * installed when statements are counted: the tally's AsyncLocalStorage puts a hook on every
+ * promise of the process once it is first entered.
+ */
 export const countRequestStatements: RequestHandler = (_req, res, next) => {
-  const info = res.locals.requestInfo as RequestInfo | undefined;
-  if (!info) return next();
-  runCounting(info.stats, () => next());
+  const stats = (res.locals.requestInfo as RequestInfo | undefined)?.stats;
+  if (!stats) return next();
+  runCounting(stats, () => next());
 };
 
 /** Tells the request's RequestInfo which operation ran and whether it produced errors. */

@@ -59,6 +59,8 @@ export interface TestGatewayOptions {
   metricsToken?: string;
   /** Interposes on the real cache store, e.g. to hold a write back and force a race. */
   wrapCacheStore?: (store: CacheStore) => CacheStore;
+  /** false: graphql-js interprets every operation (the compiled path's reference). */
+  compiledExecution?: boolean;
 }
 
 let freshUsers = 0;
@@ -86,6 +88,7 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
     corsOrigins: options.corsOrigins ?? defaults.corsOrigins,
     slowOperationMs: options.slowOperationMs ?? defaults.slowOperationMs,
     metricsToken: options.metricsToken,
+    compiledExecution: options.compiledExecution ?? defaults.compiledExecution,
   } as const;
   const gateway = await buildGateway(config, db, log, { metrics, wrapCacheStore: options.wrapCacheStore });
   const { server, balanceCache, cacheStore } = gateway;

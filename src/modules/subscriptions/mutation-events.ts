@@ -49,6 +49,7 @@ export const MUTATION_EVENTS: Readonly<Record<string, EventsOf>> = {
   logSessionEvent: none,
   invalidateBalanceCache: none,
   createApiKey: none,
+  // Publishes apiKeyRevoked itself, and waits for the bus (see users.resolvers.ts).
   revokeApiKey: none,
   storeItem: none,
   recordItemEvent: none,

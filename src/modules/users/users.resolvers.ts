@@ -13,9 +13,12 @@ export const userResolvers: Resolvers = {
       const { key, record } = await createApiKeyWithinCap(prisma, viewer.id, requiredText(input.name, 'input.name', 100), settings.maxApiKeysPerUser);
       return { key, apiKey: record };
     },
-    revokeApiKey: async (_, { id }, { viewer, prisma }) => {
-      const revoked = await revokeApiKey(prisma, viewer.id, idOfType(id, 'ApiKey', 'id'));
+    revokeApiKey: async (_, { id }, { viewer, prisma, events }) => {
+      const apiKeyId = idOfType(id, 'ApiKey', 'id');
+      const revoked = await revokeApiKey(prisma, viewer.id, apiKeyId);
       if (!revoked) throw notFound('API key');
+      // Answered once every instance has been told, so the key's next request is refused anywhere.
+      await events.publish({ kind: 'apiKeyRevoked', userId: viewer.id, apiKeyId });
       return revoked;
     },
   },
