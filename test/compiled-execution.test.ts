@@ -10,8 +10,8 @@ let otherKey: string;
 let accounts: string[];
 let otherAccount: string;
 
-const CREATE_ACCOUNT = `mutation($label: String!) { createExchangeAccount(input: { exchange: "paper", label: $label }) { id } }`;
-const DEPOSIT = `mutation($accountId: ID!) { deposit(input: { accountId: $accountId, asset: "USDT", amount: "1000.50" }) { id } }`;
+const CREATE_ACCOUNT = `mutation($label: String!) { createExchangeAccount(input: { exchange: "paper", label: $label }) { account { id } } }`;
+const DEPOSIT = `mutation($accountId: ID!) { deposit(input: { accountId: $accountId, asset: "USDT", amount: "1000.50" }) { entry { id } } }`;
 
 beforeAll(async () => {
   compiled = await startTestGateway();
@@ -20,13 +20,13 @@ beforeAll(async () => {
   key = user.key;
   accounts = [];
   for (const label of ['Main', 'Spare']) {
-    const id = (await compiled.http(CREATE_ACCOUNT, { label }, key)).data.createExchangeAccount.id as string;
+    const id = (await compiled.http(CREATE_ACCOUNT, { label }, key)).data.createExchangeAccount.account.id as string;
     await compiled.http(DEPOSIT, { accountId: id }, key);
     accounts.push(id);
   }
   const other = await compiled.freshUser('compiled_other');
   otherKey = other.key;
-  otherAccount = (await compiled.http(CREATE_ACCOUNT, { label: 'Theirs' }, otherKey)).data.createExchangeAccount.id;
+  otherAccount = (await compiled.http(CREATE_ACCOUNT, { label: 'Theirs' }, otherKey)).data.createExchangeAccount.account.id;
 });
 afterAll(async () => {
   await interpreted.close();
@@ -79,12 +79,12 @@ test('a bad scalar input: as a variable (graphql-js answers before anything runs
   expect(variable.status).toBe(200);
   expect(variable.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
   expect(variable.data).toBeUndefined();
-  const decimal = await same(`mutation($input: DepositInput!) { deposit(input: $input) { id } }`, () => ({ input: { accountId: accounts[0], asset: 'USDT', amount: { value: 1 } } }));
+  const decimal = await same(`mutation($input: DepositInput!) { deposit(input: $input) { entry { id } } }`, () => ({ input: { accountId: accounts[0], asset: 'USDT', amount: { value: 1 } } }));
   expect(decimal.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
   const dateTime = await same(`{ exchangeAccounts { ledgerEntries(filter: { from: "yesterday" }) { totalCount } } }`);
   expect(dateTime.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
   // A Decimal the service refuses (not a number): BAD_USER_INPUT naming the field, at the mutation's path.
-  const amount = await same(`mutation($id: ID!) { deposit(input: { accountId: $id, asset: "USDT", amount: "lots" }) { id } }`, () => ({ id: accounts[0] }));
+  const amount = await same(`mutation($id: ID!) { deposit(input: { accountId: $id, asset: "USDT", amount: "lots" }) { entry { id } } }`, () => ({ id: accounts[0] }));
   expect(amount.errors?.map((e) => [e.extensions?.code, e.extensions?.field, e.path])).toEqual([['BAD_USER_INPUT', 'input.amount', ['deposit']]]);
 });
 
@@ -94,7 +94,7 @@ test("NOT_FOUND: another user's account by ID, as a query and in a mutation", as
   expect(read.errors?.map((e) => [e.extensions?.code, e.path])).toEqual([['NOT_FOUND', ['ledgerEntries']]]);
   const node = await same(`query($id: ID!) { node(id: $id) { id } }`, () => ({ id: otherAccount }));
   expect(node.data).toEqual({ node: null });
-  const write = await same(`mutation($id: ID!) { deposit(input: { accountId: $id, asset: "USDT", amount: "1" }) { id } }`, () => ({ id: otherAccount }));
+  const write = await same(`mutation($id: ID!) { deposit(input: { accountId: $id, asset: "USDT", amount: "1" }) { entry { id } } }`, () => ({ id: otherAccount }));
   expect(write.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
   expect(write.errors?.[0]?.path).toEqual(['deposit']);
 });

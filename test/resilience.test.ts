@@ -171,22 +171,30 @@ describe('admission', () => {
     const db = await openDatabase({ url: proxy.via(base.db.location.url!), poolMax: 4, connectTimeoutMs: 500, statementTimeoutMs: 1_000 });
     const gateway = await startGatewayOn(db, { cacheOf: base });
     const key = await base.keyFor('outage-user');
-    const ask = () => post(gateway, '{ viewer { username } }', key);
+    const ask = (as = key) => post(gateway, '{ exchangeAccounts { id } }', as);
+    const unseenKey = await base.keyFor('outage-user-2');
     try {
       expect((await ask()).status).toBe(200);
       proxy.cut('reset');
       const started = Date.now();
-      const during = await ask();
+      // A key not seen yet needs its lookup: the whole request is refused, 503 with Retry-After.
+      const during = await ask(unseenKey);
       expect(Date.now() - started).toBeLessThan(3_000);
       expect(during.status).toBe(503);
       expect(((await during.json()) as any).errors[0].extensions.code).toBe('SERVICE_UNAVAILABLE');
+      // A key seen valid a moment ago is trusted without a statement: the field that reads the
+      // database fails instead, SERVICE_UNAVAILABLE at its path (an executed request, so 200).
+      const trusted = await ask();
+      expect(trusted.status).toBe(200);
+      expect(await trusted.json()).toMatchObject({ data: null, errors: [{ path: ['exchangeAccounts'], extensions: { code: 'SERVICE_UNAVAILABLE' } }] });
       expect((await fetch(`${gateway.url}/ready`)).status).toBe(503);
       expect((await fetch(`${gateway.url}/health`)).status).toBe(200);
 
       proxy.restore();
       let recovered = false;
       for (let attempt = 0; attempt < 20 && !recovered; attempt++) {
-        recovered = (await ask()).status === 200;
+        const r = await ask();
+        recovered = r.status === 200 && ((await r.json()) as { errors?: unknown }).errors === undefined;
         if (!recovered) await new Promise((resolve) => setTimeout(resolve, 250));
       }
       expect(recovered).toBe(true);

@@ -1,6 +1,7 @@
 import { execute, GraphQLError, type DocumentNode, type ExecutionResult, type GraphQLSchema } from 'graphql';
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
 import type { ApolloServerOptionsWithGateway } from '@apollo/server';
+import { expandedFieldCount, fragmentsByName } from '../http/operation-shape';
 
 type GatewayInterface = ApolloServerOptionsWithGateway<never>['gateway'];
 type GatewayExecutor = NonNullable<Awaited<ReturnType<GatewayInterface['load']>>['executor']>;
@@ -15,6 +16,12 @@ const INTROSPECTION = /\b__(schema|type)\b/;
 export interface CompiledExecutionOptions {
   /** Operations kept compiled (least recently used go first). */
   maxOperations?: number;
+  /**
+   * Operations with more fields than this, fragments expanded, run on graphql-js: graphql-jit
+   * generates code per expanded field, so a document of fragments spreading fragments (64 000
+   * paths within the cost limit) would hold the event loop for seconds while it compiles.
+   */
+  maxCompiledFields?: number;
 }
 
 /**
@@ -27,6 +34,7 @@ export interface CompiledExecutionOptions {
  */
 export function compiledExecutor(schema: GraphQLSchema, options: CompiledExecutionOptions = {}): GatewayExecutor {
   const maxOperations = options.maxOperations ?? 1_000;
+  const maxCompiledFields = options.maxCompiledFields ?? 2_000;
   const plans = new Map<string, Plan>();
 
   const planFor = (key: string, document: DocumentNode, source: string, operationName: string | undefined, kind: string): Plan => {
@@ -38,7 +46,7 @@ export function compiledExecutor(schema: GraphQLSchema, options: CompiledExecuti
       return known;
     }
     let plan = INTERPRETED;
-    if (kind !== 'subscription' && !INTROSPECTION.test(source)) {
+    if (kind !== 'subscription' && !INTROSPECTION.test(source) && expandedFieldCount(document, operationName, fragmentsByName(document.definitions)) <= maxCompiledFields) {
       const compiled = compileQuery(schema, document, operationName);
       if (isCompiledQuery(compiled)) plan = { kind: 'compiled', query: compiled };
     }

@@ -8,7 +8,9 @@ import {
   SchemaMetaFieldDef,
   TypeMetaFieldDef,
   TypeNameMetaFieldDef,
+  type DocumentNode,
   type FieldNode,
+  type OperationDefinitionNode,
   type FragmentDefinitionNode,
   type GraphQLField,
   type GraphQLNamedType,
@@ -92,6 +94,28 @@ export function selectionShape(selectionSet: SelectionSetNode, fragments: Readon
   const fragmentFields = memoisedWalk(fragments, (fragment) => fieldsOf(fragment.selectionSet), 0);
 
   return { depth: depthOf(selectionSet), aliases: aliasesOf(selectionSet), rootFields: fieldsOf(selectionSet) };
+}
+
+/**
+ * The fields an operation selects with its fragments expanded (each spread counts its fragment's
+ * fields again), in one linear pass: what code generated per field would have to cover.
+ */
+export function expandedFieldCount(document: DocumentNode, operationName: string | undefined, fragments: ReadonlyMap<string, FragmentDefinitionNode>): number {
+  const fieldsOf = (set: SelectionSetNode): number => {
+    let fields = 0;
+    for (const selection of set.selections) {
+      if (selection.kind === Kind.FIELD) fields += 1 + (selection.selectionSet ? fieldsOf(selection.selectionSet) : 0);
+      else if (selection.kind === Kind.INLINE_FRAGMENT) fields += fieldsOf(selection.selectionSet);
+      else fields += fragmentFields(selection.name.value);
+    }
+    return clamp(fields);
+  };
+  const fragmentFields = memoisedWalk(fragments, (fragment) => fieldsOf(fragment.selectionSet), 0);
+  const operation = document.definitions.find(
+    (definition): definition is OperationDefinitionNode =>
+      definition.kind === Kind.OPERATION_DEFINITION && (operationName === undefined || definition.name?.value === operationName),
+  );
+  return operation ? fieldsOf(operation.selectionSet) : 0;
 }
 
 /** Plain lists without paging arguments are small (identifiers, accounts…); assume this many. */
