@@ -5,6 +5,7 @@ import { PrismaPGlite } from 'pglite-prisma-adapter';
 import type { SqlDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import { PrismaClient } from '../generated/prisma/client';
 import { countingAdapter } from './statement-counter';
+import { registerWireReader } from './wire-rows';
 import { applyMigrations, pgSession, type SqlSession } from './migrate';
 import { acquireDataDirLock } from './data-dir-lock';
 import './decimal-precision'; // money arithmetic at the columns' full precision
@@ -119,5 +120,8 @@ async function openEmbedded(dataDir: string, options: DatabaseOptions): Promise<
 }
 
 function clientFor(factory: SqlDriverAdapterFactory): PrismaClient {
-  return new PrismaClient({ adapter: countingAdapter(factory) });
+  const counted = countingAdapter(factory);
+  const prisma = new PrismaClient({ adapter: counted });
+  registerWireReader(prisma, counted);
+  return prisma;
 }

@@ -84,7 +84,7 @@ export function childListLoader<Row, Extra extends object = object>(
     order,
     (parentIds, page, columns) => {
       const source = sourceFor(page);
-      return pagesPerParent<Row>(prisma, table ? { ...source, select: table.select(columns) } : source, order, parentIds, page);
+      return pagesPerParent<Row>(prisma, table ? { ...source, select: table.select(columns), wire: columns !== null } : source, order, parentIds, page);
     },
     table,
   );

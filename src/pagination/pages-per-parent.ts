@@ -3,6 +3,7 @@ import type { CursorKey } from './cursor';
 import { afterCursorSql } from './keyset';
 import { cursorPart, type ListOrder } from './order';
 import { wireSql } from '../db/lean-table';
+import { wireRows } from '../db/wire-rows';
 import type { Page } from './page';
 
 /** Where one child list (e.g. an item's events) is read from, for many parents at once. */
@@ -15,6 +16,11 @@ export interface ChildListSource {
   parent: string;
   /** Extra condition every child row must meet (e.g. viewer visibility). */
   where?: Prisma.Sql;
+  /**
+   * `select` lists columns in their wire form (a lean table's select): the rows are read as the
+   * driver hands them, without Prisma's decoding. Otherwise Prisma decodes them (Decimal, Date).
+   */
+  wire?: boolean;
 }
 
 /** One parent's page: rows in list order (fetched with one extra row), the parent's total. */
@@ -61,7 +67,7 @@ export async function pagesPerParent<Row>(
       ? Prisma.sql`SELECT NULL::int AS n`
       : Prisma.sql`SELECT count(*)::int AS n FROM ${source.from} WHERE ${parent} = parents.id AND ${where}`;
 
-  const rows = await prisma.$queryRaw<RawRow[]>`
+  const statement = Prisma.sql`
     SELECT parents.id AS "__parent", totals.n AS "__total", child.*
     FROM unnest(${[...new Set(parentIds)]}::int[]) AS parents(id)
     CROSS JOIN LATERAL (${total}) totals
@@ -72,6 +78,7 @@ export async function pagesPerParent<Row>(
       ORDER BY ${orderBy}
       LIMIT ${page.first + 1}
     ) child ON TRUE`;
+  const rows = source.wire ? await wireRows<RawRow>(prisma, statement) : await prisma.$queryRaw<RawRow[]>(statement);
 
   const pages = new Map<number, ParentPage<Row>>();
   for (const parentId of parentIds) pages.set(parentId, { rows: [], totalCount: 0 });

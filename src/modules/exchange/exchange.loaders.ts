@@ -47,8 +47,9 @@ export const exchangeLoaders = {
     ),
   positionById: ({ prisma, viewerId }: LoaderScope) =>
     leanLoaderOfOne<Position>(
+      prisma,
       POSITION_ROW,
-      (ids, select) => prisma.$queryRaw<Position[]>`
+      (ids, select) => Prisma.sql`
         SELECT ${select} FROM "Position" p JOIN "ExchangeAccount" a ON a.id = p."accountId"
         WHERE p.id = ANY(${ids}::int[]) AND a."userId" = ${viewerId()}`,
     ),

@@ -59,14 +59,16 @@ export const itemLoaders = {
     ),
   identifiersByItemId: ({ prisma }: LoaderScope) =>
     leanLoaderOfMany<ItemIdentifier>(
+      prisma,
       ITEM_IDENTIFIER_ROW,
-      (itemIds, select) => prisma.$queryRaw<ItemIdentifier[]>`SELECT ${select} FROM "ItemIdentifier" x WHERE x."itemId" = ANY(${itemIds}::int[]) ORDER BY x.id`,
+      (itemIds, select) => Prisma.sql`SELECT ${select} FROM "ItemIdentifier" x WHERE x."itemId" = ANY(${itemIds}::int[]) ORDER BY x.id`,
       (identifier) => identifier.itemId,
     ),
   sourcesByItemId: ({ prisma }: LoaderScope) =>
     leanLoaderOfMany<ItemSource>(
+      prisma,
       ITEM_SOURCE_ROW,
-      (itemIds, select) => prisma.$queryRaw<ItemSource[]>`
+      (itemIds, select) => Prisma.sql`
         SELECT ${select} FROM "ItemSource" s WHERE s."itemId" = ANY(${itemIds}::int[]) ORDER BY s."receivedAt" DESC, s.id DESC`,
       (source) => source.itemId,
     ),

@@ -1,4 +1,4 @@
-import type { User } from '../../generated/prisma/client';
+import { Prisma, type User } from '../../generated/prisma/client';
 import { leanLoaderOfOne, loaderOfOne } from '../../graphql/batch';
 import { leanTable } from '../../db/lean-table';
 import type { LoaderScope } from '../module';
@@ -10,7 +10,7 @@ const USER_ROW = leanTable({ alias: 'u', columns: { id: 'plain', username: 'plai
 export const userLoaders = {
   /** Any user, for relations the viewer can already see (an item's owner, a circuit's members). */
   userById: ({ prisma }: LoaderScope) =>
-    leanLoaderOfOne<User>(USER_ROW, (ids, select) => prisma.$queryRaw<User[]>`SELECT ${select} FROM "User" u WHERE u.id = ANY(${ids}::int[])`),
+    leanLoaderOfOne<User>(prisma, USER_ROW, (ids, select) => Prisma.sql`SELECT ${select} FROM "User" u WHERE u.id = ANY(${ids}::int[])`),
   /** The viewer's own API keys. */
   apiKeyById: ({ prisma, viewerId }: LoaderScope) =>
     loaderOfOne(
