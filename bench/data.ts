@@ -221,7 +221,7 @@ export async function prepareEmptyDatabase(url: string): Promise<{ apiKey: strin
   }
 }
 
-const dfidOf = (n: number) => `BENCH-${String(n).padStart(8, '0')}`;
+export const dfidOf = (n: number) => `BENCH-${String(n).padStart(8, '0')}`;
 
 function describe(scale: Scale): string {
   return (

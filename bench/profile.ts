@@ -9,7 +9,7 @@ import path from 'node:path';
 import { createApiKey } from '../src/auth/api-keys';
 import { openDatabase } from '../src/db/database';
 import { DIST_ENTRY } from '../scripts/build';
-import { BENCH_USERNAME } from './data';
+import { BENCH_USERNAME, dfidOf } from './data';
 import { load } from './load';
 import { benchOperations, type BenchOperation } from './operations';
 import { gatewayEnv, startChild } from './processes';
@@ -19,7 +19,7 @@ const seconds = Number(process.env.BENCH_PROFILE_S ?? 20);
 
 interface ProfileNode {
   id: number;
-  callFrame: { functionName: string; url: string };
+  callFrame: { functionName: string; url: string; scriptId: string | number };
 }
 interface CpuProfile {
   nodes: ProfileNode[];
@@ -59,8 +59,9 @@ function selfTimeByComponent(profile: CpuProfile): Array<{ component: string; ms
   const component = new Map(profile.nodes.map((node) => [node.id, componentOf(node.callFrame)]));
   // graphql-jit's generated code has an empty url but a name: attribute what has no url and a JS name to it.
   for (const node of profile.nodes) {
-    const { url, functionName } = node.callFrame;
-    if (!url && functionName && !functionName.startsWith('(')) component.set(node.id, 'graphql-jit compiled code');
+    const { url, functionName, scriptId } = node.callFrame;
+    // Native code (writev, …) has no script: scriptId 0.
+    if (!url && functionName && !functionName.startsWith('(') && Number(scriptId) !== 0) component.set(node.id, 'graphql-jit compiled code');
   }
   const totals = new Map<string, number>();
   profile.samples.forEach((id, index) => {
@@ -68,6 +69,27 @@ function selfTimeByComponent(profile: CpuProfile): Array<{ component: string; ms
     totals.set(name, (totals.get(name) ?? 0) + (profile.timeDeltas[index] ?? 0) / 1000);
   });
   return [...totals].map(([name, ms]) => ({ component: name, ms })).sort((a, b) => b.ms - a.ms);
+}
+
+/** Self time by function (name, file and line), the heaviest first: what a component's time is made of. */
+function selfTimeByFunction(profile: CpuProfile, top: number): Array<{ fn: string; ms: number }> {
+  const names = new Map(
+    profile.nodes.map((node) => {
+      const { functionName, url } = node.callFrame;
+      const file = url.replace(/^.*node_modules\//, '').replace(/^.*\/dist\//, 'dist/');
+      return [node.id, `${functionName || '(anonymous)'} ${file}`.trim()];
+    }),
+  );
+  const totals = new Map<string, number>();
+  profile.samples.forEach((id, index) => {
+    const name = names.get(id)!;
+    totals.set(name, (totals.get(name) ?? 0) + (profile.timeDeltas[index] ?? 0) / 1000);
+  });
+  return [...totals]
+    .filter(([name]) => !name.startsWith('(idle)'))
+    .map(([fn, ms]) => ({ fn, ms }))
+    .sort((a, b) => b.ms - a.ms)
+    .slice(0, top);
 }
 
 async function profileOperation(operation: BenchOperation, apiKey: string, port: number): Promise<string> {
@@ -83,7 +105,8 @@ async function profileOperation(operation: BenchOperation, apiKey: string, port:
   const elapsed = (Date.now() - started) / 1000;
   await child.stop();
   const file = fs.readdirSync(dir).find((name) => name.endsWith('.cpuprofile'))!;
-  const rows = selfTimeByComponent(JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')) as CpuProfile);
+  const profile = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')) as CpuProfile;
+  const rows = selfTimeByComponent(profile);
   const busy = rows.filter((row) => row.component !== '(idle)').reduce((sum, row) => sum + row.ms, 0);
   const lines = [
     `### ${operation.name} (${requests} requests in ${elapsed.toFixed(1)} s, ${(requests / elapsed).toFixed(1)} rps at ${settings.connections} connections; ${((busy / (elapsed * 1000)) * 100).toFixed(0)} % of a core busy, ${(busy / requests).toFixed(2)} ms of main-thread CPU per request)`,
@@ -94,6 +117,10 @@ async function profileOperation(operation: BenchOperation, apiKey: string, port:
       .filter((row) => row.component !== '(idle)' && row.ms / busy >= 0.005)
       .map((row) => `| ${row.component} | ${row.ms.toFixed(0)} | ${((row.ms / busy) * 100).toFixed(1)} | ${(row.ms / requests).toFixed(3)} |`),
     '',
+    '| heaviest functions (self) | self ms | % of busy |',
+    '|---|---:|---:|',
+    ...selfTimeByFunction(profile, 15).map((row) => `| \`${row.fn}\` | ${row.ms.toFixed(0)} | ${((row.ms / busy) * 100).toFixed(1)} |`),
+    '',
   ];
   fs.rmSync(dir, { recursive: true, force: true });
   return lines.join('\n');
@@ -102,14 +129,17 @@ async function profileOperation(operation: BenchOperation, apiKey: string, port:
 async function main() {
   const db = await openDatabase({ url: settings.databaseUrl, poolMax: 1 });
   let apiKey: string;
+  let sampleDfid: string;
   try {
     const user = await db.prisma.user.findUniqueOrThrow({ where: { username: BENCH_USERNAME } });
     apiKey = (await createApiKey(db.prisma, user.id, 'profile')).key;
+    const items = await db.prisma.item.count();
+    sampleDfid = dfidOf(Math.floor(items / 2) - (Math.floor(items / 2) % 10));
   } finally {
     await db.close();
   }
   const wanted = (process.env.BENCH_PROFILE_OPERATIONS ?? 'typename,sessionsTrades').split(',');
-  const operations = benchOperations('').filter((operation) => wanted.includes(operation.name));
+  const operations = benchOperations(sampleDfid).filter((operation) => wanted.includes(operation.name));
   for (const operation of operations) process.stdout.write(`${await profileOperation(operation, apiKey, settings.basePort)}\n`);
 }
 
