@@ -56,3 +56,12 @@ export function countingAdapter(factory: SqlDriverAdapterFactory): SqlDriverAdap
     connect: async (): Promise<SqlDriverAdapter> => countQueries(await factory.connect()),
   };
 }
+
+/** The tally statements are counted in right now (none outside `countStatements` / `runCounting`). */
+export const currentTally = (): StatementStats | undefined => storage.getStore();
+
+/**
+ * Runs `work` outside any tally, for a caller that counts its statements itself (one statement
+ * sent on behalf of several requests counts once for each, see db/wire-rows.ts).
+ */
+export const runUncounted = <T>(work: () => T): T => storage.exit(work);

@@ -2,7 +2,7 @@ import DataLoader from 'dataloader';
 import type { GraphQLResolveInfo } from 'graphql';
 import { selectedFieldNames } from './selected-fields';
 import { columnSetKey, covers, unionOfColumns, type ColumnSet, type LeanTable } from '../db/lean-table';
-import { wireRows } from '../db/wire-rows';
+import { configureWireReads, wireRows } from '../db/wire-rows';
 import type { Prisma, PrismaClient } from '../generated/prisma/client';
 
 /** A lean read's statement for some ids and a SELECT list. */
@@ -25,6 +25,8 @@ const settings: { batch: boolean; onBatch: (size: number) => void } = { batch: t
 
 export function configureLoaders(options: Partial<typeof settings>): void {
   Object.assign(settings, options);
+  // Without batching, reads do not share statements either.
+  if (options.batch !== undefined) configureWireReads({ coalesce: options.batch });
 }
 
 /** A DataLoader that follows the process-wide settings (batching on or off, batch sizes observed). */
