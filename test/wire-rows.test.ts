@@ -9,6 +9,8 @@ import { ok } from './helpers/responses';
 // and an error must reach only the read that caused it.
 
 const { gw, demo } = demoFixture();
+/** One request's reads, as a request's loaders make them (reads of one scope share statements). */
+const scope = () => ({ prisma: gw.db.prisma });
 
 const EVENTS = (itemId: number) =>
   Prisma.sql`SELECT e.id, e.type, e.data, trim_scale(1.50)::text AS amount, ARRAY['a', 'b'] AS tags FROM "ItemEvent" e WHERE e."itemId" = ${itemId} ORDER BY e.id DESC`;
@@ -18,7 +20,7 @@ const USERS = (ids: number[]) => Prisma.sql`SELECT u.id, u.username FROM "User" 
 async function alone<T>(statements: Prisma.Sql[]): Promise<T[][]> {
   const results: T[][] = [];
   for (const statement of statements) {
-    results.push(await wireRows<T>(gw.db.prisma, statement));
+    results.push(await wireRows<T>(scope(), statement));
     await new Promise((resolve) => setImmediate(resolve));
   }
   return results;
@@ -31,8 +33,12 @@ test('reads of one turn share one statement and get what each gets alone, in its
   const statements = [EVENTS(items[0]!.id), USERS(users.map((user) => user.id)), EVENTS(items[1]!.id)];
 
   const separately = await alone(statements);
-  const { result: together, statements: sent } = await countStatements(() => Promise.all(statements.map((statement) => wireRows(gw.db.prisma, statement))));
+  const request = scope();
+  const { result: together, statements: sent } = await countStatements(() => Promise.all(statements.map((statement) => wireRows(request, statement))));
   expect(sent).toBe(1);
+  // Two requests' reads of one turn go separately (PostgreSQL runs them in parallel).
+  const { statements: twoRequests } = await countStatements(() => Promise.all(statements.map((statement, index) => wireRows(index === 1 ? scope() : request, statement))));
+  expect(twoRequests).toBe(2);
   expect(together).toEqual(separately);
   // JSON stays JSON, arrays stay arrays, text stays text (no number where a decimal's text was).
   const [first] = separately[0] as Array<{ data: unknown; amount: unknown; tags: unknown }>;
@@ -44,10 +50,11 @@ test('reads of one turn share one statement and get what each gets alone, in its
 });
 
 test("one read's error reaches that read only; the others of its turn are answered", async () => {
+  const request = scope();
   const results = await Promise.allSettled([
-    wireRows(gw.db.prisma, Prisma.sql`SELECT 1 AS one`),
-    wireRows(gw.db.prisma, Prisma.sql`SELECT 1 / ${0}::int AS boom`),
-    wireRows(gw.db.prisma, Prisma.sql`SELECT 'two' AS two`),
+    wireRows(request, Prisma.sql`SELECT 1 AS one`),
+    wireRows(request, Prisma.sql`SELECT 1 / ${0}::int AS boom`),
+    wireRows(request, Prisma.sql`SELECT 'two' AS two`),
   ]);
   expect(results.map((result) => result.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
   expect((results[0] as PromiseFulfilledResult<unknown>).value).toEqual([{ one: 1 }]);

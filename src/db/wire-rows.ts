@@ -8,8 +8,16 @@ import { currentTally, runUncounted, type StatementStats } from './statement-cou
 // directly: the same pool (or the same embedded database), the same statement tally, the same
 // driver errors (classified by db/availability.ts as Prisma's are).
 
+/**
+ * Whose reads may share a statement: one request's loaders (a request's reads of one level go
+ * together; other requests' reads go in their own statements, so PostgreSQL runs them in parallel).
+ */
+export interface ReadScope {
+  readonly prisma: PrismaClient;
+}
+
 /** Runs a statement and returns its rows as plain objects, values as the driver hands them. */
-export type WireReader = <T>(statement: Prisma.Sql) => Promise<T[]>;
+type WireReader = <T>(scope: ReadScope, statement: Prisma.Sql) => Promise<T[]>;
 
 const readers = new WeakMap<PrismaClient, WireReader>();
 
@@ -32,11 +40,11 @@ interface PendingRead {
 }
 
 /**
- * Gives `prisma` a wire reader over the adapter factory it was built with. Reads asked for in
- * one turn of the event loop (a level's loaders of every request in flight) travel together as
- * one statement, each read's rows aggregated to JSON by PostgreSQL: one round trip instead of
- * one per loader, which is what a statement mostly costs here (the socket writes and the wake-ups
- * of the backends, more than the SQL). If the shared statement fails, each read is retried alone,
+ * Gives `prisma` a wire reader over the adapter factory it was built with. A scope's reads asked
+ * for in one turn of the event loop (a level's loaders of one request) travel together as one
+ * statement, each read's rows aggregated to JSON by PostgreSQL: one round trip instead of one
+ * per loader, which is what a statement mostly costs here (the socket writes and the wake-ups of
+ * the backends, more than the SQL). If the shared statement fails, each read is retried alone,
  * so an error reaches only the read that caused it.
  */
 export function registerWireReader(prisma: PrismaClient, factory: SqlDriverAdapterFactory): void {
@@ -45,7 +53,7 @@ export function registerWireReader(prisma: PrismaClient, factory: SqlDriverAdapt
     adapter ??= factory.connect();
     return (await adapter).queryRaw({ sql: statement.text, args: statement.values as never, argTypes: statement.values.map(argTypeOf) });
   };
-  let queue: PendingRead[] = [];
+  let queues = new Map<ReadScope, PendingRead[]>();
 
   const runAlone = async (read: PendingRead) => {
     if (read.tally) read.tally.statements += 1;
@@ -74,20 +82,24 @@ export function registerWireReader(prisma: PrismaClient, factory: SqlDriverAdapt
   };
 
   const flush = () => {
-    const reads = queue;
-    queue = [];
-    for (let start = 0; start < reads.length; start += MAX_COALESCED) {
-      const chunk = reads.slice(start, start + MAX_COALESCED);
-      void (chunk.length === 1 ? runAlone(chunk[0]!) : runTogether(chunk));
+    const pending = queues;
+    queues = new Map();
+    for (const reads of pending.values()) {
+      for (let start = 0; start < reads.length; start += MAX_COALESCED) {
+        const chunk = reads.slice(start, start + MAX_COALESCED);
+        void (chunk.length === 1 ? runAlone(chunk[0]!) : runTogether(chunk));
+      }
     }
   };
 
-  readers.set(prisma, <T>(statement: Prisma.Sql) =>
+  readers.set(prisma, <T>(scope: ReadScope, statement: Prisma.Sql) =>
     new Promise<T[]>((resolve, reject) => {
       const read = { statement, tally: currentTally(), resolve: resolve as (rows: unknown[]) => void, reject };
       if (!settings.coalesce) return void runAlone(read);
-      if (queue.length === 0) setImmediate(flush);
-      queue.push(read);
+      if (queues.size === 0) setImmediate(flush);
+      const queue = queues.get(scope);
+      if (queue) queue.push(read);
+      else queues.set(scope, [read]);
     }),
   );
 }
@@ -109,10 +121,10 @@ function rowsOf(result: SqlResultSet): unknown[] {
   return rows;
 }
 
-/** The rows of `statement`, through `prisma`'s wire reader (or Prisma itself for a client without one). */
-export function wireRows<T>(prisma: PrismaClient, statement: Prisma.Sql): Promise<T[]> {
-  const reader = readers.get(prisma);
-  return reader ? reader<T>(statement) : prisma.$queryRaw<T[]>(statement);
+/** The rows of `statement`, read for `scope` through its client's wire reader (or Prisma itself for a client without one). */
+export function wireRows<T>(scope: ReadScope, statement: Prisma.Sql): Promise<T[]> {
+  const reader = readers.get(scope.prisma);
+  return reader ? reader<T>(scope, statement) : scope.prisma.$queryRaw<T[]>(statement);
 }
 
 const SCALAR: ArgType = { scalarType: 'unknown', arity: 'scalar' };

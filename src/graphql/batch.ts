@@ -2,15 +2,15 @@ import DataLoader from 'dataloader';
 import type { GraphQLResolveInfo } from 'graphql';
 import { selectedFieldNames } from './selected-fields';
 import { columnSetKey, covers, unionOfColumns, type ColumnSet, type LeanTable } from '../db/lean-table';
-import { configureWireReads, wireRows } from '../db/wire-rows';
-import type { Prisma, PrismaClient } from '../generated/prisma/client';
+import { configureWireReads, wireRows, type ReadScope } from '../db/wire-rows';
+import type { Prisma } from '../generated/prisma/client';
 
 /** A lean read's statement for some ids and a SELECT list. */
 export type LeanStatement = (ids: readonly number[], select: Prisma.Sql) => Prisma.Sql;
 
 /** Runs a lean read: wire rows for a column set, Prisma's decoded rows for the full row (null). */
-export function readLean<V>(prisma: PrismaClient, columns: ColumnSet, statement: Prisma.Sql): Promise<V[]> {
-  return columns === null ? prisma.$queryRaw<V[]>(statement) : wireRows<V>(prisma, statement);
+export function readLean<V>(scope: ReadScope, columns: ColumnSet, statement: Prisma.Sql): Promise<V[]> {
+  return columns === null ? scope.prisma.$queryRaw<V[]>(statement) : wireRows<V>(scope, statement);
 }
 
 // DataLoader's contract: one result per key, in key order. These helpers build batch functions
@@ -90,7 +90,7 @@ export interface LeanLoaderOfOne<V> {
  * union of their selections' columns. A row already read with every column a later field needs
  * (the full row, say) serves that field too, so no level runs a statement it did not run before.
  */
-export function leanLoaderOfOne<V extends { id: number }>(prisma: PrismaClient, table: LeanTable, statement: LeanStatement): LeanLoaderOfOne<V> {
+export function leanLoaderOfOne<V extends { id: number }>(scope: ReadScope, table: LeanTable, statement: LeanStatement): LeanLoaderOfOne<V> {
   interface Request {
     readonly id: number;
     readonly columns: ColumnSet;
@@ -100,7 +100,7 @@ export function leanLoaderOfOne<V extends { id: number }>(prisma: PrismaClient, 
       const ids = [...new Set(requests.map((request) => request.id))];
       const byId = new Map<number, V>();
       const columns = unionOfColumns(requests.map((request) => request.columns));
-      for (const row of await readLean<V>(prisma, columns, statement(ids, table.select(columns)))) byId.set(row.id, row);
+      for (const row of await readLean<V>(scope, columns, statement(ids, table.select(columns)))) byId.set(row.id, row);
       return requests.map((request) => byId.get(request.id) ?? null);
     },
     (request: Request) => `${request.id}:${columnSetKey(request.columns)}`,
@@ -135,7 +135,7 @@ export interface LeanLoaderOfMany<V> {
  * `loaderOfMany` over a lean table: one statement per batch, with the union of the batch's
  * selections' columns. `parentOf` reads a row's parent id, a column the table always selects.
  */
-export function leanLoaderOfMany<V>(prisma: PrismaClient, table: LeanTable, statement: LeanStatement, parentOf: (row: V) => number): LeanLoaderOfMany<V> {
+export function leanLoaderOfMany<V>(scope: ReadScope, table: LeanTable, statement: LeanStatement, parentOf: (row: V) => number): LeanLoaderOfMany<V> {
   interface Request {
     readonly parentId: number;
     readonly columns: ColumnSet;
@@ -145,7 +145,7 @@ export function leanLoaderOfMany<V>(prisma: PrismaClient, table: LeanTable, stat
       const parentIds = [...new Set(requests.map((request) => request.parentId))];
       const byParent = new Map<number, V[]>(parentIds.map((id) => [id, []]));
       const columns = unionOfColumns(requests.map((request) => request.columns));
-      for (const row of await readLean<V>(prisma, columns, statement(parentIds, table.select(columns)))) byParent.get(parentOf(row))?.push(row);
+      for (const row of await readLean<V>(scope, columns, statement(parentIds, table.select(columns)))) byParent.get(parentOf(row))?.push(row);
       return requests.map((request) => byParent.get(request.parentId)!);
     },
     (request: Request) => `${request.parentId}:${columnSetKey(request.columns)}`,

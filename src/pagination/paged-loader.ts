@@ -1,6 +1,6 @@
 import type DataLoader from 'dataloader';
 import type { GraphQLResolveInfo } from 'graphql';
-import type { PrismaClient } from '../generated/prisma/client';
+import type { ReadScope } from '../db/wire-rows';
 import { newLoader } from '../graphql/batch';
 import { selectedFieldNames } from '../graphql/selected-fields';
 import { columnSetKey, unionOfColumns, type ColumnSet, type LeanTable } from '../db/lean-table';
@@ -75,7 +75,7 @@ export function pagedLoader<Row, Extra extends object = object>(
  * their wire form; without it (or for a field the table does not know) the full row.
  */
 export function childListLoader<Row, Extra extends object = object>(
-  prisma: PrismaClient,
+  scope: ReadScope,
   order: ListOrder,
   sourceFor: (page: Page & Extra) => ChildListSource,
   table?: LeanTable,
@@ -84,7 +84,7 @@ export function childListLoader<Row, Extra extends object = object>(
     order,
     (parentIds, page, columns) => {
       const source = sourceFor(page);
-      return pagesPerParent<Row>(prisma, table ? { ...source, select: table.select(columns), wire: columns !== null } : source, order, parentIds, page);
+      return pagesPerParent<Row>(scope, table ? { ...source, select: table.select(columns), wire: columns !== null } : source, order, parentIds, page);
     },
     table,
   );

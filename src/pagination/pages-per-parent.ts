@@ -1,9 +1,9 @@
-import { Prisma, type PrismaClient } from '../generated/prisma/client';
+import { Prisma } from '../generated/prisma/client';
 import type { CursorKey } from './cursor';
 import { afterCursorSql } from './keyset';
 import { cursorPart, type ListOrder } from './order';
 import { wireSql } from '../db/lean-table';
-import { wireRows } from '../db/wire-rows';
+import { wireRows, type ReadScope } from '../db/wire-rows';
 import type { Page } from './page';
 
 /** Where one child list (e.g. an item's events) is read from, for many parents at once. */
@@ -44,7 +44,7 @@ export const keyOfPagedRow = (order: ListOrder, row: object): CursorKey =>
  * handed on as read (no copy): the helper columns are no GraphQL field, so nothing serves them.
  */
 export async function pagesPerParent<Row>(
-  prisma: PrismaClient,
+  scope: ReadScope,
   source: ChildListSource,
   order: ListOrder,
   parentIds: readonly number[],
@@ -78,7 +78,7 @@ export async function pagesPerParent<Row>(
       ORDER BY ${orderBy}
       LIMIT ${page.first + 1}
     ) child ON TRUE`;
-  const rows = source.wire ? await wireRows<RawRow>(prisma, statement) : await prisma.$queryRaw<RawRow[]>(statement);
+  const rows = source.wire ? await wireRows<RawRow>(scope, statement) : await scope.prisma.$queryRaw<RawRow[]>(statement);
 
   const pages = new Map<number, ParentPage<Row>>();
   for (const parentId of parentIds) pages.set(parentId, { rows: [], totalCount: 0 });

@@ -39,18 +39,18 @@ export const circuitLoaders = {
       (circuitIds: readonly number[]) => prisma.circuitMember.findMany({ where: { circuitId: { in: [...circuitIds] }, userId: viewerId() } }),
       (membership) => membership.circuitId,
     ),
-  membersByCircuitId: ({ prisma, viewerId }: LoaderScope) =>
-    childListLoader<CircuitMember>(prisma, CIRCUIT_MEMBERS_ORDER, () => ({
+  membersByCircuitId: (scope: LoaderScope) =>
+    childListLoader<CircuitMember>(scope, CIRCUIT_MEMBERS_ORDER, () => ({
       select: Prisma.sql`ci.*`,
       from: Prisma.sql`"CircuitMember" ci`,
       parent: 'ci."circuitId"',
-      where: viewerIsMember(viewerId()),
+      where: viewerIsMember(scope.viewerId()),
     }), CIRCUIT_MEMBER_ROW),
-  itemsByCircuitId: ({ prisma, viewerId }: LoaderScope) =>
-    childListLoader<Item>(prisma, CIRCUIT_ITEMS_ORDER, () => ({
+  itemsByCircuitId: (scope: LoaderScope) =>
+    childListLoader<Item>(scope, CIRCUIT_ITEMS_ORDER, () => ({
       select: Prisma.sql`i.*`,
       from: Prisma.sql`"CircuitItem" ci JOIN "Item" i ON i.id = ci."itemId"`,
       parent: 'ci."circuitId"',
-      where: viewerIsMember(viewerId()),
+      where: viewerIsMember(scope.viewerId()),
     }), ITEM_ROW),
 };

@@ -45,13 +45,13 @@ export const exchangeLoaders = {
       (ids: readonly number[]) => prisma.exchangeAccount.findMany({ where: { id: { in: [...ids] }, userId: viewerId() } }),
       (account) => account.id,
     ),
-  positionById: ({ prisma, viewerId }: LoaderScope) =>
+  positionById: (scope: LoaderScope) =>
     leanLoaderOfOne<Position>(
-      prisma,
+      scope,
       POSITION_ROW,
       (ids, select) => Prisma.sql`
         SELECT ${select} FROM "Position" p JOIN "ExchangeAccount" a ON a.id = p."accountId"
-        WHERE p.id = ANY(${ids}::int[]) AND a."userId" = ${viewerId()}`,
+        WHERE p.id = ANY(${ids}::int[]) AND a."userId" = ${scope.viewerId()}`,
     ),
   orderById: ({ prisma, viewerId }: LoaderScope) =>
     loaderOfOne(
@@ -63,34 +63,34 @@ export const exchangeLoaders = {
       (ids: readonly number[]) => prisma.ledgerEntry.findMany({ where: { id: { in: [...ids] }, ...ownAccount(viewerId()) } }),
       (entry) => entry.id,
     ),
-  positionsByAccountId: ({ prisma, viewerId }: LoaderScope) =>
-    childListLoader<Position, { status: PositionStatus | null }>(prisma, ACCOUNT_POSITIONS_ORDER, (page) => ({
+  positionsByAccountId: (scope: LoaderScope) =>
+    childListLoader<Position, { status: PositionStatus | null }>(scope, ACCOUNT_POSITIONS_ORDER, (page) => ({
       select: Prisma.sql`p.*`,
       from: Prisma.sql`"Position" p JOIN "ExchangeAccount" a ON a.id = p."accountId"`,
       parent: 'p."accountId"',
       where: page.status
-        ? Prisma.sql`a."userId" = ${viewerId()} AND p.status = CAST(${page.status} AS "PositionStatus")`
-        : Prisma.sql`a."userId" = ${viewerId()}`,
+        ? Prisma.sql`a."userId" = ${scope.viewerId()} AND p.status = CAST(${page.status} AS "PositionStatus")`
+        : Prisma.sql`a."userId" = ${scope.viewerId()}`,
     }), POSITION_ROW),
-  ordersByPositionId: ({ prisma, viewerId }: LoaderScope) =>
-    childListLoader<Order>(prisma, POSITION_ORDERS_ORDER, () => ({
+  ordersByPositionId: (scope: LoaderScope) =>
+    childListLoader<Order>(scope, POSITION_ORDERS_ORDER, () => ({
       select: Prisma.sql`o.*`,
       from: Prisma.sql`"Order" o JOIN "ExchangeAccount" a ON a.id = o."accountId"`,
       parent: 'o."positionId"',
-      where: Prisma.sql`a."userId" = ${viewerId()}`,
+      where: Prisma.sql`a."userId" = ${scope.viewerId()}`,
     }), ORDER_ROW),
-  ordersByAccountId: ({ prisma, viewerId }: LoaderScope) =>
-    childListLoader<Order, OrderListFilter>(prisma, ACCOUNT_ORDERS_ORDER, (page) => ({
+  ordersByAccountId: (scope: LoaderScope) =>
+    childListLoader<Order, OrderListFilter>(scope, ACCOUNT_ORDERS_ORDER, (page) => ({
       select: Prisma.sql`o.*`,
       from: Prisma.sql`"Order" o JOIN "ExchangeAccount" a ON a.id = o."accountId"`,
       parent: 'o."accountId"',
-      where: withConditions(Prisma.sql`a."userId" = ${viewerId()}`, orderConditions(page)),
+      where: withConditions(Prisma.sql`a."userId" = ${scope.viewerId()}`, orderConditions(page)),
     }), ORDER_ROW),
-  ledgerEntriesByAccountId: ({ prisma, viewerId }: LoaderScope) =>
-    childListLoader<LedgerEntry, LedgerListFilter>(prisma, ACCOUNT_LEDGER_ORDER, (page) => ({
+  ledgerEntriesByAccountId: (scope: LoaderScope) =>
+    childListLoader<LedgerEntry, LedgerListFilter>(scope, ACCOUNT_LEDGER_ORDER, (page) => ({
       select: Prisma.sql`l.*`,
       from: Prisma.sql`"LedgerEntry" l JOIN "ExchangeAccount" a ON a.id = l."accountId"`,
       parent: 'l."accountId"',
-      where: withConditions(Prisma.sql`a."userId" = ${viewerId()}`, ledgerConditions(page)),
+      where: withConditions(Prisma.sql`a."userId" = ${scope.viewerId()}`, ledgerConditions(page)),
     })),
 };

@@ -57,33 +57,33 @@ export const itemLoaders = {
       (ids: readonly number[]) => prisma.itemEvent.findMany({ where: { id: { in: [...ids] }, item: visibleItems(viewerId()) } }),
       (event) => event.id,
     ),
-  identifiersByItemId: ({ prisma }: LoaderScope) =>
+  identifiersByItemId: (scope: LoaderScope) =>
     leanLoaderOfMany<ItemIdentifier>(
-      prisma,
+      scope,
       ITEM_IDENTIFIER_ROW,
       (itemIds, select) => Prisma.sql`SELECT ${select} FROM "ItemIdentifier" x WHERE x."itemId" = ANY(${itemIds}::int[]) ORDER BY x.id`,
       (identifier) => identifier.itemId,
     ),
-  sourcesByItemId: ({ prisma }: LoaderScope) =>
+  sourcesByItemId: (scope: LoaderScope) =>
     leanLoaderOfMany<ItemSource>(
-      prisma,
+      scope,
       ITEM_SOURCE_ROW,
       (itemIds, select) => Prisma.sql`
         SELECT ${select} FROM "ItemSource" s WHERE s."itemId" = ANY(${itemIds}::int[]) ORDER BY s."receivedAt" DESC, s.id DESC`,
       (source) => source.itemId,
     ),
-  eventsByItemId: ({ prisma }: LoaderScope) =>
-    childListLoader<ItemEvent>(prisma, ITEM_EVENTS_ORDER, () => ({
+  eventsByItemId: (scope: LoaderScope) =>
+    childListLoader<ItemEvent>(scope, ITEM_EVENTS_ORDER, () => ({
       select: Prisma.sql`e.*`,
       from: Prisma.sql`"ItemEvent" e`,
       parent: 'e."itemId"',
     }), ITEM_EVENT_ROW),
   /** The viewer's circuits an item was pushed to (never other users' circuits). */
-  circuitsByItemId: ({ prisma, viewerId }: LoaderScope) =>
-    childListLoader<Circuit>(prisma, ITEM_CIRCUITS_ORDER, () => ({
+  circuitsByItemId: (scope: LoaderScope) =>
+    childListLoader<Circuit>(scope, ITEM_CIRCUITS_ORDER, () => ({
       select: Prisma.sql`c.*`,
       from: Prisma.sql`"CircuitItem" ci JOIN "Circuit" c ON c.id = ci."circuitId"`,
       parent: 'ci."itemId"',
-      where: Prisma.sql`EXISTS (SELECT 1 FROM "CircuitMember" m WHERE m."circuitId" = c.id AND m."userId" = ${viewerId()})`,
+      where: Prisma.sql`EXISTS (SELECT 1 FROM "CircuitMember" m WHERE m."circuitId" = c.id AND m."userId" = ${scope.viewerId()})`,
     }), CIRCUIT_ROW),
 };

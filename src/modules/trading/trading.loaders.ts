@@ -42,18 +42,18 @@ export const tradingLoaders = {
       (ids: readonly number[]) => prisma.sessionEvent.findMany({ where: { id: { in: [...ids] }, session: { userId: viewerId() } } }),
       (event) => event.id,
     ),
-  tradesBySessionId: ({ prisma, viewerId }: LoaderScope) =>
-    childListLoader<Trade>(prisma, SESSION_TRADES_ORDER, () => ({
+  tradesBySessionId: (scope: LoaderScope) =>
+    childListLoader<Trade>(scope, SESSION_TRADES_ORDER, () => ({
       select: Prisma.sql`t.*`,
       from: Prisma.sql`"Trade" t`,
       parent: 't."sessionId"',
-      where: Prisma.sql`t."userId" = ${viewerId()}`,
+      where: Prisma.sql`t."userId" = ${scope.viewerId()}`,
     }), TRADE_ROW),
-  eventsBySessionId: ({ prisma, viewerId }: LoaderScope) =>
-    childListLoader<SessionEvent>(prisma, SESSION_EVENTS_ORDER, () => ({
+  eventsBySessionId: (scope: LoaderScope) =>
+    childListLoader<SessionEvent>(scope, SESSION_EVENTS_ORDER, () => ({
       select: Prisma.sql`e.*`,
       from: Prisma.sql`"SessionEvent" e JOIN "TradingSession" s ON s.id = e."sessionId"`,
       parent: 'e."sessionId"',
-      where: Prisma.sql`s."userId" = ${viewerId()}`,
+      where: Prisma.sql`s."userId" = ${scope.viewerId()}`,
     }), SESSION_EVENT_ROW),
 };

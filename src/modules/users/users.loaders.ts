@@ -9,8 +9,8 @@ const USER_ROW = leanTable({ alias: 'u', columns: { id: 'plain', username: 'plai
 /** Users by id and the viewer's API keys. A user's public profile is id and username only. */
 export const userLoaders = {
   /** Any user, for relations the viewer can already see (an item's owner, a circuit's members). */
-  userById: ({ prisma }: LoaderScope) =>
-    leanLoaderOfOne<User>(prisma, USER_ROW, (ids, select) => Prisma.sql`SELECT ${select} FROM "User" u WHERE u.id = ANY(${ids}::int[])`),
+  userById: (scope: LoaderScope) =>
+    leanLoaderOfOne<User>(scope, USER_ROW, (ids, select) => Prisma.sql`SELECT ${select} FROM "User" u WHERE u.id = ANY(${ids}::int[])`),
   /** The viewer's own API keys. */
   apiKeyById: ({ prisma, viewerId }: LoaderScope) =>
     loaderOfOne(
