@@ -1,4 +1,4 @@
-import type { CircuitRole, Prisma, PrismaClient } from '../../generated/prisma/client';
+import { Prisma, type CircuitRole, type PrismaClient } from '../../generated/prisma/client';
 
 /** Items a user can see: stored by them, or pushed to a circuit they belong to. */
 export const visibleItems = (userId: number): Prisma.ItemWhereInput => ({
@@ -8,6 +8,11 @@ export const visibleItems = (userId: number): Prisma.ItemWhereInput => ({
     { circuits: { some: { circuit: { members: { some: { userId } } } } } },
   ],
 });
+
+/** `visibleItems` as SQL over the item aliased `i`, for raw reads. */
+export const visibleItemSql = (userId: number): Prisma.Sql => Prisma.sql`(i."ownerId" = ${userId}
+  OR EXISTS (SELECT 1 FROM "ItemSource" vs WHERE vs."itemId" = i.id AND vs."userId" = ${userId})
+  OR EXISTS (SELECT 1 FROM "CircuitItem" vci JOIN "CircuitMember" vm ON vm."circuitId" = vci."circuitId" WHERE vci."itemId" = i.id AND vm."userId" = ${userId}))`;
 
 /** The circuit roles that may change the circuit's items. */
 const WRITER_ROLES: CircuitRole[] = ['OWNER', 'ADMIN', 'MEMBER'];

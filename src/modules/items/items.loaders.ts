@@ -1,9 +1,10 @@
-import { Prisma, type Circuit, type ItemEvent, type ItemIdentifier, type ItemSource } from '../../generated/prisma/client';
+import { Prisma, type Circuit, type Item, type ItemEvent, type ItemIdentifier, type ItemSource } from '../../generated/prisma/client';
 import { leanLoaderOfMany, loaderOfOne } from '../../graphql/batch';
 import { leanTable } from '../../db/lean-table';
 import { byTimeThenId, childListLoader } from '../../pagination';
 import type { LoaderScope } from '../module';
-import { preferredItem, visibleItems } from './item-access';
+import { preferredItem, visibleItemSql, visibleItems } from './item-access';
+import { wireRows } from '../../db/wire-rows';
 
 /** An item's events, newest first. */
 export const ITEM_EVENTS_ORDER = byTimeThenId('occurredAt', 'desc', 'e');
@@ -11,6 +12,19 @@ export const ITEM_EVENTS_ORDER = byTimeThenId('occurredAt', 'desc', 'e');
 export const ITEM_CIRCUITS_ORDER = byTimeThenId('pushedAt', 'desc', 'ci');
 
 /** An item's identifiers and sources (with their parent's id), events and circuits as lean reads see them (see db/lean-table.ts). */
+/** An item as lean reads see it: its columns, and relations that read the id or the owner's. */
+export const ITEM_ROW = leanTable({
+  alias: 'i',
+  columns: {
+    id: 'plain', dfid: 'plain', ownerId: 'plain', aliases: 'plain', fingerprint: 'plain', confidenceScore: 'plain',
+    legacyMode: 'plain', createdAt: 'timestamp', updatedAt: 'timestamp',
+  },
+  fields: { owner: ['ownerId'], identifiers: [], sources: [], events: [], circuits: [] },
+  // preferredItem picks among one dfid's items by owner and id.
+  always: ['id', 'dfid', 'ownerId'],
+});
+const EVERY_ITEM_COLUMN = ITEM_ROW.columnsFor(new Set(['id', 'dfid', 'ownerId', 'aliases', 'fingerprint', 'confidenceScore', 'legacyMode', 'createdAt', 'updatedAt']));
+
 const ITEM_IDENTIFIER_ROW = leanTable({
   alias: 'x',
   columns: { id: 'plain', itemId: 'plain', key: 'plain', value: 'plain' },
@@ -42,13 +56,17 @@ export const itemLoaders = {
       (item) => item.id,
     ),
   // Each owner has their own item per dfid: of those the viewer sees, their own, else the oldest.
-  itemByDfid: ({ prisma, viewerId }: LoaderScope) =>
+  itemByDfid: (scope: LoaderScope) =>
     loaderOfOne(
       async (dfids: readonly string[]) => {
-        const items = await prisma.item.findMany({ where: { dfid: { in: [...dfids] }, ...visibleItems(viewerId()) } });
-        const byDfid = new Map<string, typeof items>();
+        // Every column in its wire form (the field's selection is not known to a dfid's load).
+        const items = await wireRows<Item>(
+          scope,
+          Prisma.sql`SELECT ${ITEM_ROW.select(EVERY_ITEM_COLUMN)} FROM "Item" i WHERE i.dfid = ANY(${[...dfids]}::text[]) AND ${visibleItemSql(scope.viewerId())}`,
+        );
+        const byDfid = new Map<string, Item[]>();
         for (const item of items) byDfid.set(item.dfid, [...(byDfid.get(item.dfid) ?? []), item]);
-        return [...byDfid.values()].map((candidates) => preferredItem(candidates, viewerId())!);
+        return [...byDfid.values()].map((candidates) => preferredItem(candidates, scope.viewerId())!);
       },
       (item) => item.dfid,
     ),

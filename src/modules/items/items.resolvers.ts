@@ -5,7 +5,7 @@ import { itemsByIdentifier, listItems, recordItemEvent, storeItem } from './item
 export const itemResolvers: Resolvers = {
   Query: {
     item: (_, { dfid }, { loaders }) => loaders.itemByDfid.load(dfid),
-    items: (_, args, context) => listItems(context, args, args.filter),
+    items: (_, args, context, info) => listItems(context, args, args.filter, info),
     itemsByIdentifier: (_, { key, value }, context) => itemsByIdentifier(context, key, value),
   },
   Mutation: {

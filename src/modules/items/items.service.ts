@@ -6,6 +6,10 @@ import { afterCursorSql, byId, keyOfRow, parsePage, toConnection, type Connectio
 import { listOfAtMost, numberInRange, optionalText, requiredText } from '../../graphql/validate';
 import type { ItemFilter, RecordItemEventInput, StoreItemInput } from '../../generated/graphql';
 import { itemToWrite, visibleItems } from './item-access';
+import { ITEM_ROW } from './items.loaders';
+import { readLean, type SelectionOf } from '../../graphql/batch';
+import { selectedFieldNames } from '../../graphql/selected-fields';
+import type { ColumnSet } from '../../db/lean-table';
 
 const ITEMS_ORDER = byId('desc', 'i');
 
@@ -14,6 +18,7 @@ export async function listItems(
   { prisma, viewer }: ServiceDeps,
   args: PageArgs,
   filter: ItemFilter | null | undefined,
+  info?: SelectionOf,
 ): Promise<Connection<Item>> {
   const where: Prisma.ItemWhereInput = {
     AND: [
@@ -25,7 +30,9 @@ export async function listItems(
     ],
   };
   const page = parsePage(args, ITEMS_ORDER);
-  const rows = await visibleItemsPage(prisma, viewer.id, page, filter);
+  // The columns the page's nodes select, in their wire form (without `info`: full rows).
+  const columns = info ? ITEM_ROW.columnsFor(selectedFieldNames(info, ['edges', 'node'])) : null;
+  const rows = await visibleItemsPage(prisma, viewer.id, page, filter, columns);
   return toConnection(rows, page, keyOfRow(ITEMS_ORDER), () => prisma.item.count({ where }));
 }
 
@@ -35,7 +42,7 @@ export async function listItems(
  * own index in id order and stops after `first + 1` ids; the union of the three is the page.
  * (A single OR of EXISTS conditions makes PostgreSQL collect every visible id first.)
  */
-function visibleItemsPage(prisma: PrismaClient, userId: number, page: Page, filter: ItemFilter | null | undefined): Promise<Item[]> {
+function visibleItemsPage(prisma: PrismaClient, userId: number, page: Page, filter: ItemFilter | null | undefined, columns: ColumnSet): Promise<Item[]> {
   const limit = page.first + 1;
   const conditions = [
     filter?.dfidPrefix ? Prisma.sql`i.dfid LIKE ${`${likeLiteral(filter.dfidPrefix)}%`}` : null,
@@ -46,7 +53,7 @@ function visibleItemsPage(prisma: PrismaClient, userId: number, page: Page, filt
   const matches = conditions.length ? Prisma.join(conditions, ' AND ') : Prisma.sql`TRUE`;
   // Each branch reads the id from its own table: the same cursor condition on another column.
   const before = (column: string) => afterCursorSql(ITEMS_ORDER, page.after, [column]);
-  return prisma.$queryRaw<Item[]>`
+  return readLean<Item>({ prisma }, columns, Prisma.sql`
     WITH page_ids AS (
       SELECT id FROM (
         (SELECT i.id FROM "Item" i
@@ -64,7 +71,7 @@ function visibleItemsPage(prisma: PrismaClient, userId: number, page: Page, filt
       ) visible
       ORDER BY id DESC LIMIT ${limit}
     )
-    SELECT i.* FROM "Item" i JOIN page_ids USING (id) ORDER BY i.id DESC`;
+    SELECT ${ITEM_ROW.select(columns)} FROM "Item" i JOIN page_ids USING (id) ORDER BY i.id DESC`);
 }
 
 /**
