@@ -198,6 +198,9 @@ describe('races on one account from two instances, reconciled while they run', (
       while (reconciling) {
         const { differences } = await reconcileRunningBalances(gw.db.prisma);
         checks.push(differences.length);
+        // Embedded, a statement can complete without any I/O: without a turn of the event loop
+        // here, this loop would run on microtasks alone and starve the requests it races.
+        await new Promise((resolve) => setImmediate(resolve));
       }
     })();
     // Eight rounds in flight at a time (each a deposit, a fill, a hold raced by two cancels and a
