@@ -109,7 +109,7 @@ async function profileOperation(operation: BenchOperation, apiKey: string, port:
   const rows = selfTimeByComponent(profile);
   const busy = rows.filter((row) => row.component !== '(idle)').reduce((sum, row) => sum + row.ms, 0);
   const lines = [
-    `### ${operation.name} (${requests} requests in ${elapsed.toFixed(1)} s, ${(requests / elapsed).toFixed(1)} rps at ${settings.connections} connections; ${((busy / (elapsed * 1000)) * 100).toFixed(0)} % of a core busy, ${(busy / requests).toFixed(2)} ms of main-thread CPU per request)`,
+    `### ${operation.name}${operation.pageSize === null ? '' : `(${operation.pageSize})`} (${requests} requests in ${elapsed.toFixed(1)} s, ${(requests / elapsed).toFixed(1)} rps at ${settings.connections} connections; ${((busy / (elapsed * 1000)) * 100).toFixed(0)} % of a core busy, ${(busy / requests).toFixed(2)} ms of main-thread CPU per request)`,
     '',
     '| component | self ms | % of busy | ms per request |',
     '|---|---:|---:|---:|',
