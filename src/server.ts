@@ -40,6 +40,9 @@ import type { GraphQLSchema } from 'graphql';
 import { compiledExecutionGateway } from './graphql/compiled-execution';
 import { noStorePlugin } from './http/no-store';
 
+/** How long `/ready` waits for the database's answer before it says 503. */
+const READINESS_TIMEOUT_MS = 1_000;
+
 /** The long-lived parts a server is built from (gateway.ts makes them). */
 export interface ServerDeps {
   readonly config: Pick<Config, 'env' | 'sessionStaleAfterMs' | 'exchangeFeeRate' | 'limits' | 'corsOrigins' | 'redisUrl' | 'slowOperationMs' | 'shutdownGraceMs' | 'graphiqlEnabled' | 'metricsToken' | 'databaseUrl' | 'dataDir' | 'cacheNamespace' | 'compiledExecution' | 'countStatements'>;
@@ -184,18 +187,28 @@ export function createServer(deps: ServerDeps): GatewayServer {
   }
   // Ready means the database answers; the cache is optional (reported, never a reason for 503).
   const cacheState = async () => ({ store: deps.cacheStore.kind, reachable: await storeAnswers(deps.cacheStore) });
+  // One ping at a time, however often the probe comes: under a network partition a ping waits for
+  // its answer, and a probe every few hundred milliseconds must not fill the pool with them.
+  let ping: Promise<boolean> | undefined;
+  const databaseAnswers = (): Promise<boolean> =>
+    (ping ??= deps.db.ping().then(
+      () => true,
+      () => false,
+    ).finally(() => (ping = undefined)));
   app.get('/ready', async (_req, res) => {
     if (admission.draining) {
       res.status(503).json({ status: 'draining', database: deps.db.kind });
       return;
     }
     const cache = cacheState();
-    try {
-      await deps.db.ping();
-      res.json({ status: 'ready', database: deps.db.kind, cache: await cache });
-    } catch {
-      res.status(503).json({ status: 'unavailable', database: deps.db.kind, cache: await cache });
-    }
+    // Not ready when the database does not answer within a second: a load balancer should hear
+    // "no" then, not wait for a partitioned connection to time out.
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), READINESS_TIMEOUT_MS)));
+    const answers = await Promise.race([databaseAnswers(), late]);
+    clearTimeout(timer);
+    if (answers) res.json({ status: 'ready', database: deps.db.kind, cache: await cache });
+    else res.status(503).json({ status: 'unavailable', database: deps.db.kind, cache: await cache });
   });
 
   return {

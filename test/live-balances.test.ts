@@ -1,7 +1,8 @@
 import WebSocket from 'ws';
-import { createClient, type Client, type FormattedExecutionResult } from 'graphql-ws';
+import { createClient, type Client } from 'graphql-ws';
 import { startTestGateway, type TestGateway } from './helpers/test-gateway';
 import { ok } from './helpers/responses';
+import { subscribe, waitUntil, wsUrl } from './helpers/graphql-ws';
 
 // The summary a dashboard sees after each trading mutation: in the mutation's payload (read after
 // its commit, never the cached one from before), in `balancesChanged(initial: true)` (the current
@@ -25,22 +26,11 @@ async function trader() {
   return { ...user, run, accountId: created.createExchangeAccount.account.id as string, created };
 }
 
+/** A client of `key`'s and one subscription's results on it. */
 function pushesOf(key: string, query: string) {
-  const client = createClient({ url: `${gw.url.replace(/^http/, 'ws')}/graphql`, webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${key}` }, retryAttempts: 0 });
+  const client = createClient({ url: wsUrl(gw), webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${key}` }, retryAttempts: 0 });
   clients.push(client);
-  const results: FormattedExecutionResult<any, any>[] = [];
-  client.subscribe({ query }, { next: (result) => void results.push(result), error: () => undefined, complete: () => undefined });
-  return {
-    results,
-    async waitFor(count: number, timeoutMs = 15_000) {
-      const deadline = Date.now() + timeoutMs;
-      while (results.length < count) {
-        if (Date.now() > deadline) throw new Error(`waited for ${count} pushes, got ${results.length}`);
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
-      return results;
-    },
-  };
+  return subscribe(client, query);
 }
 
 const usdt = (summary: any) => summary.assets.find((a: { asset: string }) => a.asset === 'USDT') ?? { total: '0', free: '0', locked: '0' };
@@ -97,7 +87,7 @@ test('balancesChanged(initial: true) pushes the current summary first, then one 
   expect(initial!.data.balancesChanged.equity).toEqual([{ asset: 'USDT', unrealizedPnl: '0' }]);
 
   // The first push proves that subscription is live (the other one is, once the server counts it).
-  for (const deadline = Date.now() + 10_000; gw.server.subscriptionStats().subscriptions < 2 && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 20));
+  await waitUntil(() => gw.server.subscriptionStats().subscriptions >= 2);
   await t.run(`mutation { recordMarkPrices(input: [{ symbol: "BTCUSDT", price: "41000" }]) { markPrices { price } } }`);
   const [, priced] = await live.waitFor(2);
   expect(priced!.data.balancesChanged.equity).toEqual([{ asset: 'USDT', unrealizedPnl: '100' }]);

@@ -1,10 +1,11 @@
 import WebSocket from 'ws';
-import { createClient, type Client, type FormattedExecutionResult } from 'graphql-ws';
+import { createClient, type Client } from 'graphql-ws';
 import { buildSchema } from 'graphql';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { startTestGateway, type TestGateway } from './helpers/test-gateway';
 import { ok } from './helpers/responses';
+import { subscribe, waitUntil, wsUrl } from './helpers/graphql-ws';
 import { MUTATION_EVENTS } from '../src/modules/subscriptions/mutation-events';
 import { createClient as createRedisClient } from '@keyv/redis';
 import { cacheNamespaceFor } from '../src/cache/create-versioned-cache';
@@ -13,8 +14,6 @@ import { loadConfig } from '../src/config';
 // GraphQL subscriptions over WebSocket (graphql-ws): authentication in connection_init, pushes
 // after commit through the subscriber's own loaders, per-user isolation and order, two instances
 // through Redis, limits (per user, slow consumers, depth and cost) and clean closes on shutdown.
-
-const wsUrl = (gw: TestGateway) => `${gw.url.replace(/^http/, 'ws')}/graphql`;
 
 let gw: TestGateway;
 beforeAll(async () => {
@@ -45,60 +44,6 @@ function connect(target: TestGateway, connectionParams: Record<string, unknown> 
   clients.push(client);
   return { client, closes };
 }
-
-/** A subscription's results as they arrive, with a way to wait for the n-th. */
-function subscribe(client: Client, query: string, variables?: Record<string, unknown>) {
-  const results: FormattedExecutionResult<any, any>[] = [];
-  const waiters: Array<() => void> = [];
-  let completed = false;
-  let failure: unknown;
-  const stop = client.subscribe(
-    { query, variables },
-    {
-      next: (result) => {
-        results.push(result);
-        waiters.splice(0).forEach((wake) => wake());
-      },
-      error: (error) => {
-        failure = error;
-        waiters.splice(0).forEach((wake) => wake());
-      },
-      complete: () => {
-        completed = true;
-        waiters.splice(0).forEach((wake) => wake());
-      },
-    },
-  );
-  return {
-    results,
-    stop,
-    get completed() {
-      return completed;
-    },
-    get failure() {
-      return failure;
-    },
-    async waitFor(count: number, timeoutMs = 10_000): Promise<FormattedExecutionResult<any, any>[]> {
-      const deadline = Date.now() + timeoutMs;
-      while (results.length < count && failure === undefined && !completed) {
-        if (Date.now() > deadline) throw new Error(`waited for ${count} results, got ${results.length}`);
-        await new Promise<void>((resolve) => {
-          waiters.push(resolve);
-          setTimeout(resolve, 100);
-        });
-      }
-      return results;
-    },
-  };
-}
-
-const waitUntil = async (condition: () => boolean, timeoutMs = 10_000) => {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-};
 
 const CREATE_ACCOUNT = `mutation { createExchangeAccount(input: { exchange: "paper", label: "Main" }) { account { id } } }`;
 const DEPOSIT = `mutation($input: DepositInput!) { deposit(input: $input) { entry { id } } }`;
