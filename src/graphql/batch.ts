@@ -85,26 +85,35 @@ export interface LeanLoaderOfOne<V> {
   clearAll(): void;
 }
 
+/** One lean read asked for: the id it is keyed by, and the columns its field needs. */
+interface LeanRequest {
+  readonly id: number;
+  readonly columns: ColumnSet;
+}
+
+/**
+ * The batching both lean loaders share: a batch's ids read in one statement with the union of
+ * their requests' columns; `answersOf` turns the rows into one answer per id.
+ */
+function leanBatches<V, A>(scope: ReadScope, table: LeanTable, statement: LeanStatement, answersOf: (rows: V[], ids: readonly number[]) => Map<number, A>, none: A) {
+  return newLoader(
+    async (requests: readonly LeanRequest[]) => {
+      const ids = [...new Set(requests.map((request) => request.id))];
+      const columns = unionOfColumns(requests.map((request) => request.columns));
+      const answers = answersOf(await readLean<V>(scope, columns, statement(ids, table.select(columns))), ids);
+      return requests.map((request) => answers.get(request.id) ?? none);
+    },
+    (request: LeanRequest) => `${request.id}:${columnSetKey(request.columns)}`,
+  );
+}
+
 /**
  * `loaderOfOne` over a lean table: the keys of one batch are read in one statement with the
  * union of their selections' columns. A row already read with every column a later field needs
  * (the full row, say) serves that field too, so no level runs a statement it did not run before.
  */
 export function leanLoaderOfOne<V extends { id: number }>(scope: ReadScope, table: LeanTable, statement: LeanStatement): LeanLoaderOfOne<V> {
-  interface Request {
-    readonly id: number;
-    readonly columns: ColumnSet;
-  }
-  const loader = newLoader(
-    async (requests: readonly Request[]) => {
-      const ids = [...new Set(requests.map((request) => request.id))];
-      const byId = new Map<number, V>();
-      const columns = unionOfColumns(requests.map((request) => request.columns));
-      for (const row of await readLean<V>(scope, columns, statement(ids, table.select(columns)))) byId.set(row.id, row);
-      return requests.map((request) => byId.get(request.id) ?? null);
-    },
-    (request: Request) => `${request.id}:${columnSetKey(request.columns)}`,
-  );
+  const loader = leanBatches<V, V | null>(scope, table, statement, (rows) => new Map(rows.map((row) => [row.id, row])), null);
   // The column sets each id was asked with in this request, to reuse a read that covers a later one.
   const asked = new Map<number, ColumnSet[]>();
   return {
@@ -136,22 +145,14 @@ export interface LeanLoaderOfMany<V> {
  * selections' columns. `parentOf` reads a row's parent id, a column the table always selects.
  */
 export function leanLoaderOfMany<V>(scope: ReadScope, table: LeanTable, statement: LeanStatement, parentOf: (row: V) => number): LeanLoaderOfMany<V> {
-  interface Request {
-    readonly parentId: number;
-    readonly columns: ColumnSet;
-  }
-  const loader = newLoader(
-    async (requests: readonly Request[]) => {
-      const parentIds = [...new Set(requests.map((request) => request.parentId))];
-      const byParent = new Map<number, V[]>(parentIds.map((id) => [id, []]));
-      const columns = unionOfColumns(requests.map((request) => request.columns));
-      for (const row of await readLean<V>(scope, columns, statement(parentIds, table.select(columns)))) byParent.get(parentOf(row))?.push(row);
-      return requests.map((request) => byParent.get(request.parentId)!);
-    },
-    (request: Request) => `${request.parentId}:${columnSetKey(request.columns)}`,
-  );
+  const byParent = (rows: V[], parentIds: readonly number[]) => {
+    const groups = new Map<number, V[]>(parentIds.map((id) => [id, []]));
+    for (const row of rows) groups.get(parentOf(row))?.push(row);
+    return groups;
+  };
+  const loader = leanBatches<V, V[]>(scope, table, statement, byParent, []);
   return {
-    load: (parentId, info) => loader.load({ parentId, columns: info ? table.columnsFor(selectedFieldNames(info)) : null }),
+    load: (id, info) => loader.load({ id, columns: info ? table.columnsFor(selectedFieldNames(info)) : null }),
     clearAll: () => loader.clearAll(),
   };
 }
