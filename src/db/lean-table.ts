@@ -1,4 +1,5 @@
 import { Prisma } from '../generated/prisma/client';
+import { wireRows, type ReadScope } from './wire-rows';
 
 // Lean reads: a loader selects only the columns its fields need, each in the form it has on the
 // wire (decimals and instants as PostgreSQL's text), so rows are neither decoded into Decimal.js
@@ -46,6 +47,8 @@ export interface LeanTable {
   columnsFor(fields: ReadonlySet<string>): ColumnSet;
   /** The SELECT list of a column set. */
   select(columns: ColumnSet): Prisma.Sql;
+  /** Every column of the row in its wire form (for a read whose fields are not known). */
+  readonly everyColumn: ColumnSet;
 }
 
 export function leanTable(spec: LeanTableSpec): LeanTable {
@@ -53,7 +56,7 @@ export function leanTable(spec: LeanTableSpec): LeanTable {
   const byFields = new WeakMap<ReadonlySet<string>, ColumnSet>();
   const selects = new Map<string, Prisma.Sql>();
   const full = Prisma.raw(`${spec.alias}.*`);
-  return {
+  const table: LeanTable = {
     columnsFor(fields) {
       if (byFields.has(fields)) return byFields.get(fields)!;
       let columns: Set<string> | null = new Set(always);
@@ -84,7 +87,14 @@ export function leanTable(spec: LeanTableSpec): LeanTable {
       }
       return sql;
     },
+    everyColumn: new Set([...always, ...Object.keys(spec.columns)]),
   };
+  return table;
+}
+
+/** Runs a lean read: wire rows for a column set, Prisma's decoded rows for the full row (null). */
+export function readLean<V>(scope: ReadScope, columns: ColumnSet, statement: Prisma.Sql): Promise<V[]> {
+  return columns === null ? scope.prisma.$queryRaw<V[]>(statement) : wireRows<V>(scope, statement);
 }
 
 const setKeys = new WeakMap<ReadonlySet<string>, string>();

@@ -2,16 +2,12 @@ import DataLoader from 'dataloader';
 import type { GraphQLResolveInfo } from 'graphql';
 import { selectedFieldNames } from './selected-fields';
 import { columnSetKey, covers, unionOfColumns, type ColumnSet, type LeanTable } from '../db/lean-table';
-import { configureWireReads, wireRows, type ReadScope } from '../db/wire-rows';
+import { configureWireReads, type ReadScope } from '../db/wire-rows';
+import { readLean } from '../db/lean-table';
 import type { Prisma } from '../generated/prisma/client';
 
 /** A lean read's statement for some ids and a SELECT list. */
 export type LeanStatement = (ids: readonly number[], select: Prisma.Sql) => Prisma.Sql;
-
-/** Runs a lean read: wire rows for a column set, Prisma's decoded rows for the full row (null). */
-export function readLean<V>(scope: ReadScope, columns: ColumnSet, statement: Prisma.Sql): Promise<V[]> {
-  return columns === null ? scope.prisma.$queryRaw<V[]>(statement) : wireRows<V>(scope, statement);
-}
 
 // DataLoader's contract: one result per key, in key order. These helpers build batch functions
 // that honour it from one query's rows, so a loader can never answer with a shorter array.

@@ -84,7 +84,7 @@ export function childListLoader<Row, Extra extends object = object>(
     order,
     (parentIds, page, columns) => {
       const source = sourceFor(page);
-      return pagesPerParent<Row>(scope, table ? { ...source, select: table.select(columns), wire: columns !== null } : source, order, parentIds, page);
+      return pagesPerParent<Row>(scope, table ? { ...source, select: table.select(columns), columns } : source, order, parentIds, page);
     },
     table,
   );

@@ -2,8 +2,8 @@ import { Prisma } from '../generated/prisma/client';
 import type { CursorKey } from './cursor';
 import { afterCursorSql } from './keyset';
 import { cursorPart, type ListOrder } from './order';
-import { wireSql } from '../db/lean-table';
-import { wireRows, type ReadScope } from '../db/wire-rows';
+import { readLean, wireSql, type ColumnSet } from '../db/lean-table';
+import type { ReadScope } from '../db/wire-rows';
 import type { Page } from './page';
 
 /** Where one child list (e.g. an item's events) is read from, for many parents at once. */
@@ -17,10 +17,10 @@ export interface ChildListSource {
   /** Extra condition every child row must meet (e.g. viewer visibility). */
   where?: Prisma.Sql;
   /**
-   * `select` lists columns in their wire form (a lean table's select): the rows are read as the
-   * driver hands them, without Prisma's decoding. Otherwise Prisma decodes them (Decimal, Date).
+   * The lean columns `select` lists in their wire form (a lean table's select): the rows are read
+   * as the driver hands them. Absent or null: `select` is full rows, which Prisma decodes.
    */
-  wire?: boolean;
+  columns?: ColumnSet;
 }
 
 /** One parent's page: rows in list order (fetched with one extra row), the parent's total. */
@@ -78,7 +78,7 @@ export async function pagesPerParent<Row>(
       ORDER BY ${orderBy}
       LIMIT ${page.first + 1}
     ) child ON TRUE`;
-  const rows = source.wire ? await wireRows<RawRow>(scope, statement) : await scope.prisma.$queryRaw<RawRow[]>(statement);
+  const rows = await readLean<RawRow>(scope, source.columns ?? null, statement);
 
   const pages = new Map<number, ParentPage<Row>>();
   for (const parentId of parentIds) pages.set(parentId, { rows: [], totalCount: 0 });

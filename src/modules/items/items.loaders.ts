@@ -11,8 +11,7 @@ export const ITEM_EVENTS_ORDER = byTimeThenId('occurredAt', 'desc', 'e');
 /** The circuits an item was pushed to, most recently pushed first. */
 export const ITEM_CIRCUITS_ORDER = byTimeThenId('pushedAt', 'desc', 'ci');
 
-/** An item's identifiers and sources (with their parent's id), events and circuits as lean reads see them (see db/lean-table.ts). */
-/** An item as lean reads see it: its columns, and relations that read the id or the owner's. */
+/** An item as lean reads see it (see db/lean-table.ts): its columns, and relations that read the id or the owner's. */
 export const ITEM_ROW = leanTable({
   alias: 'i',
   columns: {
@@ -23,8 +22,8 @@ export const ITEM_ROW = leanTable({
   // preferredItem picks among one dfid's items by owner and id.
   always: ['id', 'dfid', 'ownerId'],
 });
-const EVERY_ITEM_COLUMN = ITEM_ROW.columnsFor(new Set(['id', 'dfid', 'ownerId', 'aliases', 'fingerprint', 'confidenceScore', 'legacyMode', 'createdAt', 'updatedAt']));
 
+/** An item's identifiers and sources (with their parent's id), events and circuits as lean reads see them. */
 const ITEM_IDENTIFIER_ROW = leanTable({
   alias: 'x',
   columns: { id: 'plain', itemId: 'plain', key: 'plain', value: 'plain' },
@@ -62,7 +61,7 @@ export const itemLoaders = {
         // Every column in its wire form (the field's selection is not known to a dfid's load).
         const items = await wireRows<Item>(
           scope,
-          Prisma.sql`SELECT ${ITEM_ROW.select(EVERY_ITEM_COLUMN)} FROM "Item" i WHERE i.dfid = ANY(${[...dfids]}::text[]) AND ${visibleItemSql(scope.viewerId())}`,
+          Prisma.sql`SELECT ${ITEM_ROW.select(ITEM_ROW.everyColumn)} FROM "Item" i WHERE i.dfid = ANY(${[...dfids]}::text[]) AND ${visibleItemSql(scope.viewerId())}`,
         );
         const byDfid = new Map<string, Item[]>();
         for (const item of items) byDfid.set(item.dfid, [...(byDfid.get(item.dfid) ?? []), item]);

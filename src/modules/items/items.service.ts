@@ -7,9 +7,9 @@ import { listOfAtMost, numberInRange, optionalText, requiredText } from '../../g
 import type { ItemFilter, RecordItemEventInput, StoreItemInput } from '../../generated/graphql';
 import { itemToWrite, visibleItems } from './item-access';
 import { ITEM_ROW } from './items.loaders';
-import { readLean, type SelectionOf } from '../../graphql/batch';
+import type { SelectionOf } from '../../graphql/batch';
 import { selectedFieldNames } from '../../graphql/selected-fields';
-import type { ColumnSet } from '../../db/lean-table';
+import { readLean, type ColumnSet } from '../../db/lean-table';
 
 const ITEMS_ORDER = byId('desc', 'i');
 
