@@ -111,7 +111,13 @@ if (require.main === module) {
   const port = Number(process.env.PORT ?? 4102);
   if (!url) throw new Error('RAW_DATABASE_URL is required');
   // The gateway's pool size (DATABASE_POOL_MAX default), so both have the same connections.
-  const pool = new pg.Pool({ connectionString: url, max: Number(process.env.RAW_POOL_MAX ?? 10), application_name: 'bench-raw' });
+  // Tuned as the gateway's pool is: named statements planned once per connection (generic plans).
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: Number(process.env.RAW_POOL_MAX ?? 10),
+    application_name: 'bench-raw',
+    options: '-c plan_cache_mode=force_generic_plan',
+  });
   const server = createRawServer(pool);
   server.keepAliveTimeout = 60_000;
   server.listen(port, '127.0.0.1');

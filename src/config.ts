@@ -12,6 +12,7 @@ export interface Config {
   readonly databaseStatementTimeoutMs: number;
   /** How long a request waits for a connection before it fails with SERVICE_UNAVAILABLE. */
   readonly databaseConnectTimeoutMs: number;
+  readonly databasePreparedStatements: number;
   readonly dataDir: string;
   /** Seed demo data into an empty embedded database on first start. */
   readonly seedDemoData: boolean;
@@ -93,6 +94,9 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
+/** Statement texts kept prepared per PostgreSQL connection unless DATABASE_PREPARED_STATEMENTS says otherwise. */
+export const DEFAULT_PREPARED_STATEMENTS = 200;
+
 /** Reads and validates the configuration; the only reader of `process.env` in the product. */
 export function loadConfig(env: Env = process.env): Config {
   const problems: string[] = [];
@@ -106,6 +110,7 @@ export function loadConfig(env: Env = process.env): Config {
     databasePoolMax: read.integer('DATABASE_POOL_MAX', 10, 1, 1000),
     databaseStatementTimeoutMs: read.integer('DATABASE_STATEMENT_TIMEOUT_MS', 5_000, 100, 3_600_000),
     databaseConnectTimeoutMs: read.integer('DATABASE_CONNECT_TIMEOUT_MS', 2_000, 100, 600_000),
+    databasePreparedStatements: read.integer('DATABASE_PREPARED_STATEMENTS', DEFAULT_PREPARED_STATEMENTS, 0, 10_000),
     dataDir: path.resolve(read.string('DATA_DIR', './.data')),
     seedDemoData: read.boolean('SEED_DEMO_DATA', true),
     shutdownGraceMs: read.integer('SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),

@@ -99,6 +99,7 @@ async function main(): Promise<number> {
       poolMax: config.databasePoolMax,
       statementTimeoutMs: config.databaseStatementTimeoutMs,
       connectTimeoutMs: config.databaseConnectTimeoutMs,
+      preparedStatements: config.databasePreparedStatements,
       dataDir: config.dataDir,
       log: (message) => log.info(message),
     }));

@@ -8,6 +8,8 @@ import { countingAdapter } from './statement-counter';
 import { registerWireReader } from './wire-rows';
 import { applyMigrations, pgSession, type SqlSession } from './migrate';
 import { acquireDataDirLock } from './data-dir-lock';
+import { preparedStatementNames } from './prepared-statements';
+import { DEFAULT_PREPARED_STATEMENTS } from '../config';
 import './decimal-precision'; // money arithmetic at the columns' full precision
 
 /** The database a gateway process talks to: a PostgreSQL server, or embedded PGlite. */
@@ -32,6 +34,8 @@ export interface DatabaseOptions {
   statementTimeoutMs?: number;
   /** How long to wait for a pool connection. */
   connectTimeoutMs?: number;
+  /** How many statement texts PostgreSQL keeps prepared per connection (0: none, e.g. behind PgBouncer's transaction pooling). */
+  preparedStatements?: number;
   dataDir?: string;
   log?: (message: string) => void;
 }
@@ -42,8 +46,13 @@ export function openDatabase(options: DatabaseOptions): Promise<Database> {
 }
 
 async function openPostgres(url: string, options: DatabaseOptions): Promise<Database> {
+  const preparedStatements = options.preparedStatements ?? DEFAULT_PREPARED_STATEMENTS;
   const pool = new pg.Pool({
     connectionString: url,
+    // A prepared statement is planned once per connection, not once per run: planning these
+    // statements (visibility rules, a level's merged reads) costs 5-10× their execution, and their
+    // plans (index walks bounded by LIMIT) do not depend on the values bound.
+    ...(preparedStatements > 0 ? { options: '-c plan_cache_mode=force_generic_plan' } : {}),
     max: options.poolMax ?? 10,
     connectionTimeoutMillis: options.connectTimeoutMs ?? 2_000,
     idleTimeoutMillis: 30_000,
@@ -56,7 +65,9 @@ async function openPostgres(url: string, options: DatabaseOptions): Promise<Data
   });
   // An idle client losing its connection must not crash the process; the pool replaces it.
   pool.on('error', (error) => options.log?.(`PostgreSQL pool error: ${error.message}`));
-  const prisma = clientFor(new PrismaPg(pool));
+  const prisma = clientFor(
+    new PrismaPg(pool, preparedStatements > 0 ? { statementNameGenerator: preparedStatementNames(preparedStatements) as (query: { sql: string }) => string } : {}),
+  );
   return {
     prisma,
     kind: 'postgres',
