@@ -10,6 +10,11 @@ interface Case {
   query: string;
   /** Expected statements: 1 (API key) + one per list or relation level. */
   statements: number;
+  /**
+   * Where two branches of the document reach a level in the same turn, their reads may share a
+   * statement (db/wire-rows.ts) or not, as their answers happen to arrive: then as few as this.
+   */
+  atLeast?: number;
 }
 
 const cases: Case[] = [
@@ -21,7 +26,8 @@ const cases: Case[] = [
   { relation: 'Item.circuits', query: `items(first: $n) { edges { node { circuits(first: $n) { edges { node { name } } } } } }`, statements: 3 },
   { relation: 'ItemEvent.item', query: `items(first: $n) { edges { node { events(first: $n) { edges { node { item { dfid } } } } } } }`, statements: 4 },
   { relation: 'Circuit.owner', query: `circuits(first: $n) { edges { node { owner { username } } } }`, statements: 3 },
-  { relation: 'Circuit.viewerRole', query: `circuits(first: $n) { edges { node { viewerRole } } }`, statements: 3 },
+  // The circuits page joins the viewer's membership: the role comes with the page.
+  { relation: 'Circuit.viewerRole', query: `circuits(first: $n) { edges { node { viewerRole } } }`, statements: 2 },
   { relation: 'Circuit.members', query: `circuits(first: $n) { edges { node { members(first: $n) { totalCount edges { node { role } } } } } }`, statements: 3 },
   { relation: 'CircuitMember.user', query: `circuits(first: $n) { edges { node { members(first: $n) { edges { node { user { username } } } } } } }`, statements: 4 },
   { relation: 'Circuit.items', query: `circuits(first: $n) { edges { node { items(first: $n) { totalCount edges { node { dfid } } } } } }`, statements: 3 },
@@ -58,8 +64,8 @@ const nested: Case[] = [
     relation: 'tradingSessions → trades → position → orders, account; session events',
     query: `tradingSessions(first: $n) { edges { node { sessionKey events(first: $n) { edges { node { type } } }
       trades(first: $n) { edges { node { tradeId position { symbol account { label } orders(first: $n) { edges { node { type status } } } } } } } } } }`,
-    // key, sessions, {events, trades}, trade.position, position.account (a full row), position.orders
-    statements: 6,
+    // key, sessions, {events, trades}, trade.position, {position.account, position.orders}
+    statements: 5,
   },
   {
     relation: 'circuits → members → user, items → identifiers, events',
@@ -73,8 +79,10 @@ const nested: Case[] = [
     query: `exchangeAccounts { label orders(first: $n) { edges { node { type position { symbol orders(first: $n) { edges { node { status } } } } } } }
       ledgerEntries(first: $n) { totalCount edges { node { kind } } } }
       orders(first: $n) { totalCount edges { node { account { label } } } }`,
-    // key, accounts, account.orders, account.ledgerEntries, orders, orders' count, order.position, position.orders, order.account
+    // key, accounts, account.orders, account.ledgerEntries, orders, orders' count, order.position, position.orders, order.account;
+    // the two root branches' order.account and position.orders may meet in one statement.
     statements: 9,
+    atLeast: 8,
   },
 ];
 
@@ -86,11 +94,12 @@ async function statementsAt(selection: string, n: number): Promise<number> {
   return result.statements;
 }
 
-describe.each([...cases, ...nested])('$relation', ({ query, statements }) => {
-  test(`runs ${statements} statements at first: 2 and at first: 20`, async () => {
+describe.each([...cases, ...nested])('$relation', ({ query, statements, atLeast }) => {
+  test(`runs ${atLeast ? `${atLeast} to ` : ''}${statements} statements at first: 2 and at first: 20`, async () => {
     const small = await statementsAt(query, 2);
     const large = await statementsAt(query, 20);
-    expect({ small, large }).toEqual({ small: statements, large: statements });
+    if (atLeast === undefined) expect({ small, large }).toEqual({ small: statements, large: statements });
+    else for (const count of [small, large]) expect(count >= atLeast && count <= statements ? statements : count).toBe(statements);
   });
 });
 

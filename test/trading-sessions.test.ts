@@ -425,6 +425,18 @@ describe('session queries', () => {
     expect(seen).toEqual(rows.map((r) => toGlobalId('TradingSession', r.id)));
   });
 
+  test("the list page's nodes carry every stored value as the session itself reads it", async () => {
+    const key = await gw.keyFor('sessions-page-values');
+    await start(key, 'page-a', '1000.125', ['EURUSD', 'BTCUSDT']);
+    const ended = await start(key, 'page-b');
+    await ok(gw.execute(END, { input: { sessionId: ended.id, reason: 'NORMAL', finalBalance: '998.5' } }, key));
+    const user = await gw.db.prisma.user.findUniqueOrThrow({ where: { username: 'sessions-page-values' } });
+    const rows = await gw.db.prisma.tradingSession.findMany({ where: { userId: user.id }, orderBy: [{ startedAt: 'desc' }, { id: 'desc' }] });
+    const data = await ok(gw.execute(`{ tradingSessions(first: 10) { edges { node { ${SESSION_FIELDS} } } } }`, {}, key));
+    expect(data.tradingSessions.edges.map((edge: any) => edge.node)).toEqual(rows.map((row) => sessionJson(row, false)));
+    expect(rows.map((row) => row.status).sort()).toEqual(['RUNNING', 'STOPPED']);
+  });
+
   test('tradingSessions(status) narrows the list', async () => {
     for (const status of ['RUNNING', 'STOPPED'] as const) {
       const rows = await gw.db.prisma.tradingSession.findMany({ where: { userId: demo.id, status }, orderBy: [{ startedAt: 'desc' }, { id: 'desc' }] });

@@ -1,4 +1,5 @@
 import { Prisma, type PrismaClient } from '../../generated/prisma/client';
+import { wireRows } from '../../db/wire-rows';
 
 /** One asset's balance; decimals as strings so the summary survives a JSON cache unchanged. */
 export interface AssetBalanceData {
@@ -72,7 +73,8 @@ export function runningBalanceRowsOf(userId: number): Prisma.Sql {
 
 /** A user's balances, read in one statement (`runningBalanceRowsOf`). */
 export async function balanceSummaryFor(prisma: PrismaClient, userId: number): Promise<BalanceSummaryData> {
-  const rows = await prisma.$queryRaw<Row[]>(runningBalanceRowsOf(userId));
+  // Every value is already text or JSON: the driver's rows as they are (its own statement, never merged).
+  const rows = await wireRows<Row>({ prisma }, runningBalanceRowsOf(userId));
 
   const accounts = new Map<number, AssetBalanceData[]>();
   const perAsset = new Map<string, { total: Prisma.Decimal; locked: Prisma.Decimal }>();

@@ -73,6 +73,6 @@ export const balanceResolvers: Resolvers = {
     },
   },
   AccountBalance: {
-    account: (balance, _, { loaders }) => loaders.accountById.load(balance.accountId).then((account) => account!),
+    account: (balance, _, { loaders }, info) => loaders.accountById.load(balance.accountId, info).then((account) => account!),
   },
 };

@@ -3,26 +3,20 @@ import { loaderOfOne } from '../../graphql/batch';
 import { leanTable } from '../../db/lean-table';
 import { byTimeThenId, childListLoader } from '../../pagination';
 import type { LoaderScope } from '../module';
+import { ITEM_ROW } from '../items/item-row';
 
 /** A circuit's members, in the order they joined. */
 export const CIRCUIT_MEMBERS_ORDER = byTimeThenId('joinedAt', 'asc', 'ci');
 /** A circuit's items, most recently pushed first. */
 export const CIRCUIT_ITEMS_ORDER = byTimeThenId('pushedAt', 'desc', 'ci');
 
-/** A circuit's member and an item as lean reads see them (see db/lean-table.ts). */
+/** A circuit's member as lean reads see it (see db/lean-table.ts). */
 const CIRCUIT_MEMBER_ROW = leanTable({
   alias: 'ci',
   columns: { id: 'plain', circuitId: 'plain', userId: 'plain', role: 'plain', joinedAt: 'timestamp' },
   fields: { user: ['userId'] },
 });
-const ITEM_ROW = leanTable({
-  alias: 'i',
-  columns: {
-    id: 'plain', dfid: 'plain', ownerId: 'plain', aliases: 'plain', fingerprint: 'plain', confidenceScore: 'plain', legacyMode: 'plain',
-    createdAt: 'timestamp', updatedAt: 'timestamp',
-  },
-  fields: { owner: ['ownerId'], identifiers: [], sources: [], events: [], circuits: [] },
-});
+
 
 const viewerIsMember = (viewerId: number) =>
   Prisma.sql`EXISTS (SELECT 1 FROM "CircuitMember" vm WHERE vm."circuitId" = ci."circuitId" AND vm."userId" = ${viewerId})`;

@@ -1,8 +1,9 @@
-import type { Circuit, CircuitMember } from '../../generated/prisma/client';
+import type { Circuit, CircuitMember, CircuitRole } from '../../generated/prisma/client';
 import type { Connection } from '../../pagination';
 
 // What the circuits module's GraphQL types receive as parent (codegen mappers).
-export type CircuitModel = Circuit;
+/** A circuit row; read on the viewer's circuits page, it carries the viewer's role in it. */
+export type CircuitModel = Circuit & { viewerRole?: CircuitRole };
 export type CircuitMemberModel = CircuitMember;
-export type CircuitConnectionModel = Connection<Circuit>;
+export type CircuitConnectionModel = Connection<CircuitModel>;
 export type CircuitMemberConnectionModel = Connection<CircuitMember>;

@@ -7,7 +7,7 @@ const circuitIdOf = (input: { circuitId: string }) => idOfType(input.circuitId, 
 export const circuitResolvers: Resolvers = {
   Query: {
     circuit: (_, { id }, { loaders }) => loaders.circuitById.load(idOfType(id, 'Circuit', 'id')),
-    circuits: (_, args, context) => listCircuits(context, args),
+    circuits: (_, args, context, info) => listCircuits(context, args, info),
   },
   Mutation: {
     createCircuit: (_, { input }, context) => createCircuit(context, input),
@@ -20,7 +20,7 @@ export const circuitResolvers: Resolvers = {
     id: (circuit) => toGlobalId('Circuit', circuit.id),
     owner: (circuit, _, { loaders }, info) => loaders.userById.load(circuit.ownerId, info).then((user) => user!),
     viewerRole: (circuit, _, { loaders }) =>
-      loaders.viewerMembershipByCircuitId.load(circuit.id).then((membership) => membership!.role),
+      circuit.viewerRole ?? loaders.viewerMembershipByCircuitId.load(circuit.id).then((membership) => membership!.role),
     members: (circuit, args, { loaders }, info) => loaders.membersByCircuitId.connection(circuit.id, args, info),
     items: (circuit, args, { loaders }, info) => loaders.itemsByCircuitId.connection(circuit.id, args, info),
   },

@@ -1,27 +1,34 @@
-import type { Circuit, CircuitMember, CircuitRole, Prisma, PrismaClient } from '../../generated/prisma/client';
+import { Prisma, type Circuit, type CircuitMember, type CircuitRole, type PrismaClient } from '../../generated/prisma/client';
 import type { Viewer } from '../../auth/api-keys';
 import type { ServiceDeps } from '../../context';
 import { badUserInput, conflict, forbidden, notFound } from '../../errors';
 import { isUniqueViolation, TRANSACTION_OPTIONS } from '../../db/prisma-errors';
-import { afterCursorWhere, byId, keyOfRow, parsePage, prismaOrderBy, toConnection, type Connection, type PageArgs } from '../../pagination';
+import { afterCursorSql, byId, keyOfRow, parsePage, toConnection, type Connection, type PageArgs } from '../../pagination';
+import { readLean } from '../../db/lean-table';
+import type { SelectionOf } from '../../graphql/batch';
+import { selectedFieldNames } from '../../graphql/selected-fields';
+import { CIRCUIT_ROW } from './circuit-row';
+import type { CircuitModel } from './circuits.models';
 import { optionalText, requiredText } from '../../graphql/validate';
 import type { AddCircuitMemberInput, ChangeCircuitMemberRoleInput, CreateCircuitInput, PushItemToCircuitInput, RemoveCircuitMemberInput } from '../../generated/graphql';
 
 type Tx = Prisma.TransactionClient;
 import { itemToWrite } from '../items/item-access';
 
-const CIRCUITS_ORDER = byId('desc');
+const CIRCUITS_ORDER = byId('desc', 'c');
 
-/** The circuits the viewer belongs to, newest first. */
-export async function listCircuits({ prisma, viewer }: ServiceDeps, args: PageArgs): Promise<Connection<Circuit>> {
+/** The circuits the viewer belongs to, newest first, each with the viewer's role in it. */
+export async function listCircuits({ prisma, viewer }: ServiceDeps, args: PageArgs, info?: SelectionOf): Promise<Connection<CircuitModel>> {
   const page = parsePage(args, CIRCUITS_ORDER);
-  const where = { members: { some: { userId: viewer.id } } };
-  const rows = await prisma.circuit.findMany({
-    where: { AND: [where, afterCursorWhere(CIRCUITS_ORDER, page.after)] },
-    orderBy: prismaOrderBy(CIRCUITS_ORDER),
-    take: page.first + 1,
-  });
-  return toConnection(rows, page, keyOfRow(CIRCUITS_ORDER), () => prisma.circuit.count({ where }));
+  // The columns the page's nodes select, in their wire form (without `info`: full rows).
+  const columns = info ? CIRCUIT_ROW.columnsFor(selectedFieldNames(info, ['edges', 'node'])) : null;
+  // The membership that makes a circuit the viewer's is joined anyway: its role comes along.
+  const rows = await readLean<CircuitModel>({ prisma }, columns, Prisma.sql`
+    SELECT ${CIRCUIT_ROW.select(columns)}, m.role::text AS "viewerRole"
+    FROM "Circuit" c JOIN "CircuitMember" m ON m."circuitId" = c.id AND m."userId" = ${viewer.id}
+    WHERE ${afterCursorSql(CIRCUITS_ORDER, page.after)}
+    ORDER BY c.id DESC LIMIT ${page.first + 1}`);
+  return toConnection(rows, page, keyOfRow(CIRCUITS_ORDER), () => prisma.circuit.count({ where: { members: { some: { userId: viewer.id } } } }));
 }
 
 /** Creates a circuit with the viewer as its OWNER. */

@@ -1,4 +1,4 @@
-import { Prisma, type LedgerEntry, type Order, type Position, type PositionStatus } from '../../generated/prisma/client';
+import { Prisma, type ExchangeAccount, type LedgerEntry, type Order, type Position, type PositionStatus } from '../../generated/prisma/client';
 import { leanLoaderOfOne, loaderOfOne } from '../../graphql/batch';
 import { leanTable } from '../../db/lean-table';
 import { byId, byTimeThenId, childListLoader } from '../../pagination';
@@ -14,7 +14,12 @@ export const POSITION_ORDERS_ORDER = byId('asc', 'o');
 export const ACCOUNT_ORDERS_ORDER = byTimeThenId('createdAt', 'desc', 'o');
 export const ACCOUNT_LEDGER_ORDER = byTimeThenId('createdAt', 'desc', 'l');
 
-/** A position and an order as lean reads see them (see db/lean-table.ts). */
+/** An account, a position and an order as lean reads see them (see db/lean-table.ts). */
+const ACCOUNT_ROW = leanTable({
+  alias: 'a',
+  columns: { id: 'plain', userId: 'plain', exchange: 'plain', label: 'plain', createdAt: 'timestamp' },
+  fields: { positions: [], orders: [], ledgerEntries: [] },
+});
 const POSITION_ROW = leanTable({
   alias: 'p',
   columns: {
@@ -40,10 +45,11 @@ const ownAccount = (viewerId: number) => ({ account: { userId: viewerId } });
 
 /** Loaders of the viewer's exchange accounts, positions, orders and ledger entries. */
 export const exchangeLoaders = {
-  accountById: ({ prisma, viewerId }: LoaderScope) =>
-    loaderOfOne(
-      (ids: readonly number[]) => prisma.exchangeAccount.findMany({ where: { id: { in: [...ids] }, userId: viewerId() } }),
-      (account) => account.id,
+  accountById: (scope: LoaderScope) =>
+    leanLoaderOfOne<ExchangeAccount>(
+      scope,
+      ACCOUNT_ROW,
+      (ids, select) => Prisma.sql`SELECT ${select} FROM "ExchangeAccount" a WHERE a.id = ANY(${ids}::int[]) AND a."userId" = ${scope.viewerId()}`,
     ),
   positionById: (scope: LoaderScope) =>
     leanLoaderOfOne<Position>(

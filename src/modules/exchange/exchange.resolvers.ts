@@ -1,3 +1,4 @@
+import type { GraphQLResolveInfo } from 'graphql';
 import type { Resolvers } from '../../generated/graphql';
 import type { Context } from '../../context';
 import type { Order } from '../../generated/prisma/client';
@@ -9,11 +10,12 @@ import { cancelOrder, createOrder, listOrders } from './orders.service';
 import { closePosition, listPositions, setPositionProtection } from './positions.service';
 
 const positionIdOf = (input: { positionId: string }) => idOfType(input.positionId, 'Position', 'input.positionId');
-const accountOf = (loaders: Context['loaders'], accountId: number) => loaders.accountById.load(accountId).then((account) => account!);
+const accountOf = (loaders: Context['loaders'], accountId: number, info?: GraphQLResolveInfo) =>
+  loaders.accountById.load(accountId, info).then((account) => account!);
 /** What an order's payload (`createOrder`, `cancelOrder`) resolves from the order. */
 const orderPayload = {
   position: ({ order }: { order: Order }, _: unknown, { loaders }: Context) => (order.positionId === null ? null : loaders.positionById.load(order.positionId)),
-  account: ({ order }: { order: Order }, _: unknown, { loaders }: Context) => accountOf(loaders, order.accountId),
+  account: ({ order }: { order: Order }, _: unknown, { loaders }: Context, info: GraphQLResolveInfo) => accountOf(loaders, order.accountId, info),
 };
 const accountIdOf = (input: { accountId: string }) => idOfType(input.accountId, 'ExchangeAccount', 'input.accountId');
 
@@ -68,16 +70,16 @@ export const exchangeResolvers: Resolvers = {
   },
   Position: {
     id: (position) => toGlobalId('Position', position.id),
-    account: (position, _, { loaders }) => accountOf(loaders, position.accountId),
+    account: (position, _, { loaders }, info) => accountOf(loaders, position.accountId, info),
     orders: (position, args, { loaders }, info) => loaders.ordersByPositionId.connection(position.id, args, info),
   },
   Order: {
     id: (order) => toGlobalId('Order', order.id),
-    account: (order, _, { loaders }) => accountOf(loaders, order.accountId),
+    account: (order, _, { loaders }, info) => accountOf(loaders, order.accountId, info),
     position: (order, _, { loaders }, info) => (order.positionId === null ? null : loaders.positionById.load(order.positionId, info)),
   },
   LedgerEntry: {
     id: (entry) => toGlobalId('LedgerEntry', entry.id),
-    account: (entry, _, { loaders }) => accountOf(loaders, entry.accountId),
+    account: (entry, _, { loaders }, info) => accountOf(loaders, entry.accountId, info),
   },
 };

@@ -5,23 +5,14 @@ import { byTimeThenId, childListLoader } from '../../pagination';
 import type { LoaderScope } from '../module';
 import { preferredItem, visibleItemSql, visibleItems } from './item-access';
 import { wireRows } from '../../db/wire-rows';
+import { CIRCUIT_ROW } from '../circuits/circuit-row';
+import { ITEM_ROW } from './item-row';
 
 /** An item's events, newest first. */
 export const ITEM_EVENTS_ORDER = byTimeThenId('occurredAt', 'desc', 'e');
 /** The circuits an item was pushed to, most recently pushed first. */
 export const ITEM_CIRCUITS_ORDER = byTimeThenId('pushedAt', 'desc', 'ci');
 
-/** An item as lean reads see it (see db/lean-table.ts): its columns, and relations that read the id or the owner's. */
-export const ITEM_ROW = leanTable({
-  alias: 'i',
-  columns: {
-    id: 'plain', dfid: 'plain', ownerId: 'plain', aliases: 'plain', fingerprint: 'plain', confidenceScore: 'plain',
-    legacyMode: 'plain', createdAt: 'timestamp', updatedAt: 'timestamp',
-  },
-  fields: { owner: ['ownerId'], identifiers: [], sources: [], events: [], circuits: [] },
-  // preferredItem picks among one dfid's items by owner and id.
-  always: ['id', 'dfid', 'ownerId'],
-});
 
 /** An item's identifiers and sources (with their parent's id), events and circuits as lean reads see them. */
 const ITEM_IDENTIFIER_ROW = leanTable({
@@ -41,12 +32,6 @@ const ITEM_EVENT_ROW = leanTable({
   columns: { id: 'plain', itemId: 'plain', type: 'plain', occurredAt: 'timestamp', source: 'plain', data: 'plain' },
   fields: { item: ['itemId'] },
 });
-const CIRCUIT_ROW = leanTable({
-  alias: 'c',
-  columns: { id: 'plain', name: 'plain', description: 'plain', ownerId: 'plain', createdAt: 'timestamp' },
-  fields: { owner: ['ownerId'], viewerRole: [], members: [], items: [] },
-});
-
 /** Loaders of items and what hangs off them, scoped to what the viewer may see. */
 export const itemLoaders = {
   itemById: ({ prisma, viewerId }: LoaderScope) =>

@@ -6,7 +6,7 @@ import { afterCursorSql, byId, keyOfRow, parsePage, toConnection, type Connectio
 import { listOfAtMost, numberInRange, optionalText, requiredText } from '../../graphql/validate';
 import type { ItemFilter, RecordItemEventInput, StoreItemInput } from '../../generated/graphql';
 import { itemToWrite, visibleItems } from './item-access';
-import { ITEM_ROW } from './items.loaders';
+import { ITEM_ROW } from './item-row';
 import type { SelectionOf } from '../../graphql/batch';
 import { selectedFieldNames } from '../../graphql/selected-fields';
 import { readLean, type ColumnSet } from '../../db/lean-table';

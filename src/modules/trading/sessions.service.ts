@@ -3,26 +3,33 @@ import type { Viewer } from '../../auth/api-keys';
 import type { ServiceDeps } from '../../context';
 import { conflict, notFound } from '../../errors';
 import { isUniqueViolation, TRANSACTION_OPTIONS } from '../../db/prisma-errors';
-import { afterCursorWhere, byTimeThenId, keyOfRow, parsePage, prismaOrderBy, toConnection, type Connection, type PageArgs } from '../../pagination';
+import { afterCursorSql, byTimeThenId, keyOfRow, parsePage, toConnection, type Connection, type PageArgs } from '../../pagination';
+import { readLean } from '../../db/lean-table';
+import type { SelectionOf } from '../../graphql/batch';
+import { selectedFieldNames } from '../../graphql/selected-fields';
+import { SESSION_ROW } from './session-row';
 import { decimalInput, listOfAtMost, requiredText } from '../../graphql/validate';
 import { parseSymbol } from '../exchange/symbols';
 import type { EndTradingSessionInput, HeartbeatInput, LogSessionEventInput, StartTradingSessionInput } from '../../generated/graphql';
 
 /** The viewer's sessions, most recently started first. */
-const SESSIONS_ORDER = byTimeThenId('startedAt', 'desc');
+const SESSIONS_ORDER = byTimeThenId('startedAt', 'desc', 's');
 
 export async function listSessions(
   { prisma, viewer }: ServiceDeps,
   args: PageArgs,
   status: SessionStatus | null | undefined,
+  info?: SelectionOf,
 ): Promise<Connection<TradingSession>> {
-  const where: Prisma.TradingSessionWhereInput = { userId: viewer.id, ...(status ? { status } : {}) };
   const page = parsePage(args, SESSIONS_ORDER);
-  const rows = await prisma.tradingSession.findMany({
-    where: { AND: [where, afterCursorWhere(SESSIONS_ORDER, page.after)] },
-    orderBy: prismaOrderBy(SESSIONS_ORDER),
-    take: page.first + 1,
-  });
+  // The columns the page's nodes select, in their wire form (without `info`: full rows).
+  const columns = info ? SESSION_ROW.columnsFor(selectedFieldNames(info, ['edges', 'node'])) : null;
+  const rows = await readLean<TradingSession>({ prisma }, columns, Prisma.sql`
+    SELECT ${SESSION_ROW.select(columns)} FROM "TradingSession" s
+    WHERE s."userId" = ${viewer.id} AND ${status ? Prisma.sql`s.status = CAST(${status} AS "SessionStatus")` : Prisma.sql`TRUE`}
+      AND ${afterCursorSql(SESSIONS_ORDER, page.after)}
+    ORDER BY s."startedAt" DESC, s.id DESC LIMIT ${page.first + 1}`);
+  const where: Prisma.TradingSessionWhereInput = { userId: viewer.id, ...(status ? { status } : {}) };
   return toConnection(rows, page, keyOfRow(SESSIONS_ORDER), () => prisma.tradingSession.count({ where }));
 }
 

@@ -3,12 +3,15 @@ import { idOfType, optionalIdOfType, toGlobalId } from '../../graphql/global-id'
 import { endTradingSession, heartbeat, listSessions, logSessionEvent, startTradingSession } from './sessions.service';
 import { listTrades, logTrade } from './trades.service';
 
+/** An instant's milliseconds, from a Date or from a lean row's ISO text. */
+const instantMs = (instant: Date | string): number => (typeof instant === 'string' ? Date.parse(instant) : instant.getTime());
+
 const sessionIdOf = (input: { sessionId: string }) => idOfType(input.sessionId, 'TradingSession', 'input.sessionId');
 
 export const tradingResolvers: Resolvers = {
   Query: {
     tradingSession: (_, { id }, { loaders }) => loaders.sessionById.load(idOfType(id, 'TradingSession', 'id')),
-    tradingSessions: (_, args, context) => listSessions(context, args, args.status),
+    tradingSessions: (_, args, context, info) => listSessions(context, args, args.status, info),
     trades: (_, args, context) =>
       listTrades(
         context,
@@ -32,7 +35,7 @@ export const tradingResolvers: Resolvers = {
     id: (session) => toGlobalId('TradingSession', session.id),
     stale: (session, _, { settings }) =>
       session.status === 'RUNNING' &&
-      Date.now() - (session.lastHeartbeatAt ?? session.startedAt).getTime() > settings.sessionStaleAfterMs,
+      Date.now() - instantMs(session.lastHeartbeatAt ?? session.startedAt) > settings.sessionStaleAfterMs,
     trades: (session, args, { loaders }, info) => loaders.tradesBySessionId.connection(session.id, args, info),
     events: (session, args, { loaders }, info) => loaders.eventsBySessionId.connection(session.id, args, info),
   },
