@@ -1,3 +1,4 @@
+import { leanTable, unionOfColumns } from '../src/db/lean-table';
 import { parseGlobalId } from '../src/graphql/global-id';
 import { demoFixture } from './helpers/demo-fixture';
 import { ok } from './helpers/responses';
@@ -82,4 +83,53 @@ test('fields of one level with different selections are read in one statement, e
       for (const edge of node.b.edges) expect(edge.node.executedAt).toMatch(/^\d{4}-\d{2}-\d{2}T/);
     }
   }
+});
+
+describe('embedded to-one relations (LeanTableSpec.embeds)', () => {
+  const users = leanTable({ alias: 'u', columns: { id: 'plain', username: 'plain', createdAt: 'timestamp' }, fields: {} });
+  const members = leanTable({
+    alias: 'm',
+    columns: { id: 'plain', userId: 'plain' },
+    fields: { user: ['userId'] },
+    embeds: { user: { table: users, from: `"User" u WHERE u.id = m."userId"` } },
+  });
+  const nested = (byField: Record<string, string[]>) => (field: string) => new Set(byField[field] ?? []);
+
+  test('a lean selection of the relation is carried along; one its table cannot serve falls back to the key', () => {
+    expect(members.columnsFor(new Set(['user']), nested({ user: ['username'] }))).toEqual(new Set(['id', 'user{id,username}']));
+    expect(members.columnsFor(new Set(['user']), nested({ user: ['username', 'secret'] }))).toEqual(new Set(['id', 'userId']));
+    // Without the nested selection (a caller that does not know it), the key as before.
+    expect(members.columnsFor(new Set(['user']))).toEqual(new Set(['id', 'userId']));
+  });
+
+  test("a batch's different selections of one relation become one subquery with their union", () => {
+    const union = unionOfColumns([
+      members.columnsFor(new Set(['user']), nested({ user: ['username'] })),
+      members.columnsFor(new Set(['user']), nested({ user: ['createdAt'] })),
+    ]);
+    const sql = members.select(union).text;
+    expect(sql.match(/SELECT json_build_object/g)).toHaveLength(1);
+    expect(sql).toContain(`(SELECT json_build_object('createdAt', to_char(u."createdAt"`);
+    expect(sql).toContain(`'id', u."id", 'username', u."username") FROM "User" u WHERE u.id = m."userId") AS "user"`);
+  });
+
+  test('through the API: circuit members and owners come with their rows and answer what the tables say', async () => {
+    const result = await gw.execute(
+      `{ circuits(first: 5) { edges { node { owner { id username } members(first: 5) { edges { node { user { id username } } } } } } } }`,
+      {},
+      demo.key,
+    );
+    // key, circuits with owners, members with users: no level for the users.
+    expect(result.statements).toBe(3);
+    const circuits = result.data.circuits.edges.map((edge: any) => edge.node);
+    expect(circuits.length).toBeGreaterThan(1);
+    for (const circuit of circuits) {
+      const owner = await gw.db.prisma.user.findUniqueOrThrow({ where: { id: fromGlobalId(circuit.owner.id) } });
+      expect(circuit.owner.username).toBe(owner.username);
+      for (const { node } of circuit.members.edges) {
+        const user = await gw.db.prisma.user.findUniqueOrThrow({ where: { id: fromGlobalId(node.user.id) } });
+        expect(node.user.username).toBe(user.username);
+      }
+    }
+  });
 });

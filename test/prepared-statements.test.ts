@@ -49,8 +49,8 @@ describe('preparedStatementNames', () => {
     for (let i = 0; i < 3; i++) await db.prisma.user.findFirst({ where: { username: 'nobody-by-this-name' } });
     const prepared = await db.prisma.$queryRaw<Array<{ statement: string; generic_plans: bigint }>>`
       SELECT statement, generic_plans FROM pg_prepared_statements WHERE statement LIKE '%"User"%'`;
-    const [{ plan_cache_mode: mode }] = await db.prisma.$queryRaw<Array<{ plan_cache_mode: string }>>`SHOW plan_cache_mode`;
-    return { prepared, mode };
+    const [setting] = await db.prisma.$queryRaw<Array<{ plan_cache_mode: string }>>`SHOW plan_cache_mode`;
+    return { prepared, mode: setting!.plan_cache_mode };
   }
 
   test('by default a repeated statement is prepared once and then runs its generic plan', async () => {

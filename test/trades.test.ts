@@ -447,7 +447,7 @@ describe('trade relations and node', () => {
     for (let page = 0; page < 20; page++) {
       const data: any = await ok(gw.execute(
         `query($id: ID!, $after: String) { tradingSession(id: $id) { trades(first: 6, after: $after) {
-          totalCount pageInfo { hasNextPage endCursor } edges { node { id session { id } position { id symbol side } } } } } }`,
+          totalCount pageInfo { hasNextPage endCursor } edges { node { id session { id } position { id symbol side quantity entryPrice openedAt } } } } } }`,
         { id: toGlobalId('TradingSession', session.id), after },
         demo.key,
       ));
@@ -461,10 +461,17 @@ describe('trade relations and node', () => {
       rows.map((t) => ({
         id: toGlobalId('Trade', t.id),
         session: { id: toGlobalId('TradingSession', session.id) },
-        position: t.position ? { id: toGlobalId('Position', t.position.id), symbol: t.position.symbol, side: t.position.side } : null,
+        position: t.position
+          ? {
+              id: toGlobalId('Position', t.position.id), symbol: t.position.symbol, side: t.position.side,
+              quantity: t.position.quantity.toFixed(), entryPrice: t.position.entryPrice.toFixed(), openedAt: t.position.openedAt.toISOString(),
+            }
+          : null,
       })),
     );
+    // Both kinds, so the embedded position (LeanTableSpec.embeds) is checked with and without a row.
     expect(seen.some((t) => t.position !== null)).toBe(true);
+    expect(seen.some((t) => t.position === null)).toBe(true);
   });
 
   test("node(id) returns the viewer's trade and null for another user's", async () => {

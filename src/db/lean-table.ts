@@ -35,6 +35,23 @@ export interface LeanTableSpec {
   readonly fields: Readonly<Record<string, readonly string[]>>;
   /** Columns every read includes (the id, which cursors, visibility and children use). */
   readonly always?: readonly string[];
+  /**
+   * To-one relations a read can carry with its rows, by field: when the selection asks for the
+   * field and its own selection is lean, the row gets the related row as JSON (a correlated
+   * subquery), so its resolver needs no statement of its own, one level fewer.
+   */
+  readonly embeds?: Readonly<Record<string, LeanEmbed>>;
+}
+
+/** Where a row's to-one relation is, for a read that carries it along (see `LeanTableSpec.embeds`). */
+export interface LeanEmbed {
+  /** The related row's lean table (an alias of its own). */
+  readonly table: LeanTable;
+  /**
+   * FROM and WHERE finding the related row of one row of this table, visibility included:
+   * `"User" u WHERE u.id = ci."userId"`. No row found reads null, as the relation's loader would.
+   */
+  readonly from: string;
 }
 
 /**
@@ -43,10 +60,16 @@ export interface LeanTableSpec {
  * `fields` only once its resolver accepts text.
  */
 export interface LeanTable {
-  /** The columns a selection needs (null: the full row). Answered once per selection set. */
-  columnsFor(fields: ReadonlySet<string>): ColumnSet;
+  /**
+   * The columns a selection needs (null: the full row). Answered once per selection set. Given
+   * `nestedOf` (the field names selected under one of these fields), an embeddable relation whose
+   * selection is lean is read along (an entry `field{columns}` in the set).
+   */
+  columnsFor(fields: ReadonlySet<string>, nestedOf?: (field: string) => ReadonlySet<string>): ColumnSet;
   /** The SELECT list of a column set. */
   select(columns: ColumnSet): Prisma.Sql;
+  /** A JSON object of a (lean) column set, for a read that embeds this table's row. */
+  jsonOf(columns: ReadonlySet<string>): string;
   /** Every column of the row in its wire form (for a read whose fields are not known). */
   readonly everyColumn: ColumnSet;
 }
@@ -54,14 +77,24 @@ export interface LeanTable {
 export function leanTable(spec: LeanTableSpec): LeanTable {
   const always = spec.always ?? ['id'];
   const byFields = new WeakMap<ReadonlySet<string>, ColumnSet>();
+  const byFieldsWithEmbeds = new WeakMap<ReadonlySet<string>, ColumnSet>();
   const selects = new Map<string, Prisma.Sql>();
+  const jsons = new Map<string, string>();
   const full = Prisma.raw(`${spec.alias}.*`);
+  const wireColumn = (name: string) => wireSql(`${spec.alias}."${name}"`, spec.columns[name] ?? 'plain');
   const table: LeanTable = {
-    columnsFor(fields) {
-      if (byFields.has(fields)) return byFields.get(fields)!;
+    columnsFor(fields, nestedOf) {
+      const cache = nestedOf && spec.embeds ? byFieldsWithEmbeds : byFields;
+      if (cache.has(fields)) return cache.get(fields)!;
       let columns: Set<string> | null = new Set(always);
       for (const field of fields) {
         if (field === '__typename') continue;
+        const embed = nestedOf && spec.embeds?.[field];
+        const embedded = embed ? embed.table.columnsFor(nestedOf(field)) : null;
+        if (embedded !== null) {
+          columns.add(`${field}{${columnSetKey(embedded)}}`);
+          continue;
+        }
         const needs = spec.fields[field] ?? (field in spec.columns ? [field] : undefined);
         if (!needs) {
           columns = null;
@@ -69,7 +102,7 @@ export function leanTable(spec: LeanTableSpec): LeanTable {
         }
         for (const column of needs) columns.add(column);
       }
-      byFields.set(fields, columns);
+      cache.set(fields, columns);
       return columns;
     },
     select(columns) {
@@ -77,15 +110,38 @@ export function leanTable(spec: LeanTableSpec): LeanTable {
       const key = columnSetKey(columns);
       let sql = selects.get(key);
       if (!sql) {
-        const list = [...columns].sort().map((name) => {
-          const expression = `${spec.alias}."${name}"`;
-          const kind = spec.columns[name] ?? 'plain';
-          return kind === 'plain' ? expression : `${wireSql(expression, kind)} AS "${name}"`;
-        });
+        const list: string[] = [];
+        // Embedded relations, each once with the union of the columns asked for it.
+        const embedded = new Map<string, Set<string>>();
+        for (const name of [...columns].sort()) {
+          const brace = name.indexOf('{');
+          if (brace < 0) {
+            const kind = spec.columns[name] ?? 'plain';
+            list.push(kind === 'plain' ? `${spec.alias}."${name}"` : `${wireColumn(name)} AS "${name}"`);
+            continue;
+          }
+          const field = name.slice(0, brace);
+          const nested = embedded.get(field) ?? new Set<string>();
+          for (const column of name.slice(brace + 1, -1).split(',')) if (column) nested.add(column);
+          embedded.set(field, nested);
+        }
+        for (const [field, nested] of embedded) {
+          const embed = spec.embeds![field]!;
+          list.push(`(SELECT ${embed.table.jsonOf(nested)} FROM ${embed.from}) AS "${field}"`);
+        }
         sql = Prisma.raw(list.join(', '));
         selects.set(key, sql);
       }
       return sql;
+    },
+    jsonOf(columns) {
+      const key = columnSetKey(columns);
+      let json = jsons.get(key);
+      if (json === undefined) {
+        json = `json_build_object(${[...columns].sort().map((name) => `'${name}', ${wireColumn(name)}`).join(', ')})`;
+        jsons.set(key, json);
+      }
+      return json;
     },
     everyColumn: new Set([...always, ...Object.keys(spec.columns)]),
   };

@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
 import type { GraphQLResolveInfo } from 'graphql';
-import { selectedFieldNames } from './selected-fields';
+import { selectedColumns } from './selected-fields';
 import { columnSetKey, covers, unionOfColumns, type ColumnSet, type LeanTable } from '../db/lean-table';
 import { configureWireReads, type ReadScope } from '../db/wire-rows';
 import { readLean } from '../db/lean-table';
@@ -114,7 +114,7 @@ export function leanLoaderOfOne<V extends { id: number }>(scope: ReadScope, tabl
   const asked = new Map<number, ColumnSet[]>();
   return {
     load(id, info) {
-      const columns = info ? table.columnsFor(selectedFieldNames(info)) : null;
+      const columns = info ? selectedColumns(table, info) : null;
       const earlier = asked.get(id);
       const covering = earlier?.find((have) => covers(have, columns));
       if (covering !== undefined) return loader.load({ id, columns: covering });
@@ -148,7 +148,16 @@ export function leanLoaderOfMany<V>(scope: ReadScope, table: LeanTable, statemen
   };
   const loader = leanBatches<V, V[]>(scope, table, statement, byParent, []);
   return {
-    load: (id, info) => loader.load({ id, columns: info ? table.columnsFor(selectedFieldNames(info)) : null }),
+    load: (id, info) => loader.load({ id, columns: info ? selectedColumns(table, info) : null }),
     clearAll: () => loader.clearAll(),
   };
+}
+
+/**
+ * A to-one relation a lean read carried in with its row (LeanTableSpec.embeds: null when there
+ * is none to see), or else what `load` reads.
+ */
+export function embeddedOr<T>(row: object, field: string, load: () => T | Promise<T>): T | Promise<T> {
+  const value = (row as Record<string, unknown>)[field];
+  return value !== undefined ? (value as T) : load();
 }

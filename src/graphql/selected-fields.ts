@@ -1,4 +1,5 @@
 import { Kind, type FieldNode, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
+import type { ColumnSet, LeanTable } from '../db/lean-table';
 
 /**
  * The names of the fields an operation selects on the object a field returns, or on the object
@@ -20,6 +21,11 @@ export function selectedFieldNames(info: Pick<GraphQLResolveInfo, 'fieldNodes' |
   const names = new Set(fieldsOf(level, info.fragments).map((field) => field.name.value));
   byPath.set(pathKey, names);
   return names;
+}
+
+/** The columns of `table` the selection at `path` needs, its embeddable relations' included (see LeanTable). */
+export function selectedColumns(table: LeanTable, info: Pick<GraphQLResolveInfo, 'fieldNodes' | 'fragments'>, path: readonly string[] = []): ColumnSet {
+  return table.columnsFor(selectedFieldNames(info, path), (field) => selectedFieldNames(info, [...path, field]));
 }
 
 const known = new WeakMap<GraphQLResolveInfo['fieldNodes'], Map<string, ReadonlySet<string>>>();

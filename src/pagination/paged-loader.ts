@@ -2,7 +2,7 @@ import type DataLoader from 'dataloader';
 import type { GraphQLResolveInfo } from 'graphql';
 import type { ReadScope } from '../db/wire-rows';
 import { newLoader } from '../graphql/batch';
-import { selectedFieldNames } from '../graphql/selected-fields';
+import { selectedColumns } from '../graphql/selected-fields';
 import { columnSetKey, unionOfColumns, type ColumnSet, type LeanTable } from '../db/lean-table';
 import { toConnection, type Connection } from './connection';
 import type { ListOrder } from './order';
@@ -62,7 +62,7 @@ export function pagedLoader<Row, Extra extends object = object>(
   const keyOf = (row: Row) => keyOfPagedRow(order, row as object);
   const connection = async (parentId: number, args: PageArgs, info: GraphQLResolveInfo, extra?: Extra) => {
     const page = { ...parseChildPage(args, info, order), ...extra } as Page & Extra;
-    const columns = table ? table.columnsFor(selectedFieldNames(info, NODE_PATH)) : null;
+    const columns = table ? selectedColumns(table, info, NODE_PATH) : null;
     const parentPage = await loaderFor(page).load({ parentId, columns });
     return toConnection(parentPage.rows, page, keyOf, parentPage.totalCount);
   };

@@ -1,4 +1,5 @@
 import { leanTable } from '../../db/lean-table';
+import { USER_ROW, userWithId } from '../users/user-row';
 
 /**
  * A circuit as lean reads see it. `viewerRole` reads no column: the circuits page joins the
@@ -8,4 +9,5 @@ export const CIRCUIT_ROW = leanTable({
   alias: 'c',
   columns: { id: 'plain', name: 'plain', description: 'plain', ownerId: 'plain', createdAt: 'timestamp' },
   fields: { owner: ['ownerId'], viewerRole: [], members: [], items: [] },
+  embeds: { owner: { table: USER_ROW, from: userWithId('c."ownerId"') } },
 });

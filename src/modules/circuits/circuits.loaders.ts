@@ -3,6 +3,7 @@ import { loaderOfOne } from '../../graphql/batch';
 import { leanTable } from '../../db/lean-table';
 import { byTimeThenId, childListLoader } from '../../pagination';
 import type { LoaderScope } from '../module';
+import { USER_ROW, userWithId } from '../users/user-row';
 import { ITEM_ROW } from '../items/item-row';
 
 /** A circuit's members, in the order they joined. */
@@ -15,6 +16,7 @@ const CIRCUIT_MEMBER_ROW = leanTable({
   alias: 'ci',
   columns: { id: 'plain', circuitId: 'plain', userId: 'plain', role: 'plain', joinedAt: 'timestamp' },
   fields: { user: ['userId'] },
+  embeds: { user: { table: USER_ROW, from: userWithId('ci."userId"') } },
 });
 
 

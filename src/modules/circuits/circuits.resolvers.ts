@@ -1,4 +1,5 @@
 import type { Resolvers } from '../../generated/graphql';
+import { embeddedOr } from '../../graphql/batch';
 import { idOfType, toGlobalId } from '../../graphql/global-id';
 import { addCircuitMember, changeCircuitMemberRole, createCircuit, listCircuits, pushItemToCircuit, removeCircuitMember } from './circuits.service';
 
@@ -18,13 +19,13 @@ export const circuitResolvers: Resolvers = {
   },
   Circuit: {
     id: (circuit) => toGlobalId('Circuit', circuit.id),
-    owner: (circuit, _, { loaders }, info) => loaders.userById.load(circuit.ownerId, info).then((user) => user!),
+    owner: (circuit, _, { loaders }, info) => embeddedOr(circuit, 'owner', () => loaders.userById.load(circuit.ownerId, info).then((user) => user!)),
     viewerRole: (circuit, _, { loaders }) =>
       circuit.viewerRole ?? loaders.viewerMembershipByCircuitId.load(circuit.id).then((membership) => membership!.role),
     members: (circuit, args, { loaders }, info) => loaders.membersByCircuitId.connection(circuit.id, args, info),
     items: (circuit, args, { loaders }, info) => loaders.itemsByCircuitId.connection(circuit.id, args, info),
   },
   CircuitMember: {
-    user: (member, _, { loaders }, info) => loaders.userById.load(member.userId, info).then((user) => user!),
+    user: (member, _, { loaders }, info) => embeddedOr(member, 'user', () => loaders.userById.load(member.userId, info).then((user) => user!)),
   },
 };

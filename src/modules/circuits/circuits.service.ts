@@ -6,7 +6,7 @@ import { isUniqueViolation, TRANSACTION_OPTIONS } from '../../db/prisma-errors';
 import { afterCursorSql, byId, keyOfRow, parsePage, toConnection, type Connection, type PageArgs } from '../../pagination';
 import { readLean } from '../../db/lean-table';
 import type { SelectionOf } from '../../graphql/batch';
-import { selectedFieldNames } from '../../graphql/selected-fields';
+import { selectedColumns } from '../../graphql/selected-fields';
 import { CIRCUIT_ROW } from './circuit-row';
 import type { CircuitModel } from './circuits.models';
 import { optionalText, requiredText } from '../../graphql/validate';
@@ -21,7 +21,7 @@ const CIRCUITS_ORDER = byId('desc', 'c');
 export async function listCircuits({ prisma, viewer }: ServiceDeps, args: PageArgs, info?: SelectionOf): Promise<Connection<CircuitModel>> {
   const page = parsePage(args, CIRCUITS_ORDER);
   // The columns the page's nodes select, in their wire form (without `info`: full rows).
-  const columns = info ? CIRCUIT_ROW.columnsFor(selectedFieldNames(info, ['edges', 'node'])) : null;
+  const columns = info ? selectedColumns(CIRCUIT_ROW, info, ['edges', 'node']) : null;
   // The membership that makes a circuit the viewer's is joined anyway: its role comes along.
   const rows = await readLean<CircuitModel>({ prisma }, columns, Prisma.sql`
     SELECT ${CIRCUIT_ROW.select(columns)}, m.role::text AS "viewerRole"

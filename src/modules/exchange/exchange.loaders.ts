@@ -3,6 +3,7 @@ import { leanLoaderOfOne, loaderOfOne } from '../../graphql/batch';
 import { leanTable } from '../../db/lean-table';
 import { byId, byTimeThenId, childListLoader } from '../../pagination';
 import type { LoaderScope } from '../module';
+import { POSITION_ROW } from './position-row';
 import { ledgerConditions, orderConditions, withConditions, type LedgerListFilter, type OrderListFilter } from './list-filters';
 
 /**
@@ -14,23 +15,11 @@ export const POSITION_ORDERS_ORDER = byId('asc', 'o');
 export const ACCOUNT_ORDERS_ORDER = byTimeThenId('createdAt', 'desc', 'o');
 export const ACCOUNT_LEDGER_ORDER = byTimeThenId('createdAt', 'desc', 'l');
 
-/** An account, a position and an order as lean reads see them (see db/lean-table.ts). */
+/** An account and an order as lean reads see them (see db/lean-table.ts; a position: position-row.ts). */
 const ACCOUNT_ROW = leanTable({
   alias: 'a',
   columns: { id: 'plain', userId: 'plain', exchange: 'plain', label: 'plain', createdAt: 'timestamp' },
   fields: { positions: [], orders: [], ledgerEntries: [] },
-});
-const POSITION_ROW = leanTable({
-  alias: 'p',
-  columns: {
-    id: 'plain', accountId: 'plain', symbol: 'plain', side: 'plain', quantity: 'decimal', entryPrice: 'decimal', status: 'plain',
-    stopLoss: 'decimal', takeProfit: 'decimal', openedAt: 'timestamp', closedAt: 'timestamp', exitPrice: 'decimal', realizedPnl: 'decimal',
-  },
-  // The valuation fields (prices module) take the symbol's price and value the row's text decimals.
-  fields: {
-    account: ['accountId'], orders: [], markPrice: ['symbol'], markPriceAt: ['symbol'],
-    unrealizedPnl: ['symbol', 'status', 'side', 'quantity', 'entryPrice'],
-  },
 });
 const ORDER_ROW = leanTable({
   alias: 'o',

@@ -1,4 +1,5 @@
 import { leanTable } from '../../db/lean-table';
+import { USER_ROW, userWithId } from '../users/user-row';
 
 /** An item as lean reads see it (see db/lean-table.ts): its columns, and relations that read the id or the owner's. */
 export const ITEM_ROW = leanTable({
@@ -8,6 +9,7 @@ export const ITEM_ROW = leanTable({
     legacyMode: 'plain', createdAt: 'timestamp', updatedAt: 'timestamp',
   },
   fields: { owner: ['ownerId'], identifiers: [], sources: [], events: [], circuits: [] },
+  embeds: { owner: { table: USER_ROW, from: userWithId('i."ownerId"') } },
   // preferredItem picks among one dfid's items by owner and id.
   always: ['id', 'dfid', 'ownerId'],
 });

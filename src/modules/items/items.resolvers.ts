@@ -1,4 +1,5 @@
 import type { Resolvers } from '../../generated/graphql';
+import { embeddedOr } from '../../graphql/batch';
 import { toGlobalId } from '../../graphql/global-id';
 import { itemsByIdentifier, listItems, recordItemEvent, storeItem } from './items.service';
 
@@ -14,7 +15,7 @@ export const itemResolvers: Resolvers = {
   },
   Item: {
     id: (item) => toGlobalId('Item', item.id),
-    owner: (item, _, { loaders }, info) => loaders.userById.load(item.ownerId, info).then((user) => user!),
+    owner: (item, _, { loaders }, info) => embeddedOr(item, 'owner', () => loaders.userById.load(item.ownerId, info).then((user) => user!)),
     identifiers: (item, _, { loaders }, info) => loaders.identifiersByItemId.load(item.id, info),
     sources: (item, _, { loaders }, info) => loaders.sourcesByItemId.load(item.id, info),
     events: (item, args, { loaders }, info) => loaders.eventsByItemId.connection(item.id, args, info),

@@ -8,7 +8,7 @@ import type { ItemFilter, RecordItemEventInput, StoreItemInput } from '../../gen
 import { itemToWrite, visibleItems } from './item-access';
 import { ITEM_ROW } from './item-row';
 import type { SelectionOf } from '../../graphql/batch';
-import { selectedFieldNames } from '../../graphql/selected-fields';
+import { selectedColumns } from '../../graphql/selected-fields';
 import { readLean, type ColumnSet } from '../../db/lean-table';
 
 const ITEMS_ORDER = byId('desc', 'i');
@@ -31,7 +31,7 @@ export async function listItems(
   };
   const page = parsePage(args, ITEMS_ORDER);
   // The columns the page's nodes select, in their wire form (without `info`: full rows).
-  const columns = info ? ITEM_ROW.columnsFor(selectedFieldNames(info, ['edges', 'node'])) : null;
+  const columns = info ? selectedColumns(ITEM_ROW, info, ['edges', 'node']) : null;
   const rows = await visibleItemsPage(prisma, viewer.id, page, filter, columns);
   return toConnection(rows, page, keyOfRow(ITEMS_ORDER), () => prisma.item.count({ where }));
 }

@@ -6,7 +6,7 @@ import { isUniqueViolation, TRANSACTION_OPTIONS } from '../../db/prisma-errors';
 import { afterCursorSql, byTimeThenId, keyOfRow, parsePage, toConnection, type Connection, type PageArgs } from '../../pagination';
 import { readLean } from '../../db/lean-table';
 import type { SelectionOf } from '../../graphql/batch';
-import { selectedFieldNames } from '../../graphql/selected-fields';
+import { selectedColumns } from '../../graphql/selected-fields';
 import { SESSION_ROW } from './session-row';
 import { decimalInput, listOfAtMost, requiredText } from '../../graphql/validate';
 import { parseSymbol } from '../exchange/symbols';
@@ -23,7 +23,7 @@ export async function listSessions(
 ): Promise<Connection<TradingSession>> {
   const page = parsePage(args, SESSIONS_ORDER);
   // The columns the page's nodes select, in their wire form (without `info`: full rows).
-  const columns = info ? SESSION_ROW.columnsFor(selectedFieldNames(info, ['edges', 'node'])) : null;
+  const columns = info ? selectedColumns(SESSION_ROW, info, ['edges', 'node']) : null;
   const rows = await readLean<TradingSession>({ prisma }, columns, Prisma.sql`
     SELECT ${SESSION_ROW.select(columns)} FROM "TradingSession" s
     WHERE s."userId" = ${viewer.id} AND ${status ? Prisma.sql`s.status = CAST(${status} AS "SessionStatus")` : Prisma.sql`TRUE`}

@@ -3,6 +3,7 @@ import { loaderOfOne } from '../../graphql/batch';
 import { leanTable } from '../../db/lean-table';
 import { byTimeThenId, childListLoader } from '../../pagination';
 import type { LoaderScope } from '../module';
+import { POSITION_ROW } from '../exchange/position-row';
 
 /** A session's trades and events, newest first. */
 export const SESSION_TRADES_ORDER = byTimeThenId('executedAt', 'desc', 't');
@@ -17,6 +18,13 @@ const TRADE_ROW = leanTable({
     pnlPips: 'decimal', commission: 'decimal', hmmState: 'plain', isPaper: 'plain', comment: 'plain', positionId: 'plain',
   },
   fields: { session: ['sessionId'], position: ['positionId'] },
+  // A trade is read by its owner only, so its owner's position is the viewer's (positionById's rule).
+  embeds: {
+    position: {
+      table: POSITION_ROW,
+      from: `"Position" p JOIN "ExchangeAccount" pa ON pa.id = p."accountId" WHERE p.id = t."positionId" AND pa."userId" = t."userId"`,
+    },
+  },
 });
 
 const SESSION_EVENT_ROW = leanTable({

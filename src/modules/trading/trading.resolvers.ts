@@ -1,4 +1,5 @@
 import type { Resolvers } from '../../generated/graphql';
+import { embeddedOr } from '../../graphql/batch';
 import { idOfType, optionalIdOfType, toGlobalId } from '../../graphql/global-id';
 import { endTradingSession, heartbeat, listSessions, logSessionEvent, startTradingSession } from './sessions.service';
 import { listTrades, logTrade } from './trades.service';
@@ -42,7 +43,8 @@ export const tradingResolvers: Resolvers = {
   Trade: {
     id: (trade) => toGlobalId('Trade', trade.id),
     session: (trade, _, { loaders }) => loaders.sessionById.load(trade.sessionId).then((session) => session!),
-    position: (trade, _, { loaders }, info) => (trade.positionId === null ? null : loaders.positionById.load(trade.positionId, info)),
+    position: (trade, _, { loaders }, info) =>
+      embeddedOr(trade, 'position', () => (trade.positionId === null ? null : loaders.positionById.load(trade.positionId, info))),
   },
   SessionEvent: {
     id: (event) => toGlobalId('SessionEvent', event.id),

@@ -1,10 +1,8 @@
 import { Prisma, type User } from '../../generated/prisma/client';
 import { leanLoaderOfOne, loaderOfOne } from '../../graphql/batch';
-import { leanTable } from '../../db/lean-table';
+import { USER_ROW } from './user-row';
 import type { LoaderScope } from '../module';
 
-/** A user as lean reads see them (see db/lean-table.ts): the public profile's columns. */
-const USER_ROW = leanTable({ alias: 'u', columns: { id: 'plain', username: 'plain', createdAt: 'timestamp' }, fields: {} });
 
 /** Users by id and the viewer's API keys. A user's public profile is id and username only. */
 export const userLoaders = {
