@@ -116,8 +116,7 @@ export function leanTable(spec: LeanTableSpec): LeanTable {
         for (const name of [...columns].sort()) {
           const brace = name.indexOf('{');
           if (brace < 0) {
-            const kind = spec.columns[name] ?? 'plain';
-            list.push(kind === 'plain' ? `${spec.alias}."${name}"` : `${wireColumn(name)} AS "${name}"`);
+            list.push((spec.columns[name] ?? 'plain') === 'plain' ? wireColumn(name) : `${wireColumn(name)} AS "${name}"`);
             continue;
           }
           const field = name.slice(0, brace);

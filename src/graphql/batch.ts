@@ -114,7 +114,7 @@ export function leanLoaderOfOne<V extends { id: number }>(scope: ReadScope, tabl
   const asked = new Map<number, ColumnSet[]>();
   return {
     load(id, info) {
-      const columns = info ? selectedColumns(table, info) : null;
+      const columns = selectedColumns(table, info);
       const earlier = asked.get(id);
       const covering = earlier?.find((have) => covers(have, columns));
       if (covering !== undefined) return loader.load({ id, columns: covering });
@@ -148,7 +148,7 @@ export function leanLoaderOfMany<V>(scope: ReadScope, table: LeanTable, statemen
   };
   const loader = leanBatches<V, V[]>(scope, table, statement, byParent, []);
   return {
-    load: (id, info) => loader.load({ id, columns: info ? selectedColumns(table, info) : null }),
+    load: (id, info) => loader.load({ id, columns: selectedColumns(table, info) }),
     clearAll: () => loader.clearAll(),
   };
 }

@@ -23,8 +23,17 @@ export function selectedFieldNames(info: Pick<GraphQLResolveInfo, 'fieldNodes' |
   return names;
 }
 
-/** The columns of `table` the selection at `path` needs, its embeddable relations' included (see LeanTable). */
-export function selectedColumns(table: LeanTable, info: Pick<GraphQLResolveInfo, 'fieldNodes' | 'fragments'>, path: readonly string[] = []): ColumnSet {
+/**
+ * The columns of `table` the selection at `path` needs, in their wire form, its embeddable
+ * relations' included (see LeanTable); without `info` (a caller that does not know the
+ * selection), null: the full row.
+ */
+export function selectedColumns(
+  table: LeanTable,
+  info: Pick<GraphQLResolveInfo, 'fieldNodes' | 'fragments'> | undefined,
+  path: readonly string[] = [],
+): ColumnSet {
+  if (!info) return null;
   return table.columnsFor(selectedFieldNames(info, path), (field) => selectedFieldNames(info, [...path, field]));
 }
 

@@ -19,7 +19,6 @@ const CIRCUIT_MEMBER_ROW = leanTable({
   embeds: { user: { table: USER_ROW, from: userWithId('ci."userId"') } },
 });
 
-
 const viewerIsMember = (viewerId: number) =>
   Prisma.sql`EXISTS (SELECT 1 FROM "CircuitMember" vm WHERE vm."circuitId" = ci."circuitId" AND vm."userId" = ${viewerId})`;
 

@@ -20,8 +20,7 @@ const CIRCUITS_ORDER = byId('desc', 'c');
 /** The circuits the viewer belongs to, newest first, each with the viewer's role in it. */
 export async function listCircuits({ prisma, viewer }: ServiceDeps, args: PageArgs, info?: SelectionOf): Promise<Connection<CircuitModel>> {
   const page = parsePage(args, CIRCUITS_ORDER);
-  // The columns the page's nodes select, in their wire form (without `info`: full rows).
-  const columns = info ? selectedColumns(CIRCUIT_ROW, info, ['edges', 'node']) : null;
+  const columns = selectedColumns(CIRCUIT_ROW, info, ['edges', 'node']);
   // The membership that makes a circuit the viewer's is joined anyway: its role comes along.
   const rows = await readLean<CircuitModel>({ prisma }, columns, Prisma.sql`
     SELECT ${CIRCUIT_ROW.select(columns)}, m.role::text AS "viewerRole"

@@ -13,7 +13,6 @@ export const ITEM_EVENTS_ORDER = byTimeThenId('occurredAt', 'desc', 'e');
 /** The circuits an item was pushed to, most recently pushed first. */
 export const ITEM_CIRCUITS_ORDER = byTimeThenId('pushedAt', 'desc', 'ci');
 
-
 /** An item's identifiers and sources (with their parent's id), events and circuits as lean reads see them. */
 const ITEM_IDENTIFIER_ROW = leanTable({
   alias: 'x',

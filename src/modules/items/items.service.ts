@@ -30,8 +30,7 @@ export async function listItems(
     ],
   };
   const page = parsePage(args, ITEMS_ORDER);
-  // The columns the page's nodes select, in their wire form (without `info`: full rows).
-  const columns = info ? selectedColumns(ITEM_ROW, info, ['edges', 'node']) : null;
+  const columns = selectedColumns(ITEM_ROW, info, ['edges', 'node']);
   const rows = await visibleItemsPage(prisma, viewer.id, page, filter, columns);
   return toConnection(rows, page, keyOfRow(ITEMS_ORDER), () => prisma.item.count({ where }));
 }

@@ -22,8 +22,7 @@ export async function listSessions(
   info?: SelectionOf,
 ): Promise<Connection<TradingSession>> {
   const page = parsePage(args, SESSIONS_ORDER);
-  // The columns the page's nodes select, in their wire form (without `info`: full rows).
-  const columns = info ? selectedColumns(SESSION_ROW, info, ['edges', 'node']) : null;
+  const columns = selectedColumns(SESSION_ROW, info, ['edges', 'node']);
   const rows = await readLean<TradingSession>({ prisma }, columns, Prisma.sql`
     SELECT ${SESSION_ROW.select(columns)} FROM "TradingSession" s
     WHERE s."userId" = ${viewer.id} AND ${status ? Prisma.sql`s.status = CAST(${status} AS "SessionStatus")` : Prisma.sql`TRUE`}
