@@ -112,8 +112,8 @@ describe('balance cache (in-memory store)', () => {
     const { result, statements } = await countStatements(() =>
       Promise.all(contexts.map((contextValue) => gw.server.apollo.executeOperation({ query: BALANCES }, { contextValue }))),
     );
-    // One read of the balance version (Prisma batches findUnique calls made in one tick into one
-    // statement), and the aggregate once.
+    // One read of the balance version (the reads asked for in one turn share a statement), and
+    // the aggregate once.
     expect(statements).toBe(2);
     const totals = result.map((response) => {
       if (response.body.kind !== 'single') throw new Error('unexpected incremental response');

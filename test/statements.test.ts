@@ -149,12 +149,15 @@ test('every relation named in DESIGN.md has a case', () => {
   expect(contract.filter((relation) => !covered.has(relation))).toEqual([]);
 });
 
-test('a balance summary read runs its version lookup and one statement on a miss, the lookup only on a hit', async () => {
+test('a balance summary read runs its version lookup and one statement on a miss (its accounts read along), the lookup and the accounts on a hit', async () => {
   await gw.execute(`mutation { invalidateBalanceCache }`, {}, demo.key);
-  const query = `{ balances { fromCache accounts { account { label } assets { asset total } } } }`;
+  const query = `{ balances { fromCache accounts { account { id label exchange createdAt } assets { asset total } } } }`;
   const miss = await gw.execute(query, {}, demo.key);
   const hit = await gw.execute(query, {}, demo.key);
   expect([miss.data.balances.fromCache, hit.data.balances.fromCache]).toEqual([false, true]);
-  // key + version + summary + AccountBalance.account on a miss; key + version + AccountBalance.account on a hit.
-  expect([miss.statements, hit.statements]).toEqual([4, 3]);
+  // key + version + summary (with its accounts' rows) on a miss; key + version + AccountBalance.account on a hit.
+  expect([miss.statements, hit.statements]).toEqual([3, 3]);
+  // The accounts the summary brought along are the ones a read of their own finds.
+  expect(miss.data.balances.accounts.length).toBeGreaterThan(0);
+  expect(miss.data.balances.accounts).toEqual(hit.data.balances.accounts);
 });

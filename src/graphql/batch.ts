@@ -78,6 +78,8 @@ export type SelectionOf = Pick<GraphQLResolveInfo, 'fieldNodes' | 'fragments'>;
 export interface LeanLoaderOfOne<V> {
   /** The row with `id`; `info` names the field whose selection it serves (without it: the full row). */
   load(id: number, info?: SelectionOf): Promise<V | null>;
+  /** Hands the loader a row another read of this request brought along, with the columns it holds. */
+  prime(row: V, columns: ColumnSet): void;
   clearAll(): void;
 }
 
@@ -121,6 +123,12 @@ export function leanLoaderOfOne<V extends { id: number }>(scope: ReadScope, tabl
       if (earlier) earlier.push(columns);
       else asked.set(id, [columns]);
       return loader.load({ id, columns });
+    },
+    prime(row, columns) {
+      const earlier = asked.get(row.id);
+      if (earlier) earlier.push(columns);
+      else asked.set(row.id, [columns]);
+      loader.prime({ id: row.id, columns }, row);
     },
     clearAll() {
       asked.clear();

@@ -1,5 +1,6 @@
 import type { Logger } from '../../log';
-import type { PrismaClient } from '../../generated/prisma/client';
+import { Prisma, type PrismaClient } from '../../generated/prisma/client';
+import { wireRows, type ReadScope } from '../../db/wire-rows';
 import type { BalanceSummaryCache, BalanceVersions } from '../../cache/balance-cache';
 import type { CacheStore } from '../../cache/cache-store';
 import { createVersionedCache, type CreateVersionedCacheOptions } from '../../cache/create-versioned-cache';
@@ -10,10 +11,13 @@ export type BalanceCache = BalanceSummaryCache<BalanceSummaryData>;
 
 /** Balance versions in the User row: as available and as current as the balances themselves. */
 export function balanceVersionsIn(prisma: PrismaClient): BalanceVersions {
+  // One scope for every request: the versions read in one turn (concurrent misses, say) share a
+  // statement. A wire read, never cached: each sees every commit made before it was asked for.
+  const versions: ReadScope = { prisma };
   return {
     async current(userId) {
-      const user = await prisma.user.findUnique({ where: { id: userId }, select: { balanceVersion: true } });
-      return user?.balanceVersion ?? 'no-such-user';
+      const [user] = await wireRows<{ version: string }>(versions, Prisma.sql`SELECT "balanceVersion" AS version FROM "User" WHERE id = ${userId}`);
+      return user?.version ?? 'no-such-user';
     },
     async replace(userId) {
       await prisma.$executeRaw`UPDATE "User" SET "balanceVersion" = gen_random_uuid() WHERE "id" = ${userId}`;

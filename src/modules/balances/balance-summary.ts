@@ -1,5 +1,6 @@
-import { Prisma, type PrismaClient } from '../../generated/prisma/client';
+import { Prisma, type ExchangeAccount, type PrismaClient } from '../../generated/prisma/client';
 import { wireRows } from '../../db/wire-rows';
+import { ACCOUNT_ROW } from '../exchange/account-row';
 
 /** One asset's balance; decimals as strings so the summary survives a JSON cache unchanged. */
 export interface AssetBalanceData {
@@ -40,6 +41,8 @@ export interface BalanceSummaryData {
 
 interface Row {
   accountId: number;
+  /** The account's row, every column in its wire form (ACCOUNT_ROW.everyColumn), as lean reads give it. */
+  account: ExchangeAccount;
   asset: string | null;
   total: string;
   locked: string;
@@ -55,12 +58,14 @@ interface Row {
  * was canceled) are left out, as a sum over the ledger would leave them out. The benchmark times
  * this same statement.
  */
+const ACCOUNT_JSON = Prisma.raw(ACCOUNT_ROW.jsonOf(ACCOUNT_ROW.everyColumn!));
+
 export function runningBalanceRowsOf(userId: number): Prisma.Sql {
   return Prisma.sql`
     WITH accounts AS (
-      SELECT id FROM "ExchangeAccount" WHERE "userId" = ${userId}
+      SELECT * FROM "ExchangeAccount" WHERE "userId" = ${userId}
     )
-    SELECT a.id AS "accountId", b.asset, coalesce(b.total, 0)::text AS total, coalesce(b.locked, 0)::text AS locked,
+    SELECT a.id AS "accountId", ${ACCOUNT_JSON} AS account, b.asset, coalesce(b.total, 0)::text AS total, coalesce(b.locked, 0)::text AS locked,
            coalesce(b."realizedPnl", 0)::text AS "realizedPnl",
            (SELECT coalesce(json_agg(e ORDER BY e.symbol, e.side), '[]'::json) FROM (
               SELECT p.symbol, p.side::text AS side, count(*)::int AS positions,
@@ -71,8 +76,11 @@ export function runningBalanceRowsOf(userId: number): Prisma.Sql {
     ORDER BY a.id, b.asset`;
 }
 
-/** A user's balances, read in one statement (`runningBalanceRowsOf`). */
-export async function balanceSummaryFor(prisma: PrismaClient, userId: number): Promise<BalanceSummaryData> {
+/**
+ * A user's balances, read in one statement (`runningBalanceRowsOf`); `onAccount` gets the row of
+ * each of their accounts, read along (accounts are not cached: the cache keeps their ids).
+ */
+export async function balanceSummaryFor(prisma: PrismaClient, userId: number, onAccount?: (row: ExchangeAccount) => void): Promise<BalanceSummaryData> {
   // Every value is already text or JSON: the driver's rows as they are (its own statement, never merged).
   const rows = await wireRows<Row>({ prisma }, runningBalanceRowsOf(userId));
 
@@ -80,8 +88,11 @@ export async function balanceSummaryFor(prisma: PrismaClient, userId: number): P
   const perAsset = new Map<string, { total: Prisma.Decimal; locked: Prisma.Decimal }>();
   const realizedPerAsset = new Map<string, Prisma.Decimal>();
   for (const row of rows) {
-    const assets = accounts.get(row.accountId) ?? [];
-    accounts.set(row.accountId, assets);
+    let assets = accounts.get(row.accountId);
+    if (!assets) {
+      accounts.set(row.accountId, (assets = []));
+      onAccount?.(row.account);
+    }
     if (row.asset === null) continue;
     const total = new Prisma.Decimal(row.total);
     const locked = new Prisma.Decimal(row.locked);

@@ -5,11 +5,17 @@ import { toGlobalId } from '../../graphql/global-id';
 import { quoteAssetOf } from '../exchange/ledger';
 import { unrealizedPnlOf } from '../prices/valuation';
 import { balanceSummaryFor } from './balance-summary';
+import { ACCOUNT_ROW } from '../exchange/account-row';
 import type { BalanceSummaryModel } from './balances.models';
 
-/** The viewer's summary through the versioned cache: after a commit, as of that commit or later. */
-export async function viewerBalances({ viewer, prisma, balanceCache }: Pick<Context, 'viewer' | 'prisma' | 'balanceCache'>): Promise<BalanceSummaryModel> {
-  const { value, fromCache } = await balanceCache.get(viewer.id, () => balanceSummaryFor(prisma, viewer.id));
+/**
+ * The viewer's summary through the versioned cache: after a commit, as of that commit or later. A
+ * summary computed for this request hands its accounts' rows to the request's loader.
+ */
+export async function viewerBalances({ viewer, prisma, balanceCache, loaders }: Pick<Context, 'viewer' | 'prisma' | 'balanceCache' | 'loaders'>): Promise<BalanceSummaryModel> {
+  const { value, fromCache } = await balanceCache.get(viewer.id, () =>
+    balanceSummaryFor(prisma, viewer.id, (account) => loaders.accountById.prime(account, ACCOUNT_ROW.everyColumn)),
+  );
   return { ...value, fromCache };
 }
 

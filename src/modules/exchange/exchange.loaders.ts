@@ -3,6 +3,7 @@ import { leanLoaderOfOne, loaderOfOne } from '../../graphql/batch';
 import { leanTable } from '../../db/lean-table';
 import { byId, byTimeThenId, childListLoader } from '../../pagination';
 import type { LoaderScope } from '../module';
+import { ACCOUNT_ROW } from './account-row';
 import { POSITION_ROW } from './position-row';
 import { ledgerConditions, orderConditions, withConditions, type LedgerListFilter, type OrderListFilter } from './list-filters';
 
@@ -16,11 +17,6 @@ export const ACCOUNT_ORDERS_ORDER = byTimeThenId('createdAt', 'desc', 'o');
 export const ACCOUNT_LEDGER_ORDER = byTimeThenId('createdAt', 'desc', 'l');
 
 /** An account and an order as lean reads see them (see db/lean-table.ts; a position: position-row.ts). */
-const ACCOUNT_ROW = leanTable({
-  alias: 'a',
-  columns: { id: 'plain', userId: 'plain', exchange: 'plain', label: 'plain', createdAt: 'timestamp' },
-  fields: { positions: [], orders: [], ledgerEntries: [] },
-});
 const ORDER_ROW = leanTable({
   alias: 'o',
   columns: {
