@@ -1,7 +1,6 @@
 import http from 'node:http';
-import express from 'express';
+import express, { type RequestHandler } from 'express';
 import { ApolloServer } from '@apollo/server';
-import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import type { Config } from './config';
@@ -39,6 +38,7 @@ import { createSubscriptionSlots } from './http/subscription-slots';
 import type { GraphQLSchema } from 'graphql';
 import { compiledExecutionGateway } from './graphql/compiled-execution';
 import { noStorePlugin } from './http/no-store';
+import { apolloHandler, directGraphqlRoute } from './http/graphql-route';
 
 /** How long `/ready` waits for the database's answer before it says 503. */
 const READINESS_TIMEOUT_MS = 1_000;
@@ -97,7 +97,9 @@ export function createServer(deps: ServerDeps): GatewayServer {
     keyPrefix: `${cacheNamespaceFor(deps.config)}:rl`,
     log: deps.log,
   });
-  const httpServer = http.createServer(app);
+  // POST /graphql with JSON goes straight to its handlers once started (http/graphql-route.ts).
+  let direct: ReturnType<typeof directGraphqlRoute> | undefined;
+  const httpServer = http.createServer((req, res) => (direct?.accepts(req) ? direct.serve(req, res) : app(req, res)));
   // Apollo's executable schema, for the WebSocket server (one schema, one set of resolvers).
   let schema: GraphQLSchema | undefined;
   let subscriptions: SubscriptionServer | undefined;
@@ -145,16 +147,15 @@ export function createServer(deps: ServerDeps): GatewayServer {
 
   app.disable('x-powered-by');
   // Security headers; the development landing page (Apollo Sandbox) sets its own CSP.
-  app.use(helmet({ contentSecurityPolicy: production, crossOriginEmbedderPolicy: false }));
-  app.use(
-    cors({
-      origin: deps.config.corsOrigins.includes('*') ? true : [...deps.config.corsOrigins],
-      // Apollo Client sends its name and version; x-request-id ties a browser's request to our logs.
-      allowedHeaders: ['content-type', 'authorization', 'apollo-require-preflight', 'x-apollo-operation-name', 'x-request-id', 'apollographql-client-name', 'apollographql-client-version'],
-      exposedHeaders: ['retry-after', 'ratelimit-limit', 'ratelimit-remaining', 'x-request-id'],
-      maxAge: 600,
-    }),
-  );
+  const securityHeaders = helmet({ contentSecurityPolicy: production, crossOriginEmbedderPolicy: false });
+  const corsHeaders = cors({
+    origin: deps.config.corsOrigins.includes('*') ? true : [...deps.config.corsOrigins],
+    // Apollo Client sends its name and version; x-request-id ties a browser's request to our logs.
+    allowedHeaders: ['content-type', 'authorization', 'apollo-require-preflight', 'x-apollo-operation-name', 'x-request-id', 'apollographql-client-name', 'apollographql-client-version'],
+    exposedHeaders: ['retry-after', 'ratelimit-limit', 'ratelimit-remaining', 'x-request-id'],
+    maxAge: 600,
+  });
+  app.use(securityHeaders, corsHeaders);
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
   });
@@ -232,13 +233,10 @@ export function createServer(deps: ServerDeps): GatewayServer {
         formatError: createErrorFormatter({ production, log: deps.log }),
         log: deps.log,
       });
-      const graphql = expressMiddleware(apollo, {
-        // Authentication ran before admission (auth/authenticate.ts); the context reuses its answer.
-        context: async ({ res }) => createContext(contextDeps, res.locals.authentication as Authentication, res.locals.requestInfo as RequestInfo | undefined),
-      });
+      // Authentication ran before admission (auth/authenticate.ts); the context reuses its answer.
+      const graphql = apolloHandler(apollo, async (res) => createContext(contextDeps, res.locals.authentication as Authentication, res.locals.requestInfo as RequestInfo | undefined));
       const routes = production ? ['/graphql'] : ['/', '/graphql'];
-      app.all(
-        routes,
+      const handlers: RequestHandler[] = [
         requestObserver({ log: deps.log, metrics: deps.metrics, slowOperationMs: deps.config.slowOperationMs, countStatements: deps.config.countStatements }),
         admission.drainGate,
         authenticator.middleware,
@@ -248,9 +246,12 @@ export function createServer(deps: ServerDeps): GatewayServer {
         persistedQueryGuard({ perHour: limits.persistedQueryRegistrationsPerHour }),
         rateLimiter.middleware,
         admission.queue,
-        graphql,
-      );
-      app.use(createHttpErrorHandler({ log: deps.log }));
+        graphql as unknown as RequestHandler,
+      ];
+      const onError = createHttpErrorHandler({ log: deps.log });
+      app.all(routes, ...handlers);
+      app.use(onError);
+      direct = directGraphqlRoute({ paths: routes, handlers: [securityHeaders, corsHeaders, ...handlers], onError });
     },
     async stop() {
       admission.startDraining();

@@ -30,6 +30,23 @@ describe('production', () => {
     expect(response.headers.get('x-powered-by')).toBeNull();
   });
 
+  // POST with a JSON body is served straight from Node's request event (http/graphql-route.ts),
+  // everything else through Express: both must answer with the same headers and handlers.
+  test('a JSON POST (the direct route) and a GET (Express) carry the same headers', async () => {
+    const headers = { authorization: `Bearer ${key}`, origin: 'https://app.example.com', 'x-request-id': 'same-route-check' };
+    const viaPost = await post(gw, '{ __typename }', headers);
+    const viaGet = await fetch(`${gw.url}/graphql?query=${encodeURIComponent('{ __typename }')}`, { headers: { ...headers, 'apollo-require-preflight': 'true' } });
+    expect([viaPost.status, viaGet.status]).toEqual([200, 200]);
+    expect(await viaPost.json()).toEqual(await viaGet.json());
+    // Values that differ per response (or only by method) aside, every header is the same.
+    const varying = new Set(['date', 'content-length', 'etag', 'ratelimit-remaining', 'keep-alive', 'connection']);
+    const named = (response: Response) => Object.fromEntries([...response.headers].filter(([name]) => !varying.has(name)));
+    expect(named(viaPost)).toEqual(named(viaGet));
+    expect(viaPost.headers.get('access-control-allow-origin')).toBe('https://app.example.com');
+    expect(viaPost.headers.get('x-request-id')).toBe('same-route-check');
+    expect(viaPost.headers.get('ratelimit-limit')).not.toBeNull();
+  });
+
   test('CORS allows only the configured origins', async () => {
     const preflight = (origin: string) =>
       fetch(`${gw.url}/graphql`, {

@@ -1,4 +1,4 @@
-import type { Response } from 'express';
+import type { ServerResponse } from 'node:http';
 import type { ErrorCode } from '../errors';
 
 /**
@@ -8,12 +8,17 @@ import type { ErrorCode } from '../errors';
  * `retryAfterSeconds` also sets the Retry-After header.
  */
 export function sendHttpError(
-  res: Response,
+  res: ServerResponse,
   status: number,
   code: ErrorCode,
   message: string,
   extensions: { retryAfterSeconds?: number } & Record<string, unknown> = {},
 ): void {
   if (extensions.retryAfterSeconds !== undefined) res.setHeader('retry-after', String(extensions.retryAfterSeconds));
-  res.status(status).json({ errors: [{ message, extensions: { code, ...extensions } }] });
+  // Node's own calls: the Express app and the direct GraphQL route (http/graphql-route.ts) both send these.
+  const body = JSON.stringify({ errors: [{ message, extensions: { code, ...extensions } }] });
+  res.statusCode = status;
+  res.setHeader('content-type', 'application/json; charset=utf-8');
+  res.setHeader('content-length', Buffer.byteLength(body));
+  res.end(body);
 }
