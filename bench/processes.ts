@@ -60,12 +60,12 @@ export function gatewayEnv(options: GatewayOptions): NodeJS.ProcessEnv {
   return env;
 }
 
-async function waitForHealth(url: string, child: ChildProcess, output: () => string, timeoutMs: number): Promise<void> {
+async function waitForHealth(url: string, readyPath: string, child: ChildProcess, output: () => string, timeoutMs: number): Promise<void> {
   const deadline = performance.now() + timeoutMs;
   while (performance.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`exited with code ${child.exitCode} before answering /health:\n${output()}`);
+    if (child.exitCode !== null) throw new Error(`exited with code ${child.exitCode} before answering ${readyPath}:\n${output()}`);
     try {
-      const response = await fetch(`${url}/health`, { signal: AbortSignal.timeout(1000) });
+      const response = await fetch(`${url}${readyPath}`, { signal: AbortSignal.timeout(1000) });
       if (response.status === 200) {
         await response.arrayBuffer();
         return;
@@ -75,11 +75,11 @@ async function waitForHealth(url: string, child: ChildProcess, output: () => str
     }
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
-  throw new Error(`no 200 on ${url}/health within ${timeoutMs} ms:\n${output()}`);
+  throw new Error(`no 200 on ${url}${readyPath} within ${timeoutMs} ms:\n${output()}`);
 }
 
-/** Spawns `node <nodeArgs>` and waits for its first 200 on /health. */
-export async function startChild(name: string, nodeArgs: string[], env: NodeJS.ProcessEnv, port: number): Promise<Child> {
+/** Spawns `node <nodeArgs>` and waits for its first 200 on `readyPath` (/health). */
+export async function startChild(name: string, nodeArgs: string[], env: NodeJS.ProcessEnv, port: number, readyPath = '/health'): Promise<Child> {
   const started = performance.now();
   const child = spawn(process.execPath, nodeArgs, {
     cwd: settings.repoDir,
@@ -95,7 +95,7 @@ export async function startChild(name: string, nodeArgs: string[], env: NodeJS.P
   const url = `http://127.0.0.1:${port}`;
   const output = () => tail;
   try {
-    await waitForHealth(url, child, output, 60_000);
+    await waitForHealth(url, readyPath, child, output, 60_000);
   } catch (error) {
     child.kill('SIGKILL');
     throw new Error(`${name}: ${(error as Error).message}`);
@@ -146,13 +146,14 @@ export const startPostgraphile = (databaseUrl: string, port: number) =>
     port,
   );
 
-/** Apollo Server 5 with a one-field schema, for `{ __typename }`. */
+/** Apollo Server 5 (startStandaloneServer) with a one-field schema, for `{ __typename }`; it has no /health. */
 export const startBareApollo = (port: number) =>
   startChild(
     'bareApollo',
     ['--import', 'tsx', path.join('bench', 'bare-apollo-server.ts')],
     { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'production', PORT: String(port) },
     port,
+    `/graphql?query=${encodeURIComponent('{ __typename }')}`,
   );
 
 /** Resident set size of a process in MB (VmRSS of /proc/<pid>/status). */

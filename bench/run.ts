@@ -294,7 +294,7 @@ async function main(): Promise<void> {
         cache: settings.redisUrl ? 'redis' : 'memory',
         peers: {
           postgraphile: `postgraphile ${postgraphileVersion}, PostGraphileAmberPreset, grafserv node, pool 10, NODE_ENV=production, on ${process.version} with a Promise.withResolvers polyfill; views of the bench user's rows (bench/peer-schema.ts), API-key hash via pgSettings`,
-          bareApollo: '@apollo/server 5 + @as-integrations/express5, schema `type Query { ok: Boolean }`, no plugins of ours, NODE_ENV=production',
+          bareApollo: '@apollo/server 5 startStandaloneServer (node:http, cors, body-parser), schema `type Query { ok: Boolean }`, no plugins of ours, NODE_ENV=production',
         },
         gatewayEnv: Object.fromEntries(
           Object.entries(gatewayEnv({ databaseUrl: '', port: settings.basePort, naive: false })).filter(

@@ -11,7 +11,7 @@ export type NodeRequest = http.IncomingMessage & { body?: unknown; ip?: string }
 export type NodeResponse = http.ServerResponse & { locals: Record<string, unknown> };
 
 /**
- * Apollo's HTTP entry point as a handler (what @as-integrations/express5 does, without `res.send`
+ * Apollo's HTTP entry point as a handler (what the Express integration does, without `res.send`
  * and its ETag hashing of every body): the request's method, headers, query string and parsed
  * body in; status, headers and body out, streamed for incremental delivery.
  */
