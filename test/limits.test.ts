@@ -59,6 +59,15 @@ describe('operation shape (defaults: depth 15, aliases 30, root fields 20, cost 
     expect(large.status).toBe(400);
     expect(large.body.errors[0].extensions).toMatchObject({ code: 'GRAPHQL_VALIDATION_FAILED', limit: 'cost', max: 100_000 });
     expect(large.body.errors[0].extensions.actual).toBeGreaterThan(100_000);
+    // Costs are remembered per operation and variables: each set gets its own verdict, every time.
+    for (const [n, status] of [[20, 200], [100, 400], [20, 200], [100, 400]] as const) {
+      expect((await send(gw, { query, variables: { n } }, key)).status).toBe(status);
+    }
+    // Variables too long to key a remembered cost are costed afresh, to the same verdict.
+    const padding = 'x'.repeat(1_000);
+    const paddedLarge = await send(gw, { query, variables: { n: 100, padding } }, key);
+    expect(paddedLarge.body.errors[0].extensions).toMatchObject({ limit: 'cost' });
+    expect((await send(gw, { query, variables: { n: 20, padding } }, key)).status).toBe(200);
   });
 });
 

@@ -61,13 +61,8 @@ export function costLimitError(
   operation: OperationDefinitionNode | null | undefined,
   variables: Record<string, unknown>,
 ): GraphQLError | undefined {
-  let cost: number;
-  try {
-    if (!operation) throw new Error('no operation');
-    const root = operation.operation === 'query' ? schema.getQueryType() : operation.operation === 'mutation' ? schema.getMutationType() : schema.getSubscriptionType();
-    if (!root) throw new Error(`no ${operation.operation} type`);
-    cost = selectionCost(schema, root, operation.selectionSet, fragmentsByName(document.definitions), variables);
-  } catch {
+  const cost = operation ? costWithVariables(schema, document, operation, variables) : undefined;
+  if (cost === undefined) {
     // An operation whose cost cannot be computed is refused, never run.
     return limitError('cost', maxCost, undefined, "The operation's cost could not be computed; it is refused.");
   }
@@ -75,6 +70,43 @@ export function costLimitError(
     return limitError('cost', maxCost, cost, `The operation's cost is ${cost}; the limit is ${maxCost}. Ask for smaller pages or fewer nested lists.`);
   }
   return undefined;
+}
+
+/** Costs already computed, per operation (Apollo hands each request of one text the same AST). */
+const knownCosts = new WeakMap<OperationDefinitionNode, Map<string, number | undefined>>();
+/** Variables longer than this as JSON are costed afresh (a key must stay cheaper than the walk). */
+const MAX_COST_KEY = 256;
+/** Distinct variable sets remembered per operation; the oldest goes first. */
+const COSTS_PER_OPERATION = 64;
+
+function variablesKey(variables: Record<string, unknown>): string | undefined {
+  try {
+    const key = JSON.stringify(variables);
+    return key.length <= MAX_COST_KEY ? key : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The operation's cost with these variables (undefined: it cannot be computed), remembered. */
+function costWithVariables(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, variables: Record<string, unknown>): number | undefined {
+  const key = variablesKey(variables);
+  const known = key !== undefined ? knownCosts.get(operation) : undefined;
+  if (known?.has(key!)) return known.get(key!);
+  let cost: number | undefined;
+  try {
+    const root = operation.operation === 'query' ? schema.getQueryType() : operation.operation === 'mutation' ? schema.getMutationType() : schema.getSubscriptionType();
+    cost = root ? selectionCost(schema, root, operation.selectionSet, fragmentsByName(document.definitions), variables) : undefined;
+  } catch {
+    cost = undefined;
+  }
+  if (key !== undefined) {
+    const costs = known ?? new Map<string, number | undefined>();
+    if (!known) knownCosts.set(operation, costs);
+    if (costs.size >= COSTS_PER_OPERATION) costs.delete(costs.keys().next().value!);
+    costs.set(key, cost);
+  }
+  return cost;
 }
 
 /**
