@@ -38,7 +38,7 @@ export const settings = {
   /** Seconds (at least) of unmeasured warm-up per operation and mode, before the first round. */
   warmupS: number('BENCH_WARMUP_S', 1, 0, 60),
   /** Sequential miss/hit pairs of the balance measurement, per mode. */
-  balancePairs: number('BENCH_BALANCE_PAIRS', 15, 3, 10_000),
+  balancePairs: number('BENCH_BALANCE_PAIRS', 60, 3, 10_000),
   /** Spawns per database for the startup measurement (median reported). */
   startupRuns: number('BENCH_STARTUP_RUNS', 3, 1, 20),
   /** Share the gateways' balance cache (and rate limiter) through this Redis; memory when unset. */

@@ -5,7 +5,30 @@ import { badUserInput } from '../errors';
  * `Query.node` to know which loader to ask.
  */
 export function toGlobalId(type: string, id: number): string {
-  return Buffer.from(`${type}:${id}`, 'utf8').toString('base64url');
+  return base64urlOfAscii(`${type}:${id}`);
+}
+
+const BASE64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+
+/**
+ * `Buffer.from(text).toString('base64url')` for ASCII text (type names and digits), without a
+ * Buffer per call: every node of a response has an ID, and the allocations added up.
+ */
+function base64urlOfAscii(text: string): string {
+  let out = '';
+  let i = 0;
+  for (; i + 2 < text.length; i += 3) {
+    const n = (text.charCodeAt(i) << 16) | (text.charCodeAt(i + 1) << 8) | text.charCodeAt(i + 2);
+    out += BASE64URL[n >> 18]! + BASE64URL[(n >> 12) & 63]! + BASE64URL[(n >> 6) & 63]! + BASE64URL[n & 63]!;
+  }
+  if (text.length - i === 2) {
+    const n = (text.charCodeAt(i) << 16) | (text.charCodeAt(i + 1) << 8);
+    out += BASE64URL[n >> 18]! + BASE64URL[(n >> 12) & 63]! + BASE64URL[(n >> 6) & 63]!;
+  } else if (text.length - i === 1) {
+    const n = text.charCodeAt(i) << 16;
+    out += BASE64URL[n >> 18]! + BASE64URL[(n >> 12) & 63]!;
+  }
+  return out;
 }
 
 export interface ParsedGlobalId {

@@ -41,7 +41,7 @@ export function createHttpErrorHandler(options: { log: Logger }): ErrorRequestHa
       sendHttpError(res, status, ErrorCode.BAD_REQUEST, message);
       return;
     }
-    options.log.error({ err: error, method: req.method, path: req.path }, 'unexpected error in an HTTP request');
+    options.log.error({ err: error, method: req.method, path: (req.url ?? '').split('?')[0] }, 'unexpected error in an HTTP request');
     sendHttpError(res, 500, ErrorCode.INTERNAL_SERVER_ERROR, 'Internal server error');
   };
 }
