@@ -133,3 +133,30 @@ describe('embedded to-one relations (LeanTableSpec.embeds)', () => {
     }
   });
 });
+
+// A child page reads its rows' sort keys only when a cursor is selected (an edge's, or pageInfo's
+// start or end, in a fragment or not), and counts only when totalCount is: every combination
+// answers the same nodes, and the cursors it answers page on correctly.
+test('a child page without cursors or count answers the same nodes; with them, cursors page on', async () => {
+  const { items } = await ok(gw.execute(`{ items(first: 20) { edges { node { id events(first: 50) { totalCount } } } } }`, {}, demo.key));
+  const item = items.edges.map((edge: any) => edge.node).sort((a: any, b: any) => b.events.totalCount - a.events.totalCount)[0];
+  expect(item.events.totalCount).toBeGreaterThan(2);
+  const eventsOf = async (selection: string, variables: Record<string, unknown> = {}, fragments = '') =>
+    (await ok(gw.execute(`query Q($id: ID!, $after: String) { node(id: $id) { ... on Item { events(first: 2, after: $after) { ${selection} } } } } ${fragments}`, { id: item.id, ...variables }, demo.key))).node.events;
+  const bare = await eventsOf('edges { node { id type } }');
+  const counted = await eventsOf('totalCount edges { node { id type } }');
+  const withCursors = await eventsOf('pageInfo { hasNextPage endCursor } edges { cursor node { id type } }');
+  const viaFragments = await eventsOf('...Page', {}, 'fragment Page on ItemEventConnection { pageInfo { ...Info } edges { node { id type } } } fragment Info on PageInfo { endCursor }');
+  expect(counted.edges).toEqual(bare.edges);
+  expect(counted.totalCount).toBe(item.events.totalCount);
+  expect(withCursors.edges.map((edge: any) => edge.node)).toEqual(bare.edges.map((edge: any) => edge.node));
+  expect(withCursors.pageInfo.hasNextPage).toBe(true);
+  expect(withCursors.edges[1].cursor).toBe(withCursors.pageInfo.endCursor);
+  expect(viaFragments.pageInfo.endCursor).toBe(withCursors.pageInfo.endCursor);
+  // The next page starts after the last edge: no overlap, and the next event in order.
+  const next = await eventsOf('edges { node { id } }', { after: withCursors.pageInfo.endCursor });
+  const all = await eventsOf('edges { node { id } }');
+  expect(next.edges[0].node.id).not.toBe(all.edges[1].node.id);
+  const firstThree = (await ok(gw.execute(`query Q($id: ID!) { node(id: $id) { ... on Item { events(first: 3) { edges { node { id } } } } } }`, { id: item.id }, demo.key))).node.events.edges;
+  expect(next.edges[0].node.id).toBe(firstThree[2].node.id);
+});

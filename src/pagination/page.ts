@@ -18,6 +18,8 @@ export interface Page {
   after: CursorKey | null;
   /** Whether the client selected `totalCount` (counting costs a scan; skipped when not asked). */
   withTotal?: boolean;
+  /** Whether the client selected a cursor (an edge's, or pageInfo's start or end): only then are the rows' sort keys read. */
+  withCursors?: boolean;
 }
 
 /** Validates `first` and `after` against the list's order (which fixes the cursor's shape). */
@@ -29,35 +31,64 @@ export function parsePage(args: PageArgs, order: ListOrder): Page {
   return { first, after: args.after ? decodeCursor(args.after, shapeOf(order)) : null };
 }
 
-/** `parsePage` for a child connection: also notes whether `totalCount` is selected. */
+/** `parsePage` for a child connection: also notes whether `totalCount` and cursors are selected. */
 export function parseChildPage(args: PageArgs, info: GraphQLResolveInfo, order: ListOrder): Page {
-  return { ...parsePage(args, order), withTotal: selectsTotalCount(info) };
+  const { totalCount, cursors } = connectionSelection(info);
+  return { ...parsePage(args, order), withTotal: totalCount, withCursors: cursors };
 }
 
-const totalCountSelected = new WeakMap<GraphQLResolveInfo['fieldNodes'], boolean>();
+/** Whether a connection field's selection asks for `totalCount` (directly or in a fragment on it). */
+export function selectsTotalCount(info: GraphQLResolveInfo): boolean {
+  return connectionSelection(info).totalCount;
+}
+
+interface ConnectionSelection {
+  totalCount: boolean;
+  cursors: boolean;
+}
+
+const selectionsOf = new WeakMap<GraphQLResolveInfo['fieldNodes'], ConnectionSelection>();
 
 /**
- * Whether a connection field's selection asks for `totalCount` (directly or in a fragment on
- * it), so a child list only counts its rows when someone reads the count.
+ * What of a connection field's selection costs a read: `totalCount` (a count), and cursors (an
+ * edge's `cursor`, pageInfo's `startCursor` or `endCursor`: the rows' sort keys), so a child list
+ * counts its rows and reads its keys only when someone reads them. A fragment the document does
+ * not define counts as asking for everything.
  */
-export function selectsTotalCount(info: GraphQLResolveInfo): boolean {
+function connectionSelection(info: GraphQLResolveInfo): ConnectionSelection {
   // graphql-js hands every parent of a list the same fieldNodes array: answer once per array.
-  const known = totalCountSelected.get(info.fieldNodes);
-  if (known !== undefined) return known;
-  // Each fragment is looked into once: a document whose fragments spread each other many times
-  // costs what its text costs, not the number of paths through it.
-  const visited = new Set<string>();
-  const visit = (selections: readonly SelectionNode[]): boolean =>
-    selections.some((selection) => {
-      if (selection.kind === Kind.FIELD) return selection.name.value === 'totalCount';
-      if (selection.kind === Kind.INLINE_FRAGMENT) return visit(selection.selectionSet.selections);
-      const name = selection.name.value;
-      if (visited.has(name)) return false;
-      visited.add(name);
-      const fragment = info.fragments[name];
-      return fragment ? visit(fragment.selectionSet.selections) : true;
-    });
-  const selected = info.fieldNodes.some((node) => (node.selectionSet ? visit(node.selectionSet.selections) : false));
-  totalCountSelected.set(info.fieldNodes, selected);
-  return selected;
+  const known = selectionsOf.get(info.fieldNodes);
+  if (known) return known;
+  const found: ConnectionSelection = { totalCount: false, cursors: false };
+  // Each fragment is looked into once per level: a document whose fragments spread each other
+  // many times costs what its text costs, not the number of paths through it.
+  const visited = { connection: new Set<string>(), edge: new Set<string>(), pageInfo: new Set<string>() };
+  const visit = (selections: readonly SelectionNode[], level: keyof typeof visited): void => {
+    for (const selection of selections) {
+      if (selection.kind === Kind.INLINE_FRAGMENT) {
+        visit(selection.selectionSet.selections, level);
+        continue;
+      }
+      if (selection.kind === Kind.FRAGMENT_SPREAD) {
+        const name = selection.name.value;
+        if (visited[level].has(name)) continue;
+        visited[level].add(name);
+        const fragment = info.fragments[name];
+        if (fragment) visit(fragment.selectionSet.selections, level);
+        else found.totalCount = found.cursors = true;
+        continue;
+      }
+      const field = selection.name.value;
+      if (level === 'connection') {
+        if (field === 'totalCount') found.totalCount = true;
+        else if (field === 'edges' && selection.selectionSet) visit(selection.selectionSet.selections, 'edge');
+        else if (field === 'pageInfo' && selection.selectionSet) visit(selection.selectionSet.selections, 'pageInfo');
+      } else if (level === 'edge' ? field === 'cursor' : field === 'startCursor' || field === 'endCursor') {
+        found.cursors = true;
+      }
+    }
+  };
+  for (const node of info.fieldNodes) if (node.selectionSet) visit(node.selectionSet.selections, 'connection');
+  selectionsOf.set(info.fieldNodes, found);
+  return found;
 }

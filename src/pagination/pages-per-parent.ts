@@ -30,18 +30,25 @@ export interface ParentPage<Row> {
   totalCount: number;
 }
 
-type RawRow = Record<string, unknown> & { __parent: number; __total: number | null };
+type RawRow = Record<string, unknown> & { __parent: number; __total?: number };
 
-/** The cursor key of a row read by `pagesPerParent` (its sort key travels in `__k0`, `__k1`, …). */
-export const keyOfPagedRow = (order: ListOrder, row: object): CursorKey =>
-  order.columns.map((column, index) => cursorPart((row as Record<string, unknown>)[`__k${index}`], column.type));
+/**
+ * The cursor key of a row read by `pagesPerParent` (its sort key travels in `__k0`, `__k1`, …;
+ * read only for a page that selects a cursor).
+ */
+export const keyOfPagedRow = (order: ListOrder, row: object): CursorKey => {
+  const key = row as Record<string, unknown>;
+  if (key.__k0 === true) throw new Error('a cursor was read from a page read without its sort keys');
+  return order.columns.map((column, index) => cursorPart(key[`__k${index}`], column.type));
+};
 
 /**
  * Reads one page of a child list for every parent in one SQL statement: for each parent id a
  * LATERAL subquery walks the child index in list order and stops after `first + 1` rows after
  * `after`, so the cost follows the page size, not how many children the parents have. Each
- * parent's total is counted in the same statement, only when the page asks for it. Rows are
- * handed on as read (no copy): the helper columns are no GraphQL field, so nothing serves them.
+ * parent's total is counted in the same statement, and the rows' sort keys read, only when the
+ * page asks for them. Rows are handed on as read (no copy): the helper columns are no GraphQL
+ * field, so nothing serves them.
  */
 export async function pagesPerParent<Row>(
   scope: ReadScope,
@@ -55,36 +62,44 @@ export async function pagesPerParent<Row>(
     order.columns.map((column) => Prisma.sql`${Prisma.raw(column.sql)} ${dir}`),
     ', ',
   );
-  // The sort key in the cursor's own form (instants as ISO text), so a cursor is built without a Date.
-  const keyColumns = order.columns.map((column, index) =>
-    Prisma.raw(`${column.type === 'timestamp' ? wireSql(column.sql, 'timestamp') : column.sql} AS "__k${index}"`),
-  );
+  const withTotal = page.withTotal !== false;
+  // The sort key in the cursor's own form (instants as ISO text), so a cursor is built without a
+  // Date; without cursors, only a marker that a row is there (a parent without rows has nulls).
+  const helpers =
+    page.withCursors === false
+      ? [Prisma.raw('TRUE AS "__k0"')]
+      : order.columns.map((column, index) =>
+          Prisma.raw(`${column.type === 'timestamp' ? wireSql(column.sql, 'timestamp') : column.sql} AS "__k${index}"`),
+        );
   const parent = Prisma.raw(source.parent);
   const where = source.where ?? Prisma.sql`TRUE`;
-  // Counted once per parent (a LATERAL of its own), not once per returned row.
-  const total =
-    page.withTotal === false
-      ? Prisma.sql`SELECT NULL::int AS n`
-      : Prisma.sql`SELECT count(*)::int AS n FROM ${source.from} WHERE ${parent} = parents.id AND ${where}`;
-
-  const statement = Prisma.sql`
-    SELECT parents.id AS "__parent", totals.n AS "__total", child.*
-    FROM unnest(${[...new Set(parentIds)]}::int[]) AS parents(id)
-    CROSS JOIN LATERAL (${total}) totals
-    LEFT JOIN LATERAL (
-      SELECT ${source.select}, ${Prisma.join(keyColumns, ', ')}
+  const child = Prisma.sql`(
+      SELECT ${source.select}, ${Prisma.join(helpers, ', ')}
       FROM ${source.from}
       WHERE ${parent} = parents.id AND ${where} AND ${afterCursorSql(order, page.after)}
       ORDER BY ${orderBy}
       LIMIT ${page.first + 1}
-    ) child ON TRUE`;
+    ) child`;
+  const ids = [...new Set(parentIds)];
+  // With a total, every parent gets a row (its count, once per parent: a LATERAL of its own, not
+  // once per returned row); without, a parent with no rows on the page gets none.
+  const statement = withTotal
+    ? Prisma.sql`
+    SELECT parents.id AS "__parent", totals.n AS "__total", child.*
+    FROM unnest(${ids}::int[]) AS parents(id)
+    CROSS JOIN LATERAL (SELECT count(*)::int AS n FROM ${source.from} WHERE ${parent} = parents.id AND ${where}) totals
+    LEFT JOIN LATERAL ${child} ON TRUE`
+    : Prisma.sql`
+    SELECT parents.id AS "__parent", child.*
+    FROM unnest(${ids}::int[]) AS parents(id)
+    CROSS JOIN LATERAL ${child}`;
   const rows = await readLean<RawRow>(scope, source.columns ?? null, statement);
 
   const pages = new Map<number, ParentPage<Row>>();
-  for (const parentId of parentIds) pages.set(parentId, { rows: [], totalCount: 0 });
+  for (const parentId of parentIds) pages.set(parentId, { rows: [], totalCount: withTotal ? 0 : -1 });
   for (const raw of rows) {
     const target = pages.get(raw.__parent)!;
-    target.totalCount = raw.__total === null ? -1 : raw.__total;
+    if (withTotal) target.totalCount = raw.__total!;
     if (raw.__k0 === null || raw.__k0 === undefined) continue; // a parent with no rows on this page
     target.rows.push(raw as unknown as Row);
   }
