@@ -114,20 +114,21 @@ export function leanLoaderOfOne<V extends { id: number }>(scope: ReadScope, tabl
   const loader = leanBatches<V, V | null>(scope, table, statement, (rows) => new Map(rows.map((row) => [row.id, row])), null);
   // The column sets each id was asked with in this request, to reuse a read that covers a later one.
   const asked = new Map<number, ColumnSet[]>();
+  const remember = (id: number, columns: ColumnSet) => {
+    const earlier = asked.get(id);
+    if (earlier) earlier.push(columns);
+    else asked.set(id, [columns]);
+  };
   return {
     load(id, info) {
       const columns = selectedColumns(table, info);
-      const earlier = asked.get(id);
-      const covering = earlier?.find((have) => covers(have, columns));
+      const covering = asked.get(id)?.find((have) => covers(have, columns));
       if (covering !== undefined) return loader.load({ id, columns: covering });
-      if (earlier) earlier.push(columns);
-      else asked.set(id, [columns]);
+      remember(id, columns);
       return loader.load({ id, columns });
     },
     prime(row, columns) {
-      const earlier = asked.get(row.id);
-      if (earlier) earlier.push(columns);
-      else asked.set(row.id, [columns]);
+      remember(row.id, columns);
       loader.prime({ id: row.id, columns }, row);
     },
     clearAll() {

@@ -95,7 +95,7 @@ function costWithVariables(schema: GraphQLSchema, document: DocumentNode, operat
   if (known?.has(key!)) return known.get(key!);
   let cost: number | undefined;
   try {
-    const root = operation.operation === 'query' ? schema.getQueryType() : operation.operation === 'mutation' ? schema.getMutationType() : schema.getSubscriptionType();
+    const root = schema.getRootType(operation.operation);
     cost = root ? selectionCost(schema, root, operation.selectionSet, fragmentsByName(document.definitions), variables) : undefined;
   } catch {
     cost = undefined;

@@ -37,11 +37,6 @@ export function parseChildPage(args: PageArgs, info: GraphQLResolveInfo, order: 
   return { ...parsePage(args, order), withTotal: totalCount, withCursors: cursors };
 }
 
-/** Whether a connection field's selection asks for `totalCount` (directly or in a fragment on it). */
-export function selectsTotalCount(info: GraphQLResolveInfo): boolean {
-  return connectionSelection(info).totalCount;
-}
-
 interface ConnectionSelection {
   totalCount: boolean;
   cursors: boolean;

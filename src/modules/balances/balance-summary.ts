@@ -50,6 +50,9 @@ interface Row {
   exposures: ExposureData[];
 }
 
+/** Every column of an account in its wire form: the summary's rows carry their account's row. */
+const ACCOUNT_JSON = Prisma.raw(ACCOUNT_ROW.jsonOf(ACCOUNT_ROW.everyColumn!));
+
 /**
  * The statement behind a user's balances: the running rows of their accounts (totals, funds held
  * by NEW LIMIT orders, realized PnL; kept in the ledger's transactions, see the running_balances
@@ -58,8 +61,6 @@ interface Row {
  * was canceled) are left out, as a sum over the ledger would leave them out. The benchmark times
  * this same statement.
  */
-const ACCOUNT_JSON = Prisma.raw(ACCOUNT_ROW.jsonOf(ACCOUNT_ROW.everyColumn!));
-
 export function runningBalanceRowsOf(userId: number): Prisma.Sql {
   return Prisma.sql`
     WITH accounts AS (
