@@ -10,6 +10,13 @@ import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
 export type NodeRequest = http.IncomingMessage & { body?: unknown; ip?: string };
 export type NodeResponse = http.ServerResponse & { locals: Record<string, unknown> };
 
+/** A request URL's path and its query string (with its `?`, or empty). */
+export function pathAndSearch(url: string | undefined): [path: string, search: string] {
+  const value = url ?? '';
+  const query = value.indexOf('?');
+  return query < 0 ? [value, ''] : [value.slice(0, query), value.slice(query)];
+}
+
 /**
  * Apollo's HTTP entry point as a handler (what the Express integration does, without `res.send`
  * and its ETag hashing of every body): the request's method, headers, query string and parsed
@@ -21,10 +28,8 @@ export function apolloHandler<C extends BaseContext>(apollo: ApolloServer<C>, co
     for (const [key, value] of Object.entries(req.headers)) {
       if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
     }
-    const url = req.url ?? '';
-    const query = url.indexOf('?');
     const response = await apollo.executeHTTPGraphQLRequest({
-      httpGraphQLRequest: { method: (req.method ?? 'GET').toUpperCase(), headers, search: query < 0 ? '' : url.slice(query), body: req.body },
+      httpGraphQLRequest: { method: (req.method ?? 'GET').toUpperCase(), headers, search: pathAndSearch(req.url)[1], body: req.body },
       context: () => context(res),
     });
     for (const [key, value] of response.headers) res.setHeader(key, value);
@@ -55,10 +60,8 @@ export function directGraphqlRoute(options: {
   return {
     accepts(req) {
       if (req.method !== 'POST') return false;
-      const url = req.url ?? '';
-      const query = url.indexOf('?');
       // Other content types get Express's (and Apollo's) answers for them.
-      return paths.has(query < 0 ? url : url.slice(0, query)) && (req.headers['content-type'] ?? '').toLowerCase().startsWith('application/json');
+      return paths.has(pathAndSearch(req.url)[0]) && (req.headers['content-type'] ?? '').toLowerCase().startsWith('application/json');
     },
     serve(rawReq, rawRes) {
       const req = rawReq as NodeRequest;

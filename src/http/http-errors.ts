@@ -2,6 +2,7 @@ import type { ErrorRequestHandler } from 'express';
 import type { Logger } from '../log';
 import { ErrorCode } from '../errors';
 import { sendHttpError } from './http-error-body';
+import { pathAndSearch } from './graphql-route';
 
 /** What body-parser (behind `express.json()`) attaches to the errors it raises. */
 interface HttpError extends Error {
@@ -41,7 +42,7 @@ export function createHttpErrorHandler(options: { log: Logger }): ErrorRequestHa
       sendHttpError(res, status, ErrorCode.BAD_REQUEST, message);
       return;
     }
-    options.log.error({ err: error, method: req.method, path: (req.url ?? '').split('?')[0] }, 'unexpected error in an HTTP request');
+    options.log.error({ err: error, method: req.method, path: pathAndSearch(req.url)[0] }, 'unexpected error in an HTTP request');
     sendHttpError(res, 500, ErrorCode.INTERNAL_SERVER_ERROR, 'Internal server error');
   };
 }
