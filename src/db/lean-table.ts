@@ -8,6 +8,13 @@ import { wireRows, type ReadScope } from './wire-rows';
 /** How a column travels: as it is, or as the text the GraphQL scalar writes for it. */
 export type ColumnKind = 'plain' | 'decimal' | 'timestamp';
 
+/**
+ * The parents a child read is for: their ids (one parameter), or an SQL expression of an int
+ * array naming the row of an enclosing statement (`ARRAY[i.id]`), for a read carried in its
+ * parent's statement (graphql/carried-reads.ts).
+ */
+export type ParentIds = readonly number[] | Prisma.Sql;
+
 /** The columns a read needs, or null for every column as Prisma decodes them (the full row). */
 export type ColumnSet = ReadonlySet<string> | null;
 
@@ -72,6 +79,8 @@ export interface LeanTable {
   jsonOf(columns: ReadonlySet<string>): string;
   /** Every column of the row in its wire form (for a read whose fields are not known). */
   readonly everyColumn: ColumnSet;
+  /** The row's id as a one-element array (`ARRAY[i.id]`): its children's parents in a read it carries. */
+  readonly idArray: Prisma.Sql;
 }
 
 export function leanTable(spec: LeanTableSpec): LeanTable {
@@ -143,6 +152,7 @@ export function leanTable(spec: LeanTableSpec): LeanTable {
       return json;
     },
     everyColumn: new Set([...always, ...Object.keys(spec.columns)]),
+    idArray: Prisma.raw(`ARRAY[${spec.alias}.id]`),
   };
   return table;
 }

@@ -66,8 +66,7 @@ export function registerWireReader(prisma: PrismaClient, factory: SqlDriverAdapt
 
   const runTogether = async (reads: PendingRead[]) => {
     for (const tally of new Set(reads.map((read) => read.tally))) if (tally) tally.statements += 1;
-    // json_agg keeps the order of its subquery's rows (each read's ORDER BY holds).
-    const parts = reads.map((read, index) => Prisma.sql`(SELECT coalesce(json_agg(r), '[]'::json) FROM (${read.statement}) r) AS ${Prisma.raw(`"${index}"`)}`);
+    const parts = reads.map((read, index) => Prisma.sql`${jsonRowsOf(read.statement)} AS ${Prisma.raw(`"${index}"`)}`);
     let combined: unknown[];
     try {
       combined = (await runUncounted(() => run(Prisma.sql`SELECT ${Prisma.join(parts, ', ')}`))).rows[0]!;
@@ -103,6 +102,13 @@ export function registerWireReader(prisma: PrismaClient, factory: SqlDriverAdapt
     }),
   );
 }
+
+/**
+ * A statement's rows as one JSON array, an expression to embed in another statement (its rows
+ * come back as the same plain objects a read of their own returns). json_agg keeps the order of
+ * its subquery's rows, so the statement's ORDER BY holds.
+ */
+export const jsonRowsOf = (statement: Prisma.Sql): Prisma.Sql => Prisma.sql`(SELECT coalesce(json_agg(r), '[]'::json) FROM (${statement}) r)`;
 
 /** A result set's rows as plain objects; JSON columns parsed (the adapters hand them over as text). */
 function rowsOf(result: SqlResultSet): unknown[] {

@@ -1,13 +1,14 @@
 import DataLoader from 'dataloader';
 import type { GraphQLResolveInfo } from 'graphql';
 import { selectedColumns } from './selected-fields';
-import { columnSetKey, covers, unionOfColumns, type ColumnSet, type LeanTable } from '../db/lean-table';
-import { configureWireReads, type ReadScope } from '../db/wire-rows';
+import { columnSetKey, covers, unionOfColumns, type ColumnSet, type LeanTable, type ParentIds } from '../db/lean-table';
+import { configureWireReads, jsonRowsOf, type ReadScope } from '../db/wire-rows';
 import { readLean } from '../db/lean-table';
 import type { Prisma } from '../generated/prisma/client';
+import type { CarriedRead } from './carried-reads';
 
-/** A lean read's statement for some ids and a SELECT list. */
-export type LeanStatement = (ids: readonly number[], select: Prisma.Sql) => Prisma.Sql;
+/** A lean read's statement for some ids (or, carried in a parent's statement, that row's) and a SELECT list. */
+export type LeanStatement = (ids: ParentIds, select: Prisma.Sql) => Prisma.Sql;
 
 // DataLoader's contract: one result per key, in key order. These helpers build batch functions
 // that honour it from one query's rows, so a loader can never answer with a shorter array.
@@ -24,6 +25,9 @@ export function configureLoaders(options: Partial<typeof settings>): void {
   // Without batching, reads do not share statements either.
   if (options.batch !== undefined) configureWireReads({ coalesce: options.batch });
 }
+
+/** Whether loaders batch and cache (false in the benchmark's naive mode, which plans nothing ahead). */
+export const batching = (): boolean => settings.batch;
 
 /** A DataLoader that follows the process-wide settings (batching on or off, batch sizes observed). */
 export function newLoader<K, V, C = K>(batchFn: (keys: readonly K[]) => Promise<V[]>, cacheKeyFn?: (key: K) => C): DataLoader<K, V, C> {
@@ -142,6 +146,8 @@ export function leanLoaderOfOne<V extends { id: number }>(scope: ReadScope, tabl
 export interface LeanLoaderOfMany<V> {
   /** The parent's rows, in the query's order; `info` names the field they serve (without it: full rows). */
   load(parentId: number, info?: SelectionOf): Promise<V[]>;
+  /** The rows of the parent row `parentIds` names, as a read its parent's statement carries (null: not carried). */
+  carried(parentIds: Prisma.Sql, info: SelectionOf): CarriedRead | null;
   clearAll(): void;
 }
 
@@ -158,6 +164,16 @@ export function leanLoaderOfMany<V>(scope: ReadScope, table: LeanTable, statemen
   const loader = leanBatches<V, V[]>(scope, table, statement, byParent, []);
   return {
     load: (id, info) => loader.load({ id, columns: selectedColumns(table, info) }),
+    carried(parentIds, info) {
+      const columns = selectedColumns(table, info);
+      // Full rows need Prisma's decoding; without batching (naive mode) nothing is planned ahead.
+      if (columns === null || !batching()) return null;
+      return {
+        key: columnSetKey(columns),
+        sql: jsonRowsOf(statement(parentIds, table.select(columns))),
+        prime: (id, rows) => void loader.prime({ id, columns }, rows as V[]),
+      };
+    },
     clearAll: () => loader.clearAll(),
   };
 }

@@ -32,7 +32,7 @@ export function parsePage(args: PageArgs, order: ListOrder): Page {
 }
 
 /** `parsePage` for a child connection: also notes whether `totalCount` and cursors are selected. */
-export function parseChildPage(args: PageArgs, info: GraphQLResolveInfo, order: ListOrder): Page {
+export function parseChildPage(args: PageArgs, info: Pick<GraphQLResolveInfo, 'fieldNodes' | 'fragments'>, order: ListOrder): Page {
   const { totalCount, cursors } = connectionSelection(info);
   return { ...parsePage(args, order), withTotal: totalCount, withCursors: cursors };
 }
@@ -50,7 +50,7 @@ const selectionsOf = new WeakMap<GraphQLResolveInfo['fieldNodes'], ConnectionSel
  * counts its rows and reads its keys only when someone reads them. A fragment the document does
  * not define counts as asking for everything.
  */
-function connectionSelection(info: GraphQLResolveInfo): ConnectionSelection {
+function connectionSelection(info: Pick<GraphQLResolveInfo, 'fieldNodes' | 'fragments'>): ConnectionSelection {
   // graphql-js hands every parent of a list the same fieldNodes array: answer once per array.
   const known = selectionsOf.get(info.fieldNodes);
   if (known) return known;

@@ -1,13 +1,15 @@
 import type DataLoader from 'dataloader';
 import type { GraphQLResolveInfo } from 'graphql';
-import type { ReadScope } from '../db/wire-rows';
-import { newLoader } from '../graphql/batch';
+import type { Prisma } from '../generated/prisma/client';
+import { jsonRowsOf, type ReadScope } from '../db/wire-rows';
+import { batching, newLoader, type SelectionOf } from '../graphql/batch';
+import type { CarriedRead } from '../graphql/carried-reads';
 import { selectedColumns } from '../graphql/selected-fields';
 import { columnSetKey, unionOfColumns, type ColumnSet, type LeanTable } from '../db/lean-table';
 import { toConnection, type Connection } from './connection';
 import type { ListOrder } from './order';
 import { parseChildPage, type Page, type PageArgs } from './page';
-import { keyOfPagedRow, pagesPerParent, type ChildListSource, type ParentPage } from './pages-per-parent';
+import { keyOfPagedRow, pagesOf, pagesPerParent, pagesStatement, type ChildListSource, type ParentPage } from './pages-per-parent';
 
 /** One parent's page, asked for with the columns its selection needs. */
 export interface PageRequest {
@@ -23,6 +25,11 @@ export interface PagedLoader<Row, Extra extends object = object> {
   (page: Page & Extra): DataLoader<PageRequest, ParentPage<Row>, string>;
   /** The connection of one parent: arguments checked against the order, all parents read at once. */
   connection(parentId: number, args: PageArgs, info: GraphQLResolveInfo, extra?: Extra): Promise<Connection<Row>>;
+  /**
+   * The page of the parent row `parentIds` names, as a read its parent's statement carries
+   * (null: not carried). Throws what `connection` would for invalid arguments.
+   */
+  carried(parentIds: Prisma.Sql, args: PageArgs, info: SelectionOf, extra?: Extra): CarriedRead | null;
   /** Forgets every page read so far (after a write, so later reads see it). */
   clearAll(): void;
 }
@@ -38,6 +45,8 @@ export function pagedLoader<Row, Extra extends object = object>(
   order: ListOrder,
   fetch: (parentIds: readonly number[], page: Page & Extra, columns: ColumnSet) => Promise<Map<number, ParentPage<Row>>>,
   table?: LeanTable,
+  /** The `pagesStatement` of a page for a parent row of an enclosing statement (lean columns only), for carried reads. */
+  carriedStatement?: (parentIds: Prisma.Sql, page: Page & Extra, columns: ReadonlySet<string>) => Prisma.Sql,
 ): PagedLoader<Row, Extra> {
   const loaders = new Map<string, DataLoader<PageRequest, ParentPage<Row>, string>>();
   const loaderFor = (page: Page & Extra) => {
@@ -66,7 +75,18 @@ export function pagedLoader<Row, Extra extends object = object>(
     const parentPage = await loaderFor(page).load({ parentId, columns });
     return toConnection(parentPage.rows, page, keyOf, parentPage.totalCount);
   };
-  return Object.assign(loaderFor, { connection, clearAll: () => loaders.clear() });
+  const carried = (parentIds: Prisma.Sql, args: PageArgs, info: SelectionOf, extra?: Extra): CarriedRead | null => {
+    if (!table || !carriedStatement || !batching()) return null;
+    const page = { ...parseChildPage(args, info, order), ...extra } as Page & Extra;
+    const columns = selectedColumns(table, info, NODE_PATH);
+    if (columns === null) return null;
+    return {
+      key: `${JSON.stringify(page)}:${columnSetKey(columns)}`,
+      sql: jsonRowsOf(carriedStatement(parentIds, page, columns)),
+      prime: (parentId, rows) => void loaderFor(page).prime({ parentId, columns }, pagesOf<Row>(rows, [parentId], page).get(parentId)!),
+    };
+  };
+  return Object.assign(loaderFor, { connection, carried, clearAll: () => loaders.clear() });
 }
 
 /**
@@ -87,5 +107,6 @@ export function childListLoader<Row, Extra extends object = object>(
       return pagesPerParent<Row>(scope, table ? { ...source, select: table.select(columns), columns } : source, order, parentIds, page);
     },
     table,
+    (parentIds, page, columns) => pagesStatement({ ...sourceFor(page), select: table!.select(columns), columns }, order, parentIds, page),
   );
 }

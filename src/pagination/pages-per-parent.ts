@@ -2,7 +2,7 @@ import { Prisma } from '../generated/prisma/client';
 import type { CursorKey } from './cursor';
 import { afterCursorSql } from './keyset';
 import { cursorPart, type ListOrder } from './order';
-import { readLean, wireSql, type ColumnSet } from '../db/lean-table';
+import { readLean, wireSql, type ColumnSet, type ParentIds } from '../db/lean-table';
 import type { ReadScope } from '../db/wire-rows';
 import type { Page } from './page';
 
@@ -43,12 +43,9 @@ export const keyOfPagedRow = (order: ListOrder, row: object): CursorKey => {
 };
 
 /**
- * Reads one page of a child list for every parent in one SQL statement: for each parent id a
- * LATERAL subquery walks the child index in list order and stops after `first + 1` rows after
- * `after`, so the cost follows the page size, not how many children the parents have. Each
- * parent's total is counted in the same statement, and the rows' sort keys read, only when the
- * page asks for them. Rows are handed on as read (no copy): the helper columns are no GraphQL
- * field, so nothing serves them.
+ * Reads one page of a child list for every parent in one SQL statement (`pagesStatement`), each
+ * parent's rows and total handed on as read (no copy): the helper columns are no GraphQL field,
+ * so nothing serves them.
  */
 export async function pagesPerParent<Row>(
   scope: ReadScope,
@@ -57,12 +54,22 @@ export async function pagesPerParent<Row>(
   parentIds: readonly number[],
   page: Page,
 ): Promise<Map<number, ParentPage<Row>>> {
+  const rows = await readLean<RawRow>(scope, source.columns ?? null, pagesStatement(source, order, parentIds, page));
+  return pagesOf<Row>(rows, parentIds, page);
+}
+
+/**
+ * One page of a child list for every parent: for each parent id a LATERAL subquery walks the
+ * child index in list order and stops after `first + 1` rows after `after`, so the cost follows
+ * the page size, not how many children the parents have. Each parent's total is counted in the
+ * same statement, and the rows' sort keys read, only when the page asks for them.
+ */
+export function pagesStatement(source: ChildListSource, order: ListOrder, parentIds: ParentIds, page: Page): Prisma.Sql {
   const dir = Prisma.raw(order.direction === 'desc' ? 'DESC' : 'ASC');
   const orderBy = Prisma.join(
     order.columns.map((column) => Prisma.sql`${Prisma.raw(column.sql)} ${dir}`),
     ', ',
   );
-  const withTotal = page.withTotal !== false;
   // The sort key in the cursor's own form (instants as ISO text), so a cursor is built without a
   // Date; without cursors, only a marker that a row is there (a parent without rows has nulls).
   const helpers =
@@ -80,10 +87,10 @@ export async function pagesPerParent<Row>(
       ORDER BY ${orderBy}
       LIMIT ${page.first + 1}
     ) child`;
-  const ids = [...new Set(parentIds)];
+  const ids = Array.isArray(parentIds) ? [...new Set(parentIds)] : parentIds;
   // With a total, every parent gets a row (its count, once per parent: a LATERAL of its own, not
   // once per returned row); without, a parent with no rows on the page gets none.
-  const statement = withTotal
+  return page.withTotal !== false
     ? Prisma.sql`
     SELECT parents.id AS "__parent", totals.n AS "__total", child.*
     FROM unnest(${ids}::int[]) AS parents(id)
@@ -93,11 +100,14 @@ export async function pagesPerParent<Row>(
     SELECT parents.id AS "__parent", child.*
     FROM unnest(${ids}::int[]) AS parents(id)
     CROSS JOIN LATERAL ${child}`;
-  const rows = await readLean<RawRow>(scope, source.columns ?? null, statement);
+}
 
+/** The rows `pagesStatement` returned, as one page per parent (a parent without rows: an empty page). */
+export function pagesOf<Row>(rows: readonly unknown[], parentIds: readonly number[], page: Page): Map<number, ParentPage<Row>> {
+  const withTotal = page.withTotal !== false;
   const pages = new Map<number, ParentPage<Row>>();
   for (const parentId of parentIds) pages.set(parentId, { rows: [], totalCount: withTotal ? 0 : -1 });
-  for (const raw of rows) {
+  for (const raw of rows as RawRow[]) {
     const target = pages.get(raw.__parent)!;
     if (withTotal) target.totalCount = raw.__total!;
     if (raw.__k0 === null || raw.__k0 === undefined) continue; // a parent with no rows on this page

@@ -1,6 +1,9 @@
 import { Prisma, type Circuit, type Item, type ItemEvent, type ItemIdentifier, type ItemSource } from '../../generated/prisma/client';
-import { leanLoaderOfMany, loaderOfOne } from '../../graphql/batch';
-import { leanTable } from '../../db/lean-table';
+import type { GraphQLResolveInfo } from 'graphql';
+import { leanLoaderOfMany, loaderOfOne, newLoader } from '../../graphql/batch';
+import { carriedColumns, carriedKey, carriedReadsOf, primeCarried, type CarriedRead, type Carriers } from '../../graphql/carried-reads';
+import { selectedColumns } from '../../graphql/selected-fields';
+import { columnSetKey, leanTable } from '../../db/lean-table';
 import { byTimeThenId, childListLoader } from '../../pagination';
 import type { LoaderScope } from '../module';
 import { preferredItem, visibleItemSql, visibleItems } from './item-access';
@@ -31,6 +34,14 @@ const ITEM_EVENT_ROW = leanTable({
   columns: { id: 'plain', itemId: 'plain', type: 'plain', occurredAt: 'timestamp', source: 'plain', data: 'plain' },
   fields: { item: ['itemId'] },
 });
+/** An item asked for by dfid: the columns its field's selection needs, and the lists its read carries. */
+interface ItemByDfidRead {
+  readonly dfid: string;
+  readonly columns: ReadonlySet<string>;
+  readonly carried: readonly CarriedRead[];
+}
+const planKeyOf = (read: ItemByDfidRead) => `${columnSetKey(read.columns)}|${carriedKey(read.carried)}`;
+
 /** Loaders of items and what hangs off them, scoped to what the viewer may see. */
 export const itemLoaders = {
   itemById: ({ prisma, viewerId }: LoaderScope) =>
@@ -39,20 +50,47 @@ export const itemLoaders = {
       (item) => item.id,
     ),
   // Each owner has their own item per dfid: of those the viewer sees, their own, else the oldest.
-  itemByDfid: (scope: LoaderScope) =>
-    loaderOfOne(
-      async (dfids: readonly string[]) => {
-        // Every column in its wire form (the field's selection is not known to a dfid's load).
-        const items = await wireRows<Item>(
-          scope,
-          Prisma.sql`SELECT ${ITEM_ROW.select(ITEM_ROW.everyColumn)} FROM "Item" i WHERE i.dfid = ANY(${[...dfids]}::text[]) AND ${visibleItemSql(scope.viewerId())}`,
-        );
-        const byDfid = new Map<string, Item[]>();
-        for (const item of items) byDfid.set(item.dfid, [...(byDfid.get(item.dfid) ?? []), item]);
-        return [...byDfid.values()].map((candidates) => preferredItem(candidates, scope.viewerId())!);
-      },
-      (item) => item.dfid,
-    ),
+  itemByDfid: (scope: LoaderScope) => {
+    const loader = newLoader(async (reads: readonly ItemByDfidRead[]) => {
+      // Reads of one plan share a statement; a request's plans are asked for in one turn, so
+      // the wire reader sends them together.
+      const plans = new Map<string, ItemByDfidRead[]>();
+      for (const read of reads) {
+        const group = plans.get(planKeyOf(read));
+        if (group) group.push(read);
+        else plans.set(planKeyOf(read), [read]);
+      }
+      const found = new Map<string, Item>();
+      await Promise.all(
+        [...plans.values()].map(async (group) => {
+          const { columns, carried } = group[0]!;
+          const dfids = [...new Set(group.map((read) => read.dfid))];
+          const select = Prisma.join([ITEM_ROW.select(columns), ...carriedColumns(carried)]);
+          const items = await wireRows<Item & Record<string, unknown>>(
+            scope,
+            Prisma.sql`SELECT ${select} FROM "Item" i WHERE i.dfid = ANY(${dfids}::text[]) AND ${visibleItemSql(scope.viewerId())}`,
+          );
+          const byDfid = new Map<string, Array<Item & Record<string, unknown>>>();
+          for (const item of items) byDfid.set(item.dfid, [...(byDfid.get(item.dfid) ?? []), item]);
+          for (const [dfid, candidates] of byDfid) {
+            const item = preferredItem(candidates, scope.viewerId())!;
+            primeCarried(item, carried);
+            found.set(`${dfid}|${planKeyOf(group[0]!)}`, item);
+          }
+        }),
+      );
+      return reads.map((read) => found.get(`${read.dfid}|${planKeyOf(read)}`) ?? null);
+    }, (read: ItemByDfidRead) => `${read.dfid}|${planKeyOf(read)}`);
+    return {
+      /**
+       * The item `dfid` names, with the columns `info`'s selection needs and, in the same
+       * statement, the child lists of its selection that `lists` can carry.
+       */
+      load: (dfid: string, info: GraphQLResolveInfo, lists: Carriers): Promise<Item | null> =>
+        loader.load({ dfid, columns: selectedColumns(ITEM_ROW, info) ?? ITEM_ROW.everyColumn!, carried: carriedReadsOf(info, ITEM_ROW.idArray, lists) }),
+      clearAll: () => void loader.clearAll(),
+    };
+  },
   itemEventById: ({ prisma, viewerId }: LoaderScope) =>
     loaderOfOne(
       (ids: readonly number[]) => prisma.itemEvent.findMany({ where: { id: { in: [...ids] }, item: visibleItems(viewerId()) } }),

@@ -1,11 +1,21 @@
 import type { Resolvers } from '../../generated/graphql';
 import { embeddedOr } from '../../graphql/batch';
 import { toGlobalId } from '../../graphql/global-id';
+import type { Carriers } from '../../graphql/carried-reads';
+import type { Loaders } from '../../context';
 import { itemsByIdentifier, listItems, recordItemEvent, storeItem } from './items.service';
+
+/** Item's list fields, each through the loader its resolver below reads: what an item's read can carry along. */
+const itemLists = (loaders: Loaders): Carriers => ({
+  identifiers: (parentIds, field) => loaders.identifiersByItemId.carried(parentIds, field.info),
+  sources: (parentIds, field) => loaders.sourcesByItemId.carried(parentIds, field.info),
+  events: (parentIds, field) => loaders.eventsByItemId.carried(parentIds, field.args, field.info),
+  circuits: (parentIds, field) => loaders.circuitsByItemId.carried(parentIds, field.args, field.info),
+});
 
 export const itemResolvers: Resolvers = {
   Query: {
-    item: (_, { dfid }, { loaders }) => loaders.itemByDfid.load(dfid),
+    item: (_, { dfid }, { loaders }, info) => loaders.itemByDfid.load(dfid, info, itemLists(loaders)),
     items: (_, args, context, info) => listItems(context, args, args.filter, info),
     itemsByIdentifier: (_, { key, value }, context) => itemsByIdentifier(context, key, value),
   },
