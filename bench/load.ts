@@ -3,6 +3,7 @@
 // p95), so rounds of the same cell can be merged exactly.
 import { performance } from 'node:perf_hooks';
 import autocannon from 'autocannon';
+import { cpuBetween, cpuNow, type CpuSpent } from './cpu';
 import { requestBody, type BenchOperation } from './operations';
 
 export interface LoadSample {
@@ -11,6 +12,8 @@ export interface LoadSample {
   /** Seconds measured. */
   seconds: number;
   requests: number;
+  /** CPU seconds of the server and of PostgreSQL during the sample (when its pid was given). */
+  cpu?: CpuSpent;
 }
 
 export interface LoadStats {
@@ -18,6 +21,10 @@ export interface LoadStats {
   p95Ms: number;
   rps: number;
   requests: number;
+  /** Milliseconds of the server's CPU (user + system, all its threads) per request. */
+  serverCpuMs?: number;
+  /** Milliseconds of PostgreSQL's CPU (all its processes) per request. */
+  postgresCpuMs?: number;
 }
 
 /**
@@ -30,9 +37,10 @@ export async function load(
   baseUrl: string,
   apiKey: string,
   operation: BenchOperation,
-  options: { connections: number; amount: number },
+  options: { connections: number; amount: number; serverPid?: number },
 ): Promise<LoadSample> {
   const latencies: number[] = [];
+  const cpuBefore = options.serverPid === undefined ? undefined : cpuNow(options.serverPid);
   let lastAnswer = 0;
   let firstFailure = '';
   const started = performance.now();
@@ -67,7 +75,8 @@ export async function load(
         `${result.non2xx} non-2xx, ${result.mismatches} answers with GraphQL errors; first: ${firstFailure}`,
     );
   }
-  return { latencies, seconds: (lastAnswer - started) / 1000, requests: latencies.length };
+  const cpu = cpuBefore && cpuBetween(cpuBefore, cpuNow(options.serverPid!));
+  return { latencies, seconds: (lastAnswer - started) / 1000, requests: latencies.length, ...(cpu ? { cpu } : {}) };
 }
 
 /**
@@ -106,11 +115,16 @@ export function summarise(samples: readonly LoadSample[]): LoadStats {
   const latencies = samples.flatMap((sample) => sample.latencies).sort((a, b) => a - b);
   const seconds = samples.reduce((sum, sample) => sum + sample.seconds, 0);
   const requests = samples.reduce((sum, sample) => sum + sample.requests, 0);
+  const cpuOf = (part: keyof CpuSpent) =>
+    samples.every((sample) => sample.cpu) ? round((1000 * samples.reduce((sum, sample) => sum + sample.cpu![part], 0)) / requests, 3) : undefined;
+  const serverCpuMs = cpuOf('server');
+  const postgresCpuMs = cpuOf('postgres');
   return {
     p50Ms: round(percentile(latencies, 50)),
     p95Ms: round(percentile(latencies, 95)),
     rps: round(requests / seconds, 1),
     requests,
+    ...(serverCpuMs === undefined ? {} : { serverCpuMs, postgresCpuMs }),
   };
 }
 

@@ -124,6 +124,28 @@ export function judgeGoals(results: Omit<Results, 'goals'>): Goal[] {
       .join('; '),
   });
 
+  // The peers (issue 16): at least PostGraphile's throughput wherever it serves the operation,
+  // and the trivial operation within 1.5× of a bare Apollo Server's.
+  const withPostgraphile = results.operations.filter((operation) => operation.ratios.batchedOverPostgraphileRps !== undefined);
+  if (withPostgraphile.length) {
+    goals.push({
+      goal: 'batched throughput at least PostGraphile on every operation both serve',
+      met: withPostgraphile.every((operation) => operation.ratios.batchedOverPostgraphileRps! >= 1),
+      detail: withPostgraphile
+        .map((operation) => `${label(operation)} ${operation.ratios.batchedOverPostgraphileRps}×${operation.name === 'typename' ? ' (PostGraphile authenticates nothing on it)' : ''}`)
+        .join('; '),
+    });
+  }
+  const trivial = results.operations.find((operation) => operation.name === 'typename');
+  if (trivial?.bareApollo) {
+    const slower = ratio(trivial.bareApollo.rps, trivial.batched.rps);
+    goals.push({
+      goal: '{ __typename } with a key within 1.5× of a bare Apollo Server (rps)',
+      met: slower <= 1.5,
+      detail: `bare Apollo ${trivial.bareApollo.rps} rps, batched ${trivial.batched.rps} rps: bare is ${slower}× batched`,
+    });
+  }
+
   // Since running balances a miss reads a few rows, so a hit can no longer be a small share of it
   // (both are mostly the request's fixed cost); the cache must still never make a read slower.
   const { hitP50Ms, missP50Ms } = results.balances;
@@ -182,7 +204,9 @@ function pad(text: string, width: number, right = false): string {
 const fmt = (value: number) => (Number.isNaN(value) ? '-' : value >= 100 ? value.toFixed(0) : value >= 10 ? value.toFixed(1) : value.toFixed(2));
 
 export function table(results: Results): string {
-  const header = ['operation', 'stmts b/n/r', 'p50 ms b/n/r', 'p95 ms b/n/r', 'rps b/n/r', 'b/n rps', 'b/r p50', 'PostGraphile p50/p95/rps', 'b/PG rps'];
+  const header = ['operation', 'stmts b/n/r', 'p50 ms b/n/r', 'p95 ms b/n/r', 'rps b/n/r', 'b/n rps', 'b/r p50', 'PostGraphile p50/p95/rps', 'b/PG rps', 'CPU ms/req server+pg b/r/PG'];
+  const cpu = (stats: LoadStats | undefined) =>
+    stats?.serverCpuMs === undefined ? '-' : `${fmt(stats.serverCpuMs)}+${fmt(stats.postgresCpuMs ?? NaN)}`;
   const postgraphile = (operation: OperationResult) =>
     operation.postgraphile
       ? `${fmt(operation.postgraphile.p50Ms)} / ${fmt(operation.postgraphile.p95Ms)} / ${fmt(operation.postgraphile.rps)}`
@@ -197,6 +221,7 @@ export function table(results: Results): string {
     `${fmt(operation.ratios.batchedOverRawP50)}×`,
     postgraphile(operation),
     operation.ratios.batchedOverPostgraphileRps === undefined ? '' : `${fmt(operation.ratios.batchedOverPostgraphileRps)}×`,
+    [operation.batched, operation.raw, ...(operation.postgraphile ? [operation.postgraphile] : [])].map(cpu).join(' / '),
   ]);
   const trivial = results.operations.find((operation) => operation.name === 'typename');
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));
@@ -209,7 +234,7 @@ export function table(results: Results): string {
       `(${((100 * balances.hitP50Ms) / balances.missP50Ms).toFixed(1)}% of a miss); hit ${balances.hitRps} rps; ` +
       `{ __typename } ${balances.trivialRps} rps` +
       (trivial?.bareApollo
-        ? `, ${PEER_LABELS.bareApollo} ${trivial.bareApollo.rps} rps (p50 ${fmt(trivial.bareApollo.p50Ms)} ms; batched ÷ bare ${fmt(trivial.ratios.batchedOverBareApolloRps!)}× rps)`
+        ? `, ${PEER_LABELS.bareApollo} ${trivial.bareApollo.rps} rps (p50 ${fmt(trivial.bareApollo.p50Ms)} ms, ${cpu(trivial.bareApollo)} ms CPU per request; batched ÷ bare ${fmt(trivial.ratios.batchedOverBareApolloRps!)}× rps)`
         : ''),
     ...(balances.missByLedger ?? []).map(
       (user) =>

@@ -7,6 +7,7 @@ import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { buildDist } from '../scripts/build';
 import { settings, databaseName } from './settings';
+import { machineCpuSeconds } from './cpu';
 import { dropDatabase, prepareBenchDatabase, prepareEmptyDatabase } from './data';
 import { benchOperations, INVALIDATE, type BenchOperation } from './operations';
 import { countOperationStatements } from './statements';
@@ -31,6 +32,10 @@ function askedOf(operation: BenchOperation, column: Column): BenchOperation {
   const serving = peerServing(column as Peer, operation);
   if (!serving.served) throw new Error(`${column} does not serve ${label(operation)}`);
   return serving.operation;
+}
+function stealPercentSince(before: ReturnType<typeof machineCpuSeconds>): number {
+  const now = machineCpuSeconds();
+  return round((100 * (now.steal - before.steal)) / Math.max(1e-9, now.total - before.total), 1);
 }
 const isGateway = (column: Column) => column === 'batched' || column === 'naive';
 
@@ -78,6 +83,7 @@ async function verify(
 
 async function main(): Promise<void> {
   const loadBefore = os.loadavg();
+  const machineBefore = machineCpuSeconds();
   progress(
     `bench: scale ${settings.scale}, ${settings.connections} connections, ${settings.rounds} rounds × ${settings.durationS} s per cell, ` +
       `database ${databaseName(settings.databaseUrl)}, cache ${settings.redisUrl ? 'redis' : 'memory'}; ` +
@@ -171,6 +177,7 @@ async function main(): Promise<void> {
           const sample = await load(servers[mode].url, data.apiKey, askedOf(operation, mode), {
             connections: settings.connections,
             amount: amounts.get(key(operation, mode))!,
+            serverPid: servers[mode].pid,
           });
           if (isGateway(mode)) {
             const mean = meanStatements(before, await statementTally(servers[mode].url, operation.operationName));
@@ -178,7 +185,7 @@ async function main(): Promise<void> {
           }
           samples.set(key(operation, mode), [...(samples.get(key(operation, mode)) ?? []), sample]);
           const stats = summarise([sample]);
-          line.push(`${mode} ${stats.p50Ms} ms p50, ${stats.rps} rps`);
+          line.push(`${mode} ${stats.p50Ms} ms p50, ${stats.rps} rps, ${stats.serverCpuMs} ms CPU`);
         }
         progress(`  ${label(operation).padEnd(24)} ${line.join(' | ')}`);
       }
@@ -306,6 +313,9 @@ async function main(): Promise<void> {
         cpuModel: os.cpus()[0]?.model,
         loadAverageBefore: loadBefore.map((value) => round(value)),
         loadAverageAfter: os.loadavg().map((value) => round(value)),
+        // The share of the machine's CPU time its hypervisor gave to others during the run: a
+        // high figure means every timing of the run (not its ratios) is slow.
+        stealPercent: stealPercentSince(machineBefore),
         wallSeconds: round((performance.now() - began) / 1000, 1),
         finishedAt: new Date().toISOString(),
       },
@@ -317,7 +327,7 @@ async function main(): Promise<void> {
 
   const files = writeResults(settings.resultsDir, results);
   console.log(`\n${table(results)}\n`);
-  progress(`wrote ${files.json} and ${files.svg}; total ${results.run.wallSeconds} s`);
+  progress(`wrote ${files.json} and ${files.svg}; total ${results.run.wallSeconds} s, ${String(results.run.stealPercent)} % of the machine's CPU time stolen by its hypervisor`);
 }
 
 main().then(
