@@ -40,7 +40,7 @@ test('item(dfid) with its lists answers as node(id) does, in one statement after
   const id = toGlobalId('Item', item.id);
   let after: string | null = null;
   for (let pageNo = 0; pageNo < 3; pageNo++) {
-    const variables = { first: 2, after };
+    const variables: { first: number; after: string | null } = { first: 2, after };
     const byDfid = await gw.execute(BY_DFID, { dfid: item.dfid, ...variables }, demo.key);
     const byNode = await gw.execute(BY_NODE, { id, ...variables }, demo.key);
     expect(byDfid.errors).toBeUndefined();
