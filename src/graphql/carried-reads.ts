@@ -1,6 +1,7 @@
-import { getArgumentValues, getNamedType, isObjectType, Kind, type FieldNode, type GraphQLField, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
+import { getArgumentValues, getNamedType, isObjectType, type FieldNode, type GraphQLField, type GraphQLResolveInfo } from 'graphql';
 import { Prisma } from '../generated/prisma/client';
 import type { SelectionOf } from './batch';
+import { fieldsOf } from './selected-fields';
 
 // A field that reads one row (an item by its dfid) can carry the child lists its selection asks
 // for in the same statement, each a correlated subquery aggregated to JSON: one round trip for
@@ -76,23 +77,13 @@ function listFieldsOf(info: GraphQLResolveInfo): ChildFieldNodes[] {
   const type = getNamedType(info.returnType);
   const fields = isObjectType(type) ? type.getFields() : {};
   const byKey = new Map<string, FieldNode[]>();
-  const visited = new Set<string>();
-  const visit = (set: SelectionSetNode) => {
-    for (const selection of set.selections) {
-      if (selection.kind === Kind.FIELD) {
-        const key = selection.alias?.value ?? selection.name.value;
-        const nodes = byKey.get(key);
-        if (nodes) nodes.push(selection);
-        else byKey.set(key, [selection]);
-      } else if (selection.kind === Kind.INLINE_FRAGMENT) visit(selection.selectionSet);
-      else if (!visited.has(selection.name.value)) {
-        visited.add(selection.name.value);
-        const fragment = info.fragments[selection.name.value];
-        if (fragment) visit(fragment.selectionSet);
-      }
-    }
-  };
-  for (const node of info.fieldNodes) if (node.selectionSet) visit(node.selectionSet);
+  const sets = info.fieldNodes.flatMap((node) => (node.selectionSet ? [node.selectionSet] : []));
+  for (const field of fieldsOf(sets, info.fragments)) {
+    const key = field.alias?.value ?? field.name.value;
+    const nodes = byKey.get(key);
+    if (nodes) nodes.push(field);
+    else byKey.set(key, [field]);
+  }
   const children: ChildFieldNodes[] = [];
   for (const nodes of byKey.values()) {
     const name = nodes[0]!.name.value;
@@ -106,14 +97,17 @@ function listFieldsOf(info: GraphQLResolveInfo): ChildFieldNodes[] {
 /** The key of a parent read's carried lists (for its loader's cache key). */
 export const carriedKey = (carried: readonly CarriedRead[]): string => carried.map((read) => read.key).join(';');
 
-/** The SELECT list entries of carried lists: `"__c0"`, `"__c1"`, … beside the row's columns. */
+/** The column the `index`th carried list comes back in, beside the row's own columns. */
+const carriedColumn = (index: number) => `__c${index}`;
+
+/** The SELECT list entries of carried lists: `"__c0"`, `"__c1"`, … */
 export const carriedColumns = (carried: readonly CarriedRead[]): Prisma.Sql[] =>
-  carried.map((read, index) => Prisma.sql`${read.sql} AS ${Prisma.raw(`"__c${index}"`)}`);
+  carried.map((read, index) => Prisma.sql`${read.sql} AS ${Prisma.raw(`"${carriedColumn(index)}"`)}`);
 
 /** Primes each carried list's loader from the row its parent's read returned. */
 export function primeCarried(row: { id: number } & Record<string, unknown>, carried: readonly CarriedRead[]): void {
   carried.forEach((read, index) => {
-    const rows = row[`__c${index}`];
+    const rows = row[carriedColumn(index)];
     if (Array.isArray(rows)) read.prime(row.id, rows);
   });
 }

@@ -40,7 +40,7 @@ export function selectedColumns(
 const known = new WeakMap<GraphQLResolveInfo['fieldNodes'], Map<string, ReadonlySet<string>>>();
 
 /** The fields of some selection sets, fragments spread in (each fragment once). */
-function fieldsOf(sets: readonly SelectionSetNode[], fragments: GraphQLResolveInfo['fragments']): FieldNode[] {
+export function fieldsOf(sets: readonly SelectionSetNode[], fragments: GraphQLResolveInfo['fragments']): FieldNode[] {
   const fields: FieldNode[] = [];
   const visited = new Set<string>();
   const visit = (set: SelectionSetNode) => {

@@ -69,15 +69,16 @@ export function pagedLoader<Row, Extra extends object = object>(
     return loader;
   };
   const keyOf = (row: Row) => keyOfPagedRow(order, row as object);
+  const pageOf = (args: PageArgs, info: SelectionOf, extra?: Extra) => ({ ...parseChildPage(args, info, order), ...extra }) as Page & Extra;
   const connection = async (parentId: number, args: PageArgs, info: GraphQLResolveInfo, extra?: Extra) => {
-    const page = { ...parseChildPage(args, info, order), ...extra } as Page & Extra;
+    const page = pageOf(args, info, extra);
     const columns = table ? selectedColumns(table, info, NODE_PATH) : null;
     const parentPage = await loaderFor(page).load({ parentId, columns });
     return toConnection(parentPage.rows, page, keyOf, parentPage.totalCount);
   };
   const carried = (parentIds: Prisma.Sql, args: PageArgs, info: SelectionOf, extra?: Extra): CarriedRead | null => {
     if (!table || !carriedStatement || !batching()) return null;
-    const page = { ...parseChildPage(args, info, order), ...extra } as Page & Extra;
+    const page = pageOf(args, info, extra);
     const columns = selectedColumns(table, info, NODE_PATH);
     if (columns === null) return null;
     return {
@@ -100,13 +101,15 @@ export function childListLoader<Row, Extra extends object = object>(
   sourceFor: (page: Page & Extra) => ChildListSource,
   table?: LeanTable,
 ): PagedLoader<Row, Extra> {
+  // With the table: the page's source reading `columns`, in their wire form (null: full rows).
+  const sourceWith = (page: Page & Extra, columns: ColumnSet): ChildListSource => {
+    const source = sourceFor(page);
+    return table ? { ...source, select: table.select(columns), columns } : source;
+  };
   return pagedLoader<Row, Extra>(
     order,
-    (parentIds, page, columns) => {
-      const source = sourceFor(page);
-      return pagesPerParent<Row>(scope, table ? { ...source, select: table.select(columns), columns } : source, order, parentIds, page);
-    },
+    (parentIds, page, columns) => pagesPerParent<Row>(scope, sourceWith(page, columns), order, parentIds, page),
     table,
-    (parentIds, page, columns) => pagesStatement({ ...sourceFor(page), select: table!.select(columns), columns }, order, parentIds, page),
+    table && ((parentIds, page, columns) => pagesStatement(sourceWith(page, columns), order, parentIds, page)),
   );
 }

@@ -39,8 +39,10 @@ interface ItemByDfidRead {
   readonly dfid: string;
   readonly columns: ReadonlySet<string>;
   readonly carried: readonly CarriedRead[];
+  /** `columns` and `carried` as a key: reads of one plan share a statement. */
+  readonly plan: string;
 }
-const planKeyOf = (read: ItemByDfidRead) => `${columnSetKey(read.columns)}|${carriedKey(read.carried)}`;
+const readKeyOf = (read: Pick<ItemByDfidRead, 'dfid' | 'plan'>) => `${read.dfid}|${read.plan}`;
 
 /** Loaders of items and what hangs off them, scoped to what the viewer may see. */
 export const itemLoaders = {
@@ -56,14 +58,14 @@ export const itemLoaders = {
       // the wire reader sends them together.
       const plans = new Map<string, ItemByDfidRead[]>();
       for (const read of reads) {
-        const group = plans.get(planKeyOf(read));
+        const group = plans.get(read.plan);
         if (group) group.push(read);
-        else plans.set(planKeyOf(read), [read]);
+        else plans.set(read.plan, [read]);
       }
       const found = new Map<string, Item>();
       await Promise.all(
         [...plans.values()].map(async (group) => {
-          const { columns, carried } = group[0]!;
+          const { columns, carried, plan } = group[0]!;
           const dfids = [...new Set(group.map((read) => read.dfid))];
           const select = Prisma.join([ITEM_ROW.select(columns), ...carriedColumns(carried)]);
           const items = await wireRows<Item & Record<string, unknown>>(
@@ -75,19 +77,22 @@ export const itemLoaders = {
           for (const [dfid, candidates] of byDfid) {
             const item = preferredItem(candidates, scope.viewerId())!;
             primeCarried(item, carried);
-            found.set(`${dfid}|${planKeyOf(group[0]!)}`, item);
+            found.set(readKeyOf({ dfid, plan }), item);
           }
         }),
       );
-      return reads.map((read) => found.get(`${read.dfid}|${planKeyOf(read)}`) ?? null);
-    }, (read: ItemByDfidRead) => `${read.dfid}|${planKeyOf(read)}`);
+      return reads.map((read) => found.get(readKeyOf(read)) ?? null);
+    }, readKeyOf);
     return {
       /**
        * The item `dfid` names, with the columns `info`'s selection needs and, in the same
        * statement, the child lists of its selection that `lists` can carry.
        */
-      load: (dfid: string, info: GraphQLResolveInfo, lists: Carriers): Promise<Item | null> =>
-        loader.load({ dfid, columns: selectedColumns(ITEM_ROW, info) ?? ITEM_ROW.everyColumn!, carried: carriedReadsOf(info, ITEM_ROW.idArray, lists) }),
+      load: (dfid: string, info: GraphQLResolveInfo, lists: Carriers): Promise<Item | null> => {
+        const columns = selectedColumns(ITEM_ROW, info) ?? ITEM_ROW.everyColumn!;
+        const carried = carriedReadsOf(info, ITEM_ROW.idArray, lists);
+        return loader.load({ dfid, columns, carried, plan: `${columnSetKey(columns)}|${carriedKey(carried)}` });
+      },
       clearAll: () => void loader.clearAll(),
     };
   },
