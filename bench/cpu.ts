@@ -61,3 +61,9 @@ export function machineCpuSeconds(): { total: number; steal: number } {
   const fields = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1, 9).map(Number);
   return { total: fields.reduce((sum, value) => sum + value, 0) / TICKS_PER_S, steal: (fields[7] ?? 0) / TICKS_PER_S };
 }
+
+/** The percentage of the machine's CPU time its hypervisor gave to others since `before`. */
+export function stealPercentSince(before: ReturnType<typeof machineCpuSeconds>): number {
+  const now = machineCpuSeconds();
+  return Number(((100 * (now.steal - before.steal)) / Math.max(1e-9, now.total - before.total)).toFixed(1));
+}

@@ -7,7 +7,7 @@ import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { buildDist } from '../scripts/build';
 import { settings, databaseName } from './settings';
-import { machineCpuSeconds } from './cpu';
+import { machineCpuSeconds, stealPercentSince } from './cpu';
 import { dropDatabase, prepareBenchDatabase, prepareEmptyDatabase } from './data';
 import { benchOperations, INVALIDATE, type BenchOperation } from './operations';
 import { countOperationStatements } from './statements';
@@ -32,10 +32,6 @@ function askedOf(operation: BenchOperation, column: Column): BenchOperation {
   const serving = peerServing(column as Peer, operation);
   if (!serving.served) throw new Error(`${column} does not serve ${label(operation)}`);
   return serving.operation;
-}
-function stealPercentSince(before: ReturnType<typeof machineCpuSeconds>): number {
-  const now = machineCpuSeconds();
-  return round((100 * (now.steal - before.steal)) / Math.max(1e-9, now.total - before.total), 1);
 }
 const isGateway = (column: Column) => column === 'batched' || column === 'naive';
 
