@@ -7,7 +7,7 @@ import { visibleItemsOf } from './helpers/visible-items';
 // (graphql/carried-reads.ts). The same selection through node(id) takes the batched path, one
 // statement per list: the two answers must be the same, error paths included.
 
-const { gw, demo } = demoFixture();
+const { gw, demo, alice } = demoFixture();
 
 const LISTS = `
   dfid owner { username }
@@ -90,4 +90,24 @@ test('two items with different selections in one document share one round trip',
     again: { dfid: first!.dfid },
   });
   expect(result.statements).toBe(2);
+});
+
+test("a document's read plan is the viewer's own and serves any dfid", async () => {
+  // The plan (the statement with its visibility rule and the circuits list's membership test)
+  // is made once per field and viewer: another viewer, or another dfid, must not get its answer.
+  const demoItems = await visibleItemsOf(gw, demo.id);
+  const aliceDfids = new Set((await visibleItemsOf(gw, alice.id)).map((item) => item.dfid));
+  const hidden = demoItems.filter((item) => !aliceDfids.has(item.dfid));
+  expect(hidden.length).toBeGreaterThan(1);
+  for (const item of hidden.slice(0, 2)) {
+    const byDfid = await gw.execute(BY_DFID, { dfid: item.dfid, first: 2 }, demo.key);
+    const byNode = await gw.execute(BY_NODE, { id: toGlobalId('Item', item.id), first: 2 }, demo.key);
+    expect(byDfid.errors).toBeUndefined();
+    expect(dataOf(byDfid).item).toEqual(dataOf(byNode).node);
+    expect(dataOf(byDfid).item.dfid).toBe(item.dfid);
+    // The same document for alice: the item is not hers to see.
+    const asAlice = await gw.execute(BY_DFID, { dfid: item.dfid, first: 2 }, alice.key);
+    expect(asAlice.errors).toBeUndefined();
+    expect(dataOf(asAlice)).toEqual({ item: null });
+  }
 });

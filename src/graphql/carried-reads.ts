@@ -1,4 +1,4 @@
-import { getArgumentValues, getNamedType, isObjectType, type FieldNode, type GraphQLField, type GraphQLResolveInfo } from 'graphql';
+import { getArgumentValues, getNamedType, isObjectType, visit, type FieldNode, type GraphQLField, type GraphQLResolveInfo } from 'graphql';
 import { Prisma } from '../generated/prisma/client';
 import type { SelectionOf } from './batch';
 import { fieldsOf } from './selected-fields';
@@ -6,8 +6,9 @@ import { fieldsOf } from './selected-fields';
 // A field that reads one row (an item by its dfid) can carry the child lists its selection asks
 // for in the same statement, each a correlated subquery aggregated to JSON: one round trip for
 // the row and its lists instead of one per level. The lists' own loaders write the subqueries
-// (the same SQL, visibility and order as their batched reads) and are primed with what came
-// back, so the child resolvers run unchanged and find their rows without a statement.
+// (the same SQL, visibility and order as their batched reads) and shape what came back as their
+// resolvers would (a list, a connection); the answers ride on the parent row, so each list's
+// resolver returns its own at once (`carriedOr`) and reads through its loader otherwise.
 
 /** A child list read along with its parent's row. */
 export interface CarriedRead {
@@ -15,8 +16,13 @@ export interface CarriedRead {
   readonly key: string;
   /** An expression of the parent row's list, as a JSON array (see db/wire-rows.ts `jsonRowsOf`). */
   readonly sql: Prisma.Sql;
-  /** Hands the list's loader what the expression returned for the parent `parentId`. */
-  prime(parentId: number, rows: unknown[]): void;
+  /** The field's answer (what its resolver would return) from the rows the expression returned for the parent `parentId`. */
+  answer(parentId: number, rows: unknown[]): unknown;
+}
+
+/** A carried read of one response key of the parent's selection. */
+interface CarriedList extends CarriedRead {
+  readonly responseKey: string;
 }
 
 /** A child field as its resolver will see it: its arguments and its selection. */
@@ -40,15 +46,16 @@ const MAX_CARRIED = 8;
  * fragment once); a list whose arguments do not validate is left to its resolver, which reports
  * the error at its own path.
  */
-export function carriedReadsOf(info: GraphQLResolveInfo, parentIds: Prisma.Sql, carriers: Carriers): CarriedRead[] {
-  const carried: CarriedRead[] = [];
-  for (const { name, definition, selection } of listFieldsOf(info)) {
+export function carriedReadsOf(info: GraphQLResolveInfo, parentIds: Prisma.Sql, carriers: Carriers): readonly CarriedRead[] {
+  const carried: CarriedList[] = [];
+  for (const { responseKey, name, definition, selection } of listFieldsOf(info).fields) {
     const carrier = carriers[name];
     if (!carrier || carried.length >= MAX_CARRIED) continue;
     try {
       const args = getArgumentValues(definition, selection.fieldNodes[0]!, info.variableValues);
       const read = carrier(parentIds, { args, info: { ...selection, variableValues: info.variableValues } });
-      if (read) carried.push(read);
+      // Two response keys of one list (aliases) are two reads with answers of their own.
+      if (read) carried.push({ ...read, key: `${responseKey}=${read.key}`, responseKey });
     } catch {
       // Invalid arguments (a bad cursor, a page too large): the field's resolver says so.
     }
@@ -56,14 +63,46 @@ export function carriedReadsOf(info: GraphQLResolveInfo, parentIds: Prisma.Sql, 
   return carried;
 }
 
+/**
+ * What a read of the field `info` resolves plans from its selection (its columns, its carried
+ * lists), made once per selection, viewer and values of the variables its child fields'
+ * arguments use, and then reused: planning costs more than the read. `viewerKey` keeps plans
+ * apart whose SQL names the viewer; `plan` may depend on nothing else of the request.
+ */
+export function planOf<T>(info: GraphQLResolveInfo, viewerKey: string, plan: () => T): T {
+  const children = listFieldsOf(info);
+  let key = viewerKey;
+  for (const name of children.variables) key += `\u0000${JSON.stringify(info.variableValues[name]) ?? ''}`;
+  const plans = children.plans as Map<string, T>;
+  let planned = plans.get(key);
+  if (planned === undefined) {
+    // Bounded: a document asked for by many viewers (or with many argument values) starts over.
+    if (plans.size >= MAX_PLANS) plans.clear();
+    planned = plan();
+    plans.set(key, planned);
+  }
+  return planned;
+}
+
+/** At most this many plans are kept per field of a document. */
+const MAX_PLANS = 256;
+
 /** A child field of the resolved one: its definition and its nodes (one response key). */
 interface ChildFieldNodes {
+  readonly responseKey: string;
   readonly name: string;
   readonly definition: GraphQLField<unknown, unknown>;
   readonly selection: SelectionOf;
 }
 
-const childFieldsOf = new WeakMap<GraphQLResolveInfo['fieldNodes'], ChildFieldNodes[]>();
+/** A field's child fields, the variables their arguments use, and the plans made for the field. */
+interface ChildFields {
+  readonly fields: readonly ChildFieldNodes[];
+  readonly variables: readonly string[];
+  readonly plans: Map<string, unknown>;
+}
+
+const childFieldsOf = new WeakMap<GraphQLResolveInfo['fieldNodes'], ChildFields>();
 
 /**
  * The child fields under the resolved field, fragments spread in, one entry per response key
@@ -71,7 +110,7 @@ const childFieldsOf = new WeakMap<GraphQLResolveInfo['fieldNodes'], ChildFieldNo
  * selections handed on are the same arrays on every request of a document, and what is
  * derived from them (columns, pages) is cached as the resolvers' own selections are.
  */
-function listFieldsOf(info: GraphQLResolveInfo): ChildFieldNodes[] {
+function listFieldsOf(info: GraphQLResolveInfo): ChildFields {
   const known = childFieldsOf.get(info.fieldNodes);
   if (known) return known;
   const type = getNamedType(info.returnType);
@@ -85,13 +124,19 @@ function listFieldsOf(info: GraphQLResolveInfo): ChildFieldNodes[] {
     else byKey.set(key, [field]);
   }
   const children: ChildFieldNodes[] = [];
-  for (const nodes of byKey.values()) {
+  const variables = new Set<string>();
+  for (const [responseKey, nodes] of byKey) {
     const name = nodes[0]!.name.value;
     const definition = fields[name];
-    if (definition) children.push({ name, definition, selection: { fieldNodes: nodes, fragments: info.fragments } });
+    if (!definition) continue;
+    children.push({ responseKey, name, definition, selection: { fieldNodes: nodes, fragments: info.fragments } });
+    for (const argument of nodes[0]!.arguments ?? []) {
+      visit(argument.value, { Variable: (variable) => void variables.add(variable.name.value) });
+    }
   }
-  childFieldsOf.set(info.fieldNodes, children);
-  return children;
+  const answer: ChildFields = { fields: children, variables: [...variables], plans: new Map() };
+  childFieldsOf.set(info.fieldNodes, answer);
+  return answer;
 }
 
 /** The key of a parent read's carried lists (for its loader's cache key). */
@@ -104,10 +149,21 @@ const carriedColumn = (index: number) => `__c${index}`;
 export const carriedColumns = (carried: readonly CarriedRead[]): Prisma.Sql[] =>
   carried.map((read, index) => Prisma.sql`${read.sql} AS ${Prisma.raw(`"${carriedColumn(index)}"`)}`);
 
-/** Primes each carried list's loader from the row its parent's read returned. */
-export function primeCarried(row: { id: number } & Record<string, unknown>, carried: readonly CarriedRead[]): void {
+const ANSWERS = Symbol('carried answers');
+
+/** Gives the row its carried lists' answers (by response key), from the columns its read returned. */
+export function answerCarried(row: { id: number } & Record<string | symbol, unknown>, carried: readonly CarriedRead[]): void {
+  const answers: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
   carried.forEach((read, index) => {
     const rows = row[carriedColumn(index)];
-    if (Array.isArray(rows)) read.prime(row.id, rows);
+    if (Array.isArray(rows)) answers[(read as CarriedList).responseKey] = read.answer(row.id, rows);
   });
+  row[ANSWERS] = answers;
+}
+
+/** The answer the parent's read carried for the field `info` resolves, or else what `read` reads. */
+export function carriedOr<T>(parent: object, info: Pick<GraphQLResolveInfo, 'path'>, read: () => T | Promise<T>): T | Promise<T> {
+  const answers = (parent as { [ANSWERS]?: Record<string, unknown> })[ANSWERS];
+  const key = info.path.key;
+  return answers !== undefined && typeof key === 'string' && key in answers ? (answers[key] as T) : read();
 }

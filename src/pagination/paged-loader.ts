@@ -84,7 +84,10 @@ export function pagedLoader<Row, Extra extends object = object>(
     return {
       key: `${JSON.stringify(page)}:${columnSetKey(columns)}`,
       sql: jsonRowsOf(carriedStatement(parentIds, page, columns)),
-      prime: (parentId, rows) => void loaderFor(page).prime({ parentId, columns }, pagesOf<Row>(rows, [parentId], page).get(parentId)!),
+      answer: (parentId, rows) => {
+        const parentPage = pagesOf<Row>(rows, [parentId], page).get(parentId)!;
+        return toConnection(parentPage.rows, page, keyOf, parentPage.totalCount);
+      },
     };
   };
   return Object.assign(loaderFor, { connection, carried, clearAll: () => loaders.clear() });

@@ -1,7 +1,8 @@
 import { Prisma, type Circuit, type Item, type ItemEvent, type ItemIdentifier, type ItemSource } from '../../generated/prisma/client';
 import type { GraphQLResolveInfo } from 'graphql';
 import { leanLoaderOfMany, loaderOfOne, newLoader } from '../../graphql/batch';
-import { carriedColumns, carriedKey, carriedReadsOf, primeCarried, type CarriedRead, type Carriers } from '../../graphql/carried-reads';
+import { answerCarried, carriedColumns, carriedKey, carriedReadsOf, planOf, type CarriedRead, type Carriers } from '../../graphql/carried-reads';
+import { statementTemplate, type StatementTemplate } from '../../db/statement-template';
 import { selectedColumns } from '../../graphql/selected-fields';
 import { columnSetKey, leanTable } from '../../db/lean-table';
 import { byTimeThenId, childListLoader } from '../../pagination';
@@ -34,15 +35,21 @@ const ITEM_EVENT_ROW = leanTable({
   columns: { id: 'plain', itemId: 'plain', type: 'plain', occurredAt: 'timestamp', source: 'plain', data: 'plain' },
   fields: { item: ['itemId'] },
 });
-/** An item asked for by dfid: the columns its field's selection needs, and the lists its read carries. */
+/**
+ * How an item asked for by dfid is read for one field of a document and one viewer: the columns
+ * its selection needs, the lists its read carries, and the statement (made once: see `planOf`).
+ */
+interface ItemReadPlan {
+  readonly carried: readonly CarriedRead[];
+  readonly statement: StatementTemplate<'dfids'>;
+  /** The columns and carried reads as a key: reads of one plan share a statement. */
+  readonly key: string;
+}
 interface ItemByDfidRead {
   readonly dfid: string;
-  readonly columns: ReadonlySet<string>;
-  readonly carried: readonly CarriedRead[];
-  /** `columns` and `carried` as a key: reads of one plan share a statement. */
-  readonly plan: string;
+  readonly plan: ItemReadPlan;
 }
-const readKeyOf = (read: Pick<ItemByDfidRead, 'dfid' | 'plan'>) => `${read.dfid}|${read.plan}`;
+const readKeyOf = (read: ItemByDfidRead) => `${read.dfid}|${read.plan.key}`;
 
 /** Loaders of items and what hangs off them, scoped to what the viewer may see. */
 export const itemLoaders = {
@@ -56,7 +63,7 @@ export const itemLoaders = {
     const loader = newLoader(async (reads: readonly ItemByDfidRead[]) => {
       // Reads of one plan share a statement; a request's plans are asked for in one turn, so
       // the wire reader sends them together.
-      const plans = new Map<string, ItemByDfidRead[]>();
+      const plans = new Map<ItemReadPlan, ItemByDfidRead[]>();
       for (const read of reads) {
         const group = plans.get(read.plan);
         if (group) group.push(read);
@@ -64,35 +71,39 @@ export const itemLoaders = {
       }
       const found = new Map<string, Item>();
       await Promise.all(
-        [...plans.values()].map(async (group) => {
-          const { columns, carried, plan } = group[0]!;
+        [...plans].map(async ([plan, group]) => {
           const dfids = [...new Set(group.map((read) => read.dfid))];
-          const select = Prisma.join([ITEM_ROW.select(columns), ...carriedColumns(carried)]);
-          const items = await wireRows<Item & Record<string, unknown>>(
-            scope,
-            Prisma.sql`SELECT ${select} FROM "Item" i WHERE i.dfid = ANY(${dfids}::text[]) AND ${visibleItemSql(scope.viewerId())}`,
-          );
+          const items = await wireRows<Item & Record<string, unknown>>(scope, plan.statement.with({ dfids }));
           const byDfid = new Map<string, Array<Item & Record<string, unknown>>>();
           for (const item of items) byDfid.set(item.dfid, [...(byDfid.get(item.dfid) ?? []), item]);
           for (const [dfid, candidates] of byDfid) {
             const item = preferredItem(candidates, scope.viewerId())!;
-            primeCarried(item, carried);
+            answerCarried(item, plan.carried);
             found.set(readKeyOf({ dfid, plan }), item);
           }
         }),
       );
       return reads.map((read) => found.get(readKeyOf(read)) ?? null);
     }, readKeyOf);
+    const planFor = (info: GraphQLResolveInfo, lists: Carriers): ItemReadPlan => {
+      const viewerId = scope.viewerId();
+      return planOf(info, String(viewerId), () => {
+        const columns = selectedColumns(ITEM_ROW, info) ?? ITEM_ROW.everyColumn!;
+        const carried = carriedReadsOf(info, ITEM_ROW.idArray, lists);
+        const select = Prisma.join([ITEM_ROW.select(columns), ...carriedColumns(carried)]);
+        return {
+          carried,
+          statement: statementTemplate((slot) => Prisma.sql`SELECT ${select} FROM "Item" i WHERE i.dfid = ANY(${slot('dfids')}::text[]) AND ${visibleItemSql(viewerId)}`),
+          key: `${columnSetKey(columns)}|${carriedKey(carried)}`,
+        };
+      });
+    };
     return {
       /**
        * The item `dfid` names, with the columns `info`'s selection needs and, in the same
        * statement, the child lists of its selection that `lists` can carry.
        */
-      load: (dfid: string, info: GraphQLResolveInfo, lists: Carriers): Promise<Item | null> => {
-        const columns = selectedColumns(ITEM_ROW, info) ?? ITEM_ROW.everyColumn!;
-        const carried = carriedReadsOf(info, ITEM_ROW.idArray, lists);
-        return loader.load({ dfid, columns, carried, plan: `${columnSetKey(columns)}|${carriedKey(carried)}` });
-      },
+      load: (dfid: string, info: GraphQLResolveInfo, lists: Carriers): Promise<Item | null> => loader.load({ dfid, plan: planFor(info, lists) }),
       clearAll: () => void loader.clearAll(),
     };
   },

@@ -1,7 +1,7 @@
 import type { Resolvers } from '../../generated/graphql';
 import { embeddedOr } from '../../graphql/batch';
 import { toGlobalId } from '../../graphql/global-id';
-import type { Carriers } from '../../graphql/carried-reads';
+import { carriedOr, type Carriers } from '../../graphql/carried-reads';
 import type { Loaders } from '../../context';
 import { itemsByIdentifier, listItems, recordItemEvent, storeItem } from './items.service';
 
@@ -26,10 +26,11 @@ export const itemResolvers: Resolvers = {
   Item: {
     id: (item) => toGlobalId('Item', item.id),
     owner: (item, _, { loaders }, info) => embeddedOr(item, 'owner', () => loaders.userById.load(item.ownerId, info).then((user) => user!)),
-    identifiers: (item, _, { loaders }, info) => loaders.identifiersByItemId.load(item.id, info),
-    sources: (item, _, { loaders }, info) => loaders.sourcesByItemId.load(item.id, info),
-    events: (item, args, { loaders }, info) => loaders.eventsByItemId.connection(item.id, args, info),
-    circuits: (item, args, { loaders }, info) => loaders.circuitsByItemId.connection(item.id, args, info),
+    // An item read by dfid carried these in its statement (itemLists above); else their loaders read them.
+    identifiers: (item, _, { loaders }, info) => carriedOr(item, info, () => loaders.identifiersByItemId.load(item.id, info)),
+    sources: (item, _, { loaders }, info) => carriedOr(item, info, () => loaders.sourcesByItemId.load(item.id, info)),
+    events: (item, args, { loaders }, info) => carriedOr(item, info, () => loaders.eventsByItemId.connection(item.id, args, info)),
+    circuits: (item, args, { loaders }, info) => carriedOr(item, info, () => loaders.circuitsByItemId.connection(item.id, args, info)),
   },
   ItemEvent: {
     id: (event) => toGlobalId('ItemEvent', event.id),
