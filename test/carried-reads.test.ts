@@ -111,3 +111,63 @@ test("a document's read plan is the viewer's own and serves any dfid", async () 
     expect(dataOf(asAlice)).toEqual({ item: null });
   }
 });
+
+const CIRCUIT_LISTS = `
+  name
+  members(first: $m) { totalCount pageInfo { hasNextPage endCursor } edges { cursor node { role joinedAt user { username } } } }
+  latest: items(first: 1) { edges { node { dfid } } }
+  items(first: $m, after: $after) { totalCount edges { cursor node { dfid identifiers { key } } } }`;
+
+test('a circuits page carries its nodes\' members and items, answering as node(id) does for each circuit', async () => {
+  const page = `query($m: Int, $after: String) { circuits(first: 10) { edges { node { id ${CIRCUIT_LISTS} } } } }`;
+  const one = `query($id: ID!, $m: Int, $after: String) { node(id: $id) { ... on Circuit { id ${CIRCUIT_LISTS} } } }`;
+  for (const variables of [{ m: 2 }, { m: 1 }, { m: 3, after: null }]) {
+    const result = await gw.execute(page, variables, demo.key);
+    expect(result.errors).toBeUndefined();
+    // The key, then the page with every circuit's members (their users) and both items lists;
+    // the items' identifiers are the next level.
+    expect(result.statements).toBe(3);
+    const nodes = dataOf(result).circuits.edges.map((edge: { node: { id: string } }) => edge.node);
+    expect(nodes.length).toBeGreaterThan(1);
+    for (const node of nodes) expect(node).toEqual(dataOf(await gw.execute(one, { id: node.id, ...variables }, demo.key)).node);
+  }
+  // An invalid page argument fails at its list's path for every circuit, as on the batched path.
+  const bad = await gw.execute(page, { m: 101 }, demo.key);
+  expect(bad.errors?.length).toBeGreaterThan(0);
+  for (const error of bad.errors ?? []) {
+    expect(error.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(error.path?.slice(0, 4)).toEqual(['circuits', 'edges', 0, 'node']);
+    expect(['members', 'items']).toContain(error.path?.[4]);
+  }
+});
+
+test('one circuit under two edge aliases gets each selection its own lists', async () => {
+  const result = await gw.execute(
+    `{ circuits(first: 5) { a: edges { node { members(first: 1) { edges { node { role } } } } }
+                            b: edges { node { members(first: 3) { edges { node { role } } } } } } }`,
+    {},
+    demo.key,
+  );
+  expect(result.errors).toBeUndefined();
+  const { a, b } = dataOf(result).circuits;
+  const counts = await gw.db.prisma.circuitMember.groupBy({ by: ['circuitId'], _count: { _all: true } });
+  expect(a.every((edge: { node: { members: { edges: unknown[] } } }) => edge.node.members.edges.length <= 1)).toBe(true);
+  expect(b.some((edge: { node: { members: { edges: unknown[] } } }) => edge.node.members.edges.length > 1)).toBe(counts.some((c) => c._count._all > 1));
+});
+
+test("a sessions page carries its nodes' trades (with their positions) and events, answering as node(id) does", async () => {
+  const lists = `sessionKey
+    trades(first: $m) { totalCount pageInfo { hasNextPage endCursor } edges { cursor node { tradeId volume pnl executedAt position { symbol quantity } } } }
+    events(first: $m) { edges { node { type } } }`;
+  const page = `query($m: Int) { tradingSessions(first: 5) { edges { node { id ${lists} } } } }`;
+  const one = `query($id: ID!, $m: Int) { node(id: $id) { ... on TradingSession { id ${lists} } } }`;
+  for (const m of [1, 3]) {
+    const result = await gw.execute(page, { m }, demo.key);
+    expect(result.errors).toBeUndefined();
+    // The key, then the sessions with their trades (each with its position) and events.
+    expect(result.statements).toBe(2);
+    const nodes = dataOf(result).tradingSessions.edges.map((edge: { node: { id: string; trades: { edges: unknown[] } } }) => edge.node);
+    expect(nodes.some((node: { trades: { edges: unknown[] } }) => node.trades.edges.length > 0)).toBe(true);
+    for (const node of nodes) expect(node).toEqual(dataOf(await gw.execute(one, { id: node.id, m }, demo.key)).node);
+  }
+});

@@ -29,15 +29,17 @@ const cases: Case[] = [
   { relation: 'Circuit.owner', query: `circuits(first: $n) { edges { node { owner { username } } } }`, statements: 2 },
   // The circuits page joins the viewer's membership: the role comes with the page.
   { relation: 'Circuit.viewerRole', query: `circuits(first: $n) { edges { node { viewerRole } } }`, statements: 2 },
-  { relation: 'Circuit.members', query: `circuits(first: $n) { edges { node { members(first: $n) { totalCount edges { node { role } } } } } }`, statements: 3 },
-  { relation: 'CircuitMember.user', query: `circuits(first: $n) { edges { node { members(first: $n) { edges { node { user { username } } } } } } }`, statements: 3 },
-  { relation: 'Circuit.items', query: `circuits(first: $n) { edges { node { items(first: $n) { totalCount edges { node { dfid } } } } } }`, statements: 3 },
+  // A circuits page carries its nodes' members and items in its own statement (graphql/carried-reads.ts).
+  { relation: 'Circuit.members', query: `circuits(first: $n) { edges { node { members(first: $n) { totalCount edges { node { role } } } } } }`, statements: 2 },
+  { relation: 'CircuitMember.user', query: `circuits(first: $n) { edges { node { members(first: $n) { edges { node { user { username } } } } } } }`, statements: 2 },
+  { relation: 'Circuit.items', query: `circuits(first: $n) { edges { node { items(first: $n) { totalCount edges { node { dfid } } } } } }`, statements: 2 },
   // Trading
-  { relation: 'TradingSession.trades', query: `tradingSessions(first: $n) { edges { node { trades(first: $n) { totalCount edges { node { tradeId } } } } } }`, statements: 3 },
-  { relation: 'TradingSession.events', query: `tradingSessions(first: $n) { edges { node { events(first: $n) { edges { node { type } } } } } }`, statements: 3 },
+  // A sessions page carries its nodes' trades and events in its own statement.
+  { relation: 'TradingSession.trades', query: `tradingSessions(first: $n) { edges { node { trades(first: $n) { totalCount edges { node { tradeId } } } } } }`, statements: 2 },
+  { relation: 'TradingSession.events', query: `tradingSessions(first: $n) { edges { node { events(first: $n) { edges { node { type } } } } } }`, statements: 2 },
   { relation: 'Trade.session', query: `trades(first: $n) { edges { node { session { sessionKey } } } }`, statements: 3 },
   { relation: 'Trade.position', query: `trades(first: $n, filter: { isPaper: true }) { edges { node { position { symbol } } } }`, statements: 3 },
-  { relation: 'SessionEvent.session', query: `tradingSessions(first: $n) { edges { node { events(first: $n) { edges { node { session { id } } } } } } }`, statements: 4 },
+  { relation: 'SessionEvent.session', query: `tradingSessions(first: $n) { edges { node { events(first: $n) { edges { node { session { id } } } } } } }`, statements: 3 },
   { relation: 'ExchangeAccount.positions', query: `exchangeAccounts { positions(first: $n) { totalCount edges { node { symbol } } } }`, statements: 3 },
   { relation: 'Position.account', query: `positions(first: $n) { edges { node { account { label } } } }`, statements: 3 },
   { relation: 'Position.orders', query: `positions(first: $n) { edges { node { orders(first: $n) { totalCount edges { node { type } } } } } }`, statements: 3 },
@@ -64,15 +66,15 @@ const nested: Case[] = [
     relation: 'tradingSessions → trades → position → orders, account; session events',
     query: `tradingSessions(first: $n) { edges { node { sessionKey events(first: $n) { edges { node { type } } }
       trades(first: $n) { edges { node { tradeId position { symbol account { label } orders(first: $n) { edges { node { type status } } } } } } } } } }`,
-    // key, sessions, {events, trades with their positions}, {position.account, position.orders}
-    statements: 4,
+    // key, sessions with their events and trades (with their positions), {position.account, position.orders}
+    statements: 3,
   },
   {
     relation: 'circuits → members → user, items → identifiers, events',
     query: `circuits(first: $n) { edges { node { name members(first: $n) { edges { node { user { username } } } }
       items(first: $n) { edges { node { dfid identifiers { key } events(first: $n) { edges { node { type } } } } } } } } }`,
-    // key, circuits, {members with their users, items}, {item.identifiers, item.events}
-    statements: 4,
+    // key, circuits with their members (and their users) and items, {item.identifiers, item.events}
+    statements: 3,
   },
   {
     relation: 'exchangeAccounts → orders → position → orders; ledgerEntries; orders → account',

@@ -1,7 +1,8 @@
 import { getArgumentValues, getNamedType, isObjectType, visit, type FieldNode, type GraphQLField, type GraphQLResolveInfo } from 'graphql';
 import { Prisma } from '../generated/prisma/client';
 import type { SelectionOf } from './batch';
-import { fieldsOf } from './selected-fields';
+import { fieldsOf, selectedColumns } from './selected-fields';
+import type { ColumnSet, LeanTable } from '../db/lean-table';
 
 // A field that reads one row (an item by its dfid) can carry the child lists its selection asks
 // for in the same statement, each a correlated subquery aggregated to JSON: one round trip for
@@ -41,14 +42,15 @@ export type Carriers = Readonly<Record<string, (parentIds: Prisma.Sql, field: Ch
 const MAX_CARRIED = 8;
 
 /**
- * The child lists of the field `info` resolves that `carriers` can read along with its row,
- * `parentIds` naming that row inside the statement. One walk over the field's selection (each
+ * The child lists of the field `info` resolves (or of the objects at `path` inside it: a
+ * connection's nodes) that `carriers` can read along with its row, `parentIds` naming that row
+ * inside the statement. One walk over the field's selection (each
  * fragment once); a list whose arguments do not validate is left to its resolver, which reports
  * the error at its own path.
  */
-export function carriedReadsOf(info: GraphQLResolveInfo, parentIds: Prisma.Sql, carriers: Carriers): readonly CarriedRead[] {
+export function carriedReadsOf(info: GraphQLResolveInfo, parentIds: Prisma.Sql, carriers: Carriers, path: readonly string[] = []): readonly CarriedRead[] {
   const carried: CarriedList[] = [];
-  for (const { responseKey, name, definition, selection } of listFieldsOf(info).fields) {
+  for (const { responseKey, name, definition, selection } of listFieldsOf(info, path).fields) {
     const carrier = carriers[name];
     if (!carrier || carried.length >= MAX_CARRIED) continue;
     try {
@@ -69,8 +71,8 @@ export function carriedReadsOf(info: GraphQLResolveInfo, parentIds: Prisma.Sql, 
  * arguments use, and then reused: planning costs more than the read. `viewerKey` keeps plans
  * apart whose SQL names the viewer; `plan` may depend on nothing else of the request.
  */
-export function planOf<T>(info: GraphQLResolveInfo, viewerKey: string, plan: () => T): T {
-  const children = listFieldsOf(info);
+export function planOf<T>(info: GraphQLResolveInfo, viewerKey: string, plan: () => T, path: readonly string[] = []): T {
+  const children = listFieldsOf(info, path);
   let key = viewerKey;
   for (const name of children.variables) key += `\u0000${JSON.stringify(info.variableValues[name]) ?? ''}`;
   const plans = children.plans as Map<string, T>;
@@ -102,21 +104,34 @@ interface ChildFields {
   readonly plans: Map<string, unknown>;
 }
 
-const childFieldsOf = new WeakMap<GraphQLResolveInfo['fieldNodes'], ChildFields>();
+const childFieldsOf = new WeakMap<GraphQLResolveInfo['fieldNodes'], Map<string, ChildFields>>();
 
 /**
- * The child fields under the resolved field, fragments spread in, one entry per response key
- * (its nodes merged, as graphql-js merges them). Answered once per fieldNodes array, so the
- * selections handed on are the same arrays on every request of a document, and what is
- * derived from them (columns, pages) is cached as the resolvers' own selections are.
+ * The child fields under the resolved field (or under `path` inside it: `['edges', 'node']` for
+ * a connection's nodes), fragments spread in, one entry per response key (its nodes merged, as
+ * graphql-js merges them). Answered once per fieldNodes array and path, so the selections
+ * handed on are the same arrays on every request of a document, and what is derived from them
+ * (columns, pages) is cached as the resolvers' own selections are.
  */
-function listFieldsOf(info: GraphQLResolveInfo): ChildFields {
-  const known = childFieldsOf.get(info.fieldNodes);
+function listFieldsOf(info: GraphQLResolveInfo, path: readonly string[]): ChildFields {
+  let byPath = childFieldsOf.get(info.fieldNodes);
+  if (!byPath) childFieldsOf.set(info.fieldNodes, (byPath = new Map()));
+  const pathKey = path.join('.');
+  const known = byPath.get(pathKey);
   if (known) return known;
-  const type = getNamedType(info.returnType);
+  let type = getNamedType(info.returnType);
+  let sets = info.fieldNodes.flatMap((node) => (node.selectionSet ? [node.selectionSet] : []));
+  for (const name of path) {
+    const next = isObjectType(type) ? type.getFields()[name] : undefined;
+    const onPath = fieldsOf(sets, info.fragments).filter((field) => field.name.value === name);
+    // Under two response keys (`a: edges`, `b: edges`) one object is resolved with two
+    // selections, whose lists would share a response key: nothing is carried then.
+    const keys = new Set(onPath.map((field) => field.alias?.value ?? name));
+    sets = next && keys.size === 1 ? onPath.flatMap((field) => (field.selectionSet ? [field.selectionSet] : [])) : [];
+    if (next) type = getNamedType(next.type);
+  }
   const fields = isObjectType(type) ? type.getFields() : {};
   const byKey = new Map<string, FieldNode[]>();
-  const sets = info.fieldNodes.flatMap((node) => (node.selectionSet ? [node.selectionSet] : []));
   for (const field of fieldsOf(sets, info.fragments)) {
     const key = field.alias?.value ?? field.name.value;
     const nodes = byKey.get(key);
@@ -135,7 +150,7 @@ function listFieldsOf(info: GraphQLResolveInfo): ChildFields {
     }
   }
   const answer: ChildFields = { fields: children, variables: [...variables], plans: new Map() };
-  childFieldsOf.set(info.fieldNodes, answer);
+  byPath.set(pathKey, answer);
   return answer;
 }
 
@@ -166,4 +181,34 @@ export function carriedOr<T>(parent: object, info: Pick<GraphQLResolveInfo, 'pat
   const answers = (parent as { [ANSWERS]?: Record<string, unknown> })[ANSWERS];
   const key = info.path.key;
   return answers !== undefined && typeof key === 'string' && key in answers ? (answers[key] as T) : read();
+}
+
+const NODE_PATH = ['edges', 'node'];
+
+/** How a page of rows is read for a connection field's nodes: their columns, and the lists each row carries. */
+export interface PagePlan {
+  readonly columns: ColumnSet;
+  readonly carried: readonly CarriedRead[];
+  /** The SELECT list: the columns and the carried lists. */
+  readonly select: Prisma.Sql;
+}
+
+/**
+ * The plan of a root page of `table`'s rows for the connection field `info` resolves: each
+ * node's columns and, given `lists`, the node lists of each row its statement carries (planned
+ * once per document, viewer and variables, as `planOf` does). Full rows (a selection the lean
+ * table does not know) come through Prisma's decoding and carry nothing.
+ */
+export function pagePlanOf(table: LeanTable, info: GraphQLResolveInfo | undefined, viewerKey: string, lists?: Carriers): PagePlan {
+  const plan = (): PagePlan => {
+    const columns = selectedColumns(table, info, NODE_PATH);
+    const carried = info && lists && columns !== null ? carriedReadsOf(info, table.idArray, lists, NODE_PATH) : [];
+    return { columns, carried, select: Prisma.join([table.select(columns), ...carriedColumns(carried)]) };
+  };
+  return info && lists ? planOf(info, viewerKey, plan, NODE_PATH) : plan();
+}
+
+/** `answerCarried` for each row of a page read with `plan`. */
+export function answerCarriedRows(rows: ReadonlyArray<{ id: number }>, plan: PagePlan): void {
+  if (plan.carried.length) for (const row of rows) answerCarried(row as { id: number } & Record<string, unknown>, plan.carried);
 }

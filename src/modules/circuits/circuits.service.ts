@@ -5,8 +5,8 @@ import { badUserInput, conflict, forbidden, notFound } from '../../errors';
 import { isUniqueViolation, TRANSACTION_OPTIONS } from '../../db/prisma-errors';
 import { afterCursorSql, byId, keyOfRow, parsePage, toConnection, type Connection, type PageArgs } from '../../pagination';
 import { readLean } from '../../db/lean-table';
-import type { SelectionOf } from '../../graphql/batch';
-import { selectedColumns } from '../../graphql/selected-fields';
+import type { GraphQLResolveInfo } from 'graphql';
+import { answerCarriedRows, pagePlanOf, type Carriers } from '../../graphql/carried-reads';
 import { CIRCUIT_ROW } from './circuit-row';
 import type { CircuitModel } from './circuits.models';
 import { optionalText, requiredText } from '../../graphql/validate';
@@ -18,15 +18,16 @@ import { itemToWrite } from '../items/item-access';
 const CIRCUITS_ORDER = byId('desc', 'c');
 
 /** The circuits the viewer belongs to, newest first, each with the viewer's role in it. */
-export async function listCircuits({ prisma, viewer }: ServiceDeps, args: PageArgs, info?: SelectionOf): Promise<Connection<CircuitModel>> {
+export async function listCircuits({ prisma, viewer }: ServiceDeps, args: PageArgs, info?: GraphQLResolveInfo, lists?: Carriers): Promise<Connection<CircuitModel>> {
   const page = parsePage(args, CIRCUITS_ORDER);
-  const columns = selectedColumns(CIRCUIT_ROW, info, ['edges', 'node']);
+  const plan = pagePlanOf(CIRCUIT_ROW, info, String(viewer.id), lists);
   // The membership that makes a circuit the viewer's is joined anyway: its role comes along.
-  const rows = await readLean<CircuitModel>({ prisma }, columns, Prisma.sql`
-    SELECT ${CIRCUIT_ROW.select(columns)}, m.role::text AS "viewerRole"
+  const rows = await readLean<CircuitModel>({ prisma }, plan.columns, Prisma.sql`
+    SELECT ${plan.select}, m.role::text AS "viewerRole"
     FROM "Circuit" c JOIN "CircuitMember" m ON m."circuitId" = c.id AND m."userId" = ${viewer.id}
     WHERE ${afterCursorSql(CIRCUITS_ORDER, page.after)}
     ORDER BY c.id DESC LIMIT ${page.first + 1}`);
+  answerCarriedRows(rows, plan);
   return toConnection(rows, page, keyOfRow(CIRCUITS_ORDER), () => prisma.circuit.count({ where: { members: { some: { userId: viewer.id } } } }));
 }
 

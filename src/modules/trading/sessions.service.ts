@@ -5,8 +5,8 @@ import { conflict, notFound } from '../../errors';
 import { isUniqueViolation, TRANSACTION_OPTIONS } from '../../db/prisma-errors';
 import { afterCursorSql, byTimeThenId, keyOfRow, parsePage, toConnection, type Connection, type PageArgs } from '../../pagination';
 import { readLean } from '../../db/lean-table';
-import type { SelectionOf } from '../../graphql/batch';
-import { selectedColumns } from '../../graphql/selected-fields';
+import type { GraphQLResolveInfo } from 'graphql';
+import { answerCarriedRows, pagePlanOf, type Carriers } from '../../graphql/carried-reads';
 import { SESSION_ROW } from './session-row';
 import { decimalInput, listOfAtMost, requiredText } from '../../graphql/validate';
 import { parseSymbol } from '../exchange/symbols';
@@ -19,15 +19,17 @@ export async function listSessions(
   { prisma, viewer }: ServiceDeps,
   args: PageArgs,
   status: SessionStatus | null | undefined,
-  info?: SelectionOf,
+  info?: GraphQLResolveInfo,
+  lists?: Carriers,
 ): Promise<Connection<TradingSession>> {
   const page = parsePage(args, SESSIONS_ORDER);
-  const columns = selectedColumns(SESSION_ROW, info, ['edges', 'node']);
-  const rows = await readLean<TradingSession>({ prisma }, columns, Prisma.sql`
-    SELECT ${SESSION_ROW.select(columns)} FROM "TradingSession" s
+  const plan = pagePlanOf(SESSION_ROW, info, String(viewer.id), lists);
+  const rows = await readLean<TradingSession>({ prisma }, plan.columns, Prisma.sql`
+    SELECT ${plan.select} FROM "TradingSession" s
     WHERE s."userId" = ${viewer.id} AND ${status ? Prisma.sql`s.status = CAST(${status} AS "SessionStatus")` : Prisma.sql`TRUE`}
       AND ${afterCursorSql(SESSIONS_ORDER, page.after)}
     ORDER BY s."startedAt" DESC, s.id DESC LIMIT ${page.first + 1}`);
+  answerCarriedRows(rows, plan);
   const where: Prisma.TradingSessionWhereInput = { userId: viewer.id, ...(status ? { status } : {}) };
   return toConnection(rows, page, keyOfRow(SESSIONS_ORDER), () => prisma.tradingSession.count({ where }));
 }

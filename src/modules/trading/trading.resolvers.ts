@@ -1,5 +1,7 @@
 import type { Resolvers } from '../../generated/graphql';
 import { embeddedOr } from '../../graphql/batch';
+import { carriedOr, type Carriers } from '../../graphql/carried-reads';
+import type { Loaders } from '../../context';
 import { idOfType, optionalIdOfType, toGlobalId } from '../../graphql/global-id';
 import { endTradingSession, heartbeat, listSessions, logSessionEvent, startTradingSession } from './sessions.service';
 import { listTrades, logTrade } from './trades.service';
@@ -9,10 +11,16 @@ const instantMs = (instant: Date | string): number => (typeof instant === 'strin
 
 const sessionIdOf = (input: { sessionId: string }) => idOfType(input.sessionId, 'TradingSession', 'input.sessionId');
 
+/** TradingSession's list fields, each through the loader its resolver below reads: what a sessions page can carry along. */
+const sessionLists = (loaders: Loaders): Carriers => ({
+  trades: (parentIds, field) => loaders.tradesBySessionId.carried(parentIds, field.args, field.info),
+  events: (parentIds, field) => loaders.eventsBySessionId.carried(parentIds, field.args, field.info),
+});
+
 export const tradingResolvers: Resolvers = {
   Query: {
     tradingSession: (_, { id }, { loaders }) => loaders.sessionById.load(idOfType(id, 'TradingSession', 'id')),
-    tradingSessions: (_, args, context, info) => listSessions(context, args, args.status, info),
+    tradingSessions: (_, args, context, info) => listSessions(context, args, args.status, info, sessionLists(context.loaders)),
     trades: (_, args, context) =>
       listTrades(
         context,
@@ -37,8 +45,9 @@ export const tradingResolvers: Resolvers = {
     stale: (session, _, { settings }) =>
       session.status === 'RUNNING' &&
       Date.now() - instantMs(session.lastHeartbeatAt ?? session.startedAt) > settings.sessionStaleAfterMs,
-    trades: (session, args, { loaders }, info) => loaders.tradesBySessionId.connection(session.id, args, info),
-    events: (session, args, { loaders }, info) => loaders.eventsBySessionId.connection(session.id, args, info),
+    // A sessions page carried these in its statement (sessionLists above); else their loaders read them.
+    trades: (session, args, { loaders }, info) => carriedOr(session, info, () => loaders.tradesBySessionId.connection(session.id, args, info)),
+    events: (session, args, { loaders }, info) => carriedOr(session, info, () => loaders.eventsBySessionId.connection(session.id, args, info)),
   },
   Trade: {
     id: (trade) => toGlobalId('Trade', trade.id),
