@@ -1,6 +1,6 @@
 import { getArgumentValues, getNamedType, isObjectType, visit, type FieldNode, type GraphQLField, type GraphQLResolveInfo } from 'graphql';
 import { Prisma } from '../generated/prisma/client';
-import type { SelectionOf } from './batch';
+import { batching, type SelectionOf } from './batch';
 import { fieldsOf, selectedColumns } from './selected-fields';
 import type { ColumnSet, LeanTable } from '../db/lean-table';
 
@@ -72,6 +72,8 @@ export function carriedReadsOf(info: GraphQLResolveInfo, parentIds: Prisma.Sql, 
  * apart whose SQL names the viewer; `plan` may depend on nothing else of the request.
  */
 export function planOf<T>(info: GraphQLResolveInfo, viewerKey: string, plan: () => T, path: readonly string[] = []): T {
+  // Without batching (the benchmark's naive mode) nothing is planned ahead: no plan is kept.
+  if (!batching()) return plan();
   const children = listFieldsOf(info, path);
   let key = viewerKey;
   for (const name of children.variables) key += `\u0000${JSON.stringify(info.variableValues[name]) ?? ''}`;
