@@ -4,8 +4,8 @@ import { batching, type SelectionOf } from './batch';
 import { fieldsOf, selectedColumns } from './selected-fields';
 import type { ColumnSet, LeanTable } from '../db/lean-table';
 
-// A field that reads one row (an item by its dfid) can carry the child lists its selection asks
-// for in the same statement, each a correlated subquery aggregated to JSON: one round trip for
+// A field that reads one row (an item by its dfid), or a page of rows (circuits, sessions), can
+// carry the child lists its selection asks for (of each row) in the same statement, each a correlated subquery aggregated to JSON: one round trip for
 // the row and its lists instead of one per level. The lists' own loaders write the subqueries
 // (the same SQL, visibility and order as their batched reads) and shape what came back as their
 // resolvers would (a list, a connection); the answers ride on the parent row, so each list's
@@ -44,9 +44,8 @@ const MAX_CARRIED = 8;
 /**
  * The child lists of the field `info` resolves (or of the objects at `path` inside it: a
  * connection's nodes) that `carriers` can read along with its row, `parentIds` naming that row
- * inside the statement. One walk over the field's selection (each
- * fragment once); a list whose arguments do not validate is left to its resolver, which reports
- * the error at its own path.
+ * inside the statement. One walk over the field's selection (each fragment once); a list whose
+ * arguments do not validate is left to its resolver, which reports the error at its own path.
  */
 export function carriedReadsOf(info: GraphQLResolveInfo, parentIds: Prisma.Sql, carriers: Carriers, path: readonly string[] = []): readonly CarriedRead[] {
   const carried: CarriedList[] = [];
