@@ -5,8 +5,9 @@ import { fieldsOf, selectedColumns } from './selected-fields';
 import type { ColumnSet, LeanTable } from '../db/lean-table';
 
 // A field that reads one row (an item by its dfid), or a page of rows (circuits, sessions), can
-// carry the child lists its selection asks for (of each row) in the same statement, each a correlated subquery aggregated to JSON: one round trip for
-// the row and its lists instead of one per level. The lists' own loaders write the subqueries
+// carry the child lists its selection asks for (of each row) in the same statement, each a
+// correlated subquery aggregated to JSON: one round trip for the rows and their lists instead of
+// one per level. The lists' own loaders write the subqueries
 // (the same SQL, visibility and order as their batched reads) and shape what came back as their
 // resolvers would (a list, a connection); the answers ride on the parent row, so each list's
 // resolver returns its own at once (`carriedOr`) and reads through its loader otherwise.
@@ -22,7 +23,7 @@ export interface CarriedRead {
 }
 
 /** A carried read of one response key of the parent's selection. */
-interface CarriedList extends CarriedRead {
+export interface CarriedList extends CarriedRead {
   readonly responseKey: string;
 }
 
@@ -47,7 +48,7 @@ const MAX_CARRIED = 8;
  * inside the statement. One walk over the field's selection (each fragment once); a list whose
  * arguments do not validate is left to its resolver, which reports the error at its own path.
  */
-export function carriedReadsOf(info: GraphQLResolveInfo, parentIds: Prisma.Sql, carriers: Carriers, path: readonly string[] = []): readonly CarriedRead[] {
+function carriedReadsOf(info: GraphQLResolveInfo, parentIds: Prisma.Sql, carriers: Carriers, path: readonly string[]): readonly CarriedList[] {
   const carried: CarriedList[] = [];
   for (const { responseKey, name, definition, selection } of listFieldsOf(info, path).fields) {
     const carrier = carriers[name];
@@ -156,23 +157,23 @@ function listFieldsOf(info: GraphQLResolveInfo, path: readonly string[]): ChildF
 }
 
 /** The key of a parent read's carried lists (for its loader's cache key). */
-export const carriedKey = (carried: readonly CarriedRead[]): string => carried.map((read) => read.key).join(';');
+export const carriedKey = (carried: readonly CarriedList[]): string => carried.map((read) => read.key).join(';');
 
 /** The column the `index`th carried list comes back in, beside the row's own columns. */
 const carriedColumn = (index: number) => `__c${index}`;
 
 /** The SELECT list entries of carried lists: `"__c0"`, `"__c1"`, … */
-export const carriedColumns = (carried: readonly CarriedRead[]): Prisma.Sql[] =>
+const carriedColumns = (carried: readonly CarriedList[]): Prisma.Sql[] =>
   carried.map((read, index) => Prisma.sql`${read.sql} AS ${Prisma.raw(`"${carriedColumn(index)}"`)}`);
 
 const ANSWERS = Symbol('carried answers');
 
 /** Gives the row its carried lists' answers (by response key), from the columns its read returned. */
-export function answerCarried(row: { id: number } & Record<string | symbol, unknown>, carried: readonly CarriedRead[]): void {
+export function answerCarried(row: { id: number } & Record<string | symbol, unknown>, carried: readonly CarriedList[]): void {
   const answers: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
   carried.forEach((read, index) => {
     const rows = row[carriedColumn(index)];
-    if (Array.isArray(rows)) answers[(read as CarriedList).responseKey] = read.answer(row.id, rows);
+    if (Array.isArray(rows)) answers[read.responseKey] = read.answer(row.id, rows);
   });
   row[ANSWERS] = answers;
 }
@@ -184,32 +185,37 @@ export function carriedOr<T>(parent: object, info: Pick<GraphQLResolveInfo, 'pat
   return answers !== undefined && typeof key === 'string' && key in answers ? (answers[key] as T) : read();
 }
 
-const NODE_PATH = ['edges', 'node'];
-
-/** How a page of rows is read for a connection field's nodes: their columns, and the lists each row carries. */
-export interface PagePlan {
+/** How rows of a table are read for a selection: their columns, and the lists each row carries. */
+export interface ReadPlan {
   readonly columns: ColumnSet;
-  readonly carried: readonly CarriedRead[];
+  readonly carried: readonly CarriedList[];
   /** The SELECT list: the columns and the carried lists. */
   readonly select: Prisma.Sql;
 }
 
 /**
+ * A read of `table`'s rows with `columns`, carrying the lists of the objects at `path` in
+ * `info`'s selection that `lists` can read along. Full rows (null: a selection the lean table
+ * does not know) come through Prisma's decoding and carry nothing.
+ */
+export function readPlan(table: LeanTable, columns: ColumnSet, info?: GraphQLResolveInfo, lists?: Carriers, path: readonly string[] = []): ReadPlan {
+  const carried = info && lists && columns !== null ? carriedReadsOf(info, table.idArray, lists, path) : [];
+  return { columns, carried, select: Prisma.join([table.select(columns), ...carriedColumns(carried)]) };
+}
+
+const NODE_PATH = ['edges', 'node'];
+
+/**
  * The plan of a root page of `table`'s rows for the connection field `info` resolves: each
  * node's columns and, given `lists`, the node lists of each row its statement carries (planned
- * once per document, viewer and variables, as `planOf` does). Full rows (a selection the lean
- * table does not know) come through Prisma's decoding and carry nothing.
+ * once per document, viewer and variables, as `planOf` does).
  */
-export function pagePlanOf(table: LeanTable, info: GraphQLResolveInfo | undefined, viewerKey: string, lists?: Carriers): PagePlan {
-  const plan = (): PagePlan => {
-    const columns = selectedColumns(table, info, NODE_PATH);
-    const carried = info && lists && columns !== null ? carriedReadsOf(info, table.idArray, lists, NODE_PATH) : [];
-    return { columns, carried, select: Prisma.join([table.select(columns), ...carriedColumns(carried)]) };
-  };
+export function pagePlanOf(table: LeanTable, info: GraphQLResolveInfo | undefined, viewerKey: string, lists?: Carriers): ReadPlan {
+  const plan = () => readPlan(table, selectedColumns(table, info, NODE_PATH), info, lists, NODE_PATH);
   return info && lists ? planOf(info, viewerKey, plan, NODE_PATH) : plan();
 }
 
 /** `answerCarried` for each row of a page read with `plan`. */
-export function answerCarriedRows(rows: ReadonlyArray<{ id: number }>, plan: PagePlan): void {
+export function answerCarriedRows(rows: ReadonlyArray<{ id: number }>, plan: ReadPlan): void {
   if (plan.carried.length) for (const row of rows) answerCarried(row as { id: number } & Record<string, unknown>, plan.carried);
 }

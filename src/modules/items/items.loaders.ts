@@ -1,7 +1,7 @@
 import { Prisma, type Circuit, type Item, type ItemEvent, type ItemIdentifier, type ItemSource } from '../../generated/prisma/client';
 import type { GraphQLResolveInfo } from 'graphql';
 import { leanLoaderOfMany, loaderOfOne, newLoader } from '../../graphql/batch';
-import { answerCarried, carriedColumns, carriedKey, carriedReadsOf, planOf, type CarriedRead, type Carriers } from '../../graphql/carried-reads';
+import { answerCarried, carriedKey, planOf, readPlan, type CarriedList, type Carriers } from '../../graphql/carried-reads';
 import { statementTemplate, type StatementTemplate } from '../../db/statement-template';
 import { selectedColumns } from '../../graphql/selected-fields';
 import { columnSetKey, leanTable } from '../../db/lean-table';
@@ -40,7 +40,7 @@ const ITEM_EVENT_ROW = leanTable({
  * its selection needs, the lists its read carries, and the statement (made once: see `planOf`).
  */
 interface ItemReadPlan {
-  readonly carried: readonly CarriedRead[];
+  readonly carried: readonly CarriedList[];
   readonly statement: StatementTemplate<'dfids'>;
   /** The columns and carried reads as a key: reads of one plan share a statement. */
   readonly key: string;
@@ -88,9 +88,8 @@ export const itemLoaders = {
     const planFor = (info: GraphQLResolveInfo, lists: Carriers): ItemReadPlan => {
       const viewerId = scope.viewerId();
       return planOf(info, String(viewerId), () => {
-        const columns = selectedColumns(ITEM_ROW, info) ?? ITEM_ROW.everyColumn!;
-        const carried = carriedReadsOf(info, ITEM_ROW.idArray, lists);
-        const select = Prisma.join([ITEM_ROW.select(columns), ...carriedColumns(carried)]);
+        // Every column in its wire form when the selection needs the full row: a read that carries reads lean.
+        const { columns, carried, select } = readPlan(ITEM_ROW, selectedColumns(ITEM_ROW, info) ?? ITEM_ROW.everyColumn, info, lists);
         return {
           carried,
           statement: statementTemplate((slot) => Prisma.sql`SELECT ${select} FROM "Item" i WHERE i.dfid = ANY(${slot('dfids')}::text[]) AND ${visibleItemSql(viewerId)}`),
